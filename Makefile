@@ -1,0 +1,59 @@
+# qmsdoc: docs-as-code QMS for medical-device software.
+# On a fresh clone `make dossier` and `make test` are the only commands needed:
+# the first target that needs it creates .venv and installs the engine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+SPHINXBUILD := $(BIN)/sphinx-build
+QMS := $(BIN)/qms
+SPHINXOPTS ?= -q
+
+.PHONY: all html check test lint typecheck dossier clean distclean help
+
+all: dossier
+
+help:
+	@echo "make dossier   set up .venv, build the HTML and run the gate (the main job)"
+	@echo "make test      lint (ruff), type-check (mypy --strict) and run the test suite"
+	@echo "make html      build the device file as HTML into _build/html"
+	@echo "make check     the gate: qms check (writes traceability/findings.json) and a strict Sphinx build"
+	@echo "make clean     remove _build"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "qmsdoc needs Python >= 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=23.2"
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+html: $(STAMP)
+	$(SPHINXBUILD) -b html $(SPHINXOPTS) . _build/html
+
+# The gate: the core check (fast, writes findings.json) and a strict Sphinx build
+# from scratch, so that rST errors and unknown directives fail too. Both always run.
+check: $(STAMP)
+	@status=0; \
+	$(QMS) check || status=1; \
+	$(SPHINXBUILD) -b dummy -E -W --keep-going $(SPHINXOPTS) -d _build/check-doctrees . _build/check || status=1; \
+	exit $$status
+
+lint: $(STAMP)
+	$(BIN)/ruff check tools tests
+	$(BIN)/ruff format --check tools tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: lint typecheck
+	$(BIN)/pytest
+
+dossier: html check
+	@echo "dossier: HTML in _build/html, findings in traceability/findings.json"
+
+clean:
+	rm -rf _build
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,94 @@
+"""The checks: pure functions from the items and profile to findings.
+
+Checks are listed in :data:`REGISTRY`, explicitly; nothing registers itself on
+import. :func:`run_checks` runs them all, applies waivers and sorts the findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qmsdoc.checks.context import CheckContext
+from qmsdoc.checks.coverage import check_coverage
+from qmsdoc.checks.fields import (
+    check_field_missing,
+    check_field_unknown,
+    check_field_value,
+)
+from qmsdoc.checks.findings import Finding
+from qmsdoc.checks.identity import (
+    check_id_duplicate,
+    check_id_malformed,
+    check_id_missing,
+)
+from qmsdoc.checks.links import (
+    check_link_cycle,
+    check_link_not_allowed,
+    check_link_self,
+    check_link_target_unknown,
+)
+from qmsdoc.checks.waivers import apply_waivers
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Sequence
+
+    from qmsdoc.model import Item
+    from qmsdoc.profile import Profile
+
+__all__ = ["REGISTRY", "Check", "CheckContext", "Finding", "catalogue", "run_checks"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Check:
+    """A registered check: its id (the warning subtype) and its function."""
+
+    check_id: str
+    summary: str
+    function: Callable[[CheckContext], Iterable[Finding]]
+
+
+REGISTRY: tuple[Check, ...] = (
+    Check(check_id="id_missing", summary="item without an :id:", function=check_id_missing),
+    Check(check_id="id_malformed", summary="id does not match its type's pattern", function=check_id_malformed),
+    Check(check_id="id_duplicate", summary="two items share an id", function=check_id_duplicate),
+    Check(check_id="field_unknown", summary="field not declared for the item's type", function=check_field_unknown),
+    Check(check_id="field_missing", summary="required field missing or empty", function=check_field_missing),
+    Check(check_id="field_value", summary="value not allowed by the field", function=check_field_value),
+    Check(check_id="link_target_unknown", summary="link to an item that does not exist", function=check_link_target_unknown),
+    Check(check_id="link_not_allowed", summary="link not allowed by the profile's rules", function=check_link_not_allowed),
+    Check(check_id="link_self", summary="item links to itself", function=check_link_self),
+    Check(check_id="link_cycle", summary="links form a cycle", function=check_link_cycle),
+    Check(check_id="coverage", summary="design-control chain coverage (one id per rule)", function=check_coverage),
+)  # fmt: skip
+
+#: checks that report on waivers themselves (see :mod:`qmsdoc.checks.waivers`)
+WAIVER_CHECKS: tuple[tuple[str, str], ...] = (
+    ("waiver_invalid", "waiver that is malformed, names no check or is not justified"),
+    ("waiver_unused", "waiver that matches no finding"),
+)
+
+
+def catalogue(profile: Profile) -> list[tuple[str, str]]:
+    """Every check id with a one-line summary, coverage rules expanded, sorted."""
+    entries = [
+        (check.check_id, check.summary)
+        for check in REGISTRY
+        if check.check_id != "coverage"
+    ]
+    entries.extend((rule.check_id, rule.description) for rule in profile.coverage)
+    entries.extend(WAIVER_CHECKS)
+    return sorted(entries)
+
+
+def run_checks(items: Sequence[Item], profile: Profile) -> list[Finding]:
+    """Run every registered check, apply waivers, and return the findings in stable order.
+
+    :param items: The device file's items (as loaded by :func:`qmsdoc.model.load_items`).
+    :param profile: The profile the items are checked against.
+    """
+    context = CheckContext(items=tuple(items), profile=profile)
+    findings = [finding for check in REGISTRY for finding in check.function(context)]
+    check_ids = {check_id for check_id, _ in catalogue(profile)}
+    waived = apply_waivers(findings, context.items, check_ids=check_ids)
+    return sorted(set(waived), key=Finding.sort_key)

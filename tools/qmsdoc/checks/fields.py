@@ -1,0 +1,77 @@
+"""Checks of item fields against the profile: known, present, and allowed values."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qmsdoc.checks.findings import Finding, finding_at
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from qmsdoc.checks.context import CheckContext
+
+__all__ = ["check_field_missing", "check_field_unknown", "check_field_value"]
+
+
+def check_field_unknown(context: CheckContext) -> Iterator[Finding]:
+    """An item carries only the fields its type declares in the profile.
+
+    Serves ISO 13485 4.2.4 (documents controlled to a defined structure); a misspelt
+    field would otherwise silently drop information.
+    """
+    for item in context.items:
+        item_type = context.profile.item_type(item.item_type)
+        if item_type is None:
+            continue
+        for name, _ in item.fields:
+            if name not in item_type.fields:
+                yield finding_at(
+                    item,
+                    "field_unknown",
+                    f"{item.id or item.title}: field {name!r} is not a field of "
+                    f"{item_type.name}; its fields are {', '.join(item_type.fields)}",
+                )
+
+
+def check_field_missing(context: CheckContext) -> Iterator[Finding]:
+    """Every field the profile requires for the item's type is present and not empty.
+
+    Serves 21 CFR 820.30(c) and IEC 62304 5.2.2 (requirements content).
+    """
+    for item in context.items:
+        item_type = context.profile.item_type(item.item_type)
+        if item_type is None:
+            continue
+        for name in item_type.required:
+            value = item.field(name)
+            if value is None or not value.strip():
+                yield finding_at(
+                    item,
+                    "field_missing",
+                    f"{item.id or item.title}: required field {name!r} of "
+                    f"{item_type.name} is missing",
+                )
+
+
+def check_field_value(context: CheckContext) -> Iterator[Finding]:
+    """A field's value is one the profile allows (choice, number range, date).
+
+    Serves ISO 13485 4.2.4: values such as safety class or severity feed later
+    decisions and must come from the defined scale.
+    """
+    for item in context.items:
+        item_type = context.profile.item_type(item.item_type)
+        if item_type is None:
+            continue
+        for name, value in item.fields:
+            spec = context.profile.field_spec(name)
+            if spec is None or name not in item_type.fields or not value.strip():
+                continue
+            problem = spec.value_problem(value)
+            if problem is not None:
+                yield finding_at(
+                    item,
+                    "field_value",
+                    f"{item.id or item.title}: field {name!r}: {problem}",
+                )

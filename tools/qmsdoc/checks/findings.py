@@ -1,0 +1,69 @@
+"""Findings: what a check reports about the device file, never an exception."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from qmsdoc.model import Item, Location
+    from qmsdoc.profile import Severity
+
+__all__ = ["Finding", "finding_at"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """One problem found by one check, at one place.
+
+    ``justification`` is set when a waiver on the item accepts the finding: it is then
+    a recorded deviation that does not fail the gate.
+    """
+
+    check_id: str
+    severity: Severity
+    item_id: str
+    path: str
+    line: int
+    docname: str
+    message: str
+    justification: str | None = None
+
+    @property
+    def waived(self) -> bool:
+        """Whether a justified waiver turned this finding into a deviation."""
+        return self.justification is not None
+
+    @property
+    def fails_gate(self) -> bool:
+        """Unwaived errors and warnings fail the gate; information never does."""
+        return not self.waived and self.severity in ("error", "warning")
+
+    def sort_key(self) -> tuple[str, int, str, str, str]:
+        """Stable order: file, line, check, item, message."""
+        return (self.path, self.line, self.check_id, self.item_id, self.message)
+
+    def with_waiver(self, justification: str) -> Finding:
+        """The same finding, accepted as a deviation for ``justification``."""
+        return replace(self, justification=justification)
+
+
+def finding_at(
+    item: Item,
+    check_id: str,
+    message: str,
+    *,
+    severity: Severity = "error",
+    location: Location | None = None,
+) -> Finding:
+    """A finding about ``item``, at its location unless another is given."""
+    where = location or item.location
+    return Finding(
+        check_id=check_id,
+        severity=severity,
+        item_id=item.id,
+        path=where.path,
+        line=where.line,
+        docname=where.docname,
+        message=message,
+    )

@@ -1,0 +1,66 @@
+"""Checks of item identity: every item has one well-formed, unique identifier."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qmsdoc.checks.findings import Finding, finding_at
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from qmsdoc.checks.context import CheckContext
+
+__all__ = ["check_id_duplicate", "check_id_malformed", "check_id_missing"]
+
+
+def check_id_missing(context: CheckContext) -> Iterator[Finding]:
+    """Every item carries an explicit identifier.
+
+    Serves ISO 13485 4.2.5 (records identifiable) and IEC 62304 8.1.2 (configuration
+    items uniquely identified); a generated id would change when the title changes.
+    """
+    for item in context.items:
+        if not item.id:
+            yield finding_at(
+                item, "id_missing", f"{item.item_type} {item.title!r} has no :id:"
+            )
+
+
+def check_id_malformed(context: CheckContext) -> Iterator[Finding]:
+    """An identifier follows its type's pattern (prefix and number) from the profile.
+
+    Serves IEC 62304 8.1.2 (unique identification of configuration items).
+    """
+    for item in context.items:
+        item_type = context.profile.item_type(item.item_type)
+        if (
+            item.id
+            and item_type is not None
+            and not item_type.id_pattern.fullmatch(item.id)
+        ):
+            yield finding_at(
+                item,
+                "id_malformed",
+                f"id {item.id!r} does not match the {item_type.name} pattern "
+                f"{item_type.id_pattern_text!r}",
+            )
+
+
+def check_id_duplicate(context: CheckContext) -> Iterator[Finding]:
+    """No two items share an identifier; each later one is reported, naming the first.
+
+    Serves IEC 62304 8.1.2 and 21 CFR 820.30(j) (an unambiguous design history file).
+    """
+    first: dict[str, str] = {}
+    for item in context.items:
+        if not item.id:
+            continue
+        if item.id in first:
+            yield finding_at(
+                item,
+                "id_duplicate",
+                f"id {item.id!r} is already used at {first[item.id]}",
+            )
+        else:
+            first[item.id] = str(item.location)

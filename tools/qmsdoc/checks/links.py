@@ -1,0 +1,105 @@
+"""Checks of links: targets exist, the profile allows them, no self-links or cycles."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qmsdoc.checks.findings import Finding, finding_at
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from qmsdoc.checks.context import CheckContext
+
+__all__ = [
+    "check_link_cycle",
+    "check_link_not_allowed",
+    "check_link_self",
+    "check_link_target_unknown",
+]
+
+
+def check_link_target_unknown(context: CheckContext) -> Iterator[Finding]:
+    """Every link points at an item that exists.
+
+    Serves 21 CFR 820.30(j) and IEC 62304 5.1.1: traceability must be complete and
+    resolvable, a dangling reference hides a gap.
+    """
+    for item in context.items:
+        for link in item.links:
+            if link.target != item.id and link.target not in context.graph:
+                yield finding_at(
+                    item,
+                    "link_target_unknown",
+                    f"{item.id or item.title}: {link.link_type} {link.target!r}: no such item",
+                )
+
+
+def check_link_not_allowed(context: CheckContext) -> Iterator[Finding]:
+    """A link's (source type, link type, target type) is one the profile allows.
+
+    Serves ISO 13485 7.3 and IEC 62304 5.1.1: the design-control chain has a defined
+    direction (a test verifies a requirement, it does not satisfy a user need).
+    """
+    for item in context.items:
+        item_type = context.profile.item_type(item.item_type)
+        if item_type is None:
+            continue
+        for link in item.links:
+            allowed = item_type.link_targets(link.link_type)
+            if allowed is None:
+                carried = (
+                    ", ".join(name for name, _ in item_type.allowed_links) or "none"
+                )
+                yield finding_at(
+                    item,
+                    "link_not_allowed",
+                    f"{item.id or item.title}: a {item_type.name} cannot carry "
+                    f"{link.link_type!r} links (allowed: {carried})",
+                )
+                continue
+            target = context.graph.item(link.target)
+            if (
+                target is not None
+                and target is not item
+                and target.item_type not in allowed
+            ):
+                yield finding_at(
+                    item,
+                    "link_not_allowed",
+                    f"{item.id}: {item_type.name} {link.link_type} {target.item_type} "
+                    f"{target.id} is not allowed; allowed targets: {', '.join(allowed)}",
+                )
+
+
+def check_link_self(context: CheckContext) -> Iterator[Finding]:
+    """No item links to itself.
+
+    Serves IEC 62304 5.1.1: a self-reference satisfies no traceability obligation.
+    """
+    for item in context.items:
+        for link in item.links:
+            if item.id and link.target == item.id:
+                yield finding_at(
+                    item,
+                    "link_self",
+                    f"{item.id}: {link.link_type} links the item to itself",
+                )
+
+
+def check_link_cycle(context: CheckContext) -> Iterator[Finding]:
+    """The links form no cycle: the design-control chain runs one way.
+
+    Serves 21 CFR 820.30(j) and ISO 14971 4.5: a cycle makes upstream and downstream
+    (and so impact analysis) undefined. Reported once per cycle, at its first item.
+    """
+    for group in context.graph.cycles():
+        members = [
+            item for item in (context.graph.item(i) for i in group) if item is not None
+        ]
+        first = min(members, key=lambda item: item.location)
+        yield finding_at(
+            first,
+            "link_cycle",
+            f"{first.id}: links form a cycle through {', '.join(group)}",
+        )

@@ -1,0 +1,87 @@
+"""Waivers: a justified deviation on an item turns its finding into a record.
+
+A waiver is written on the item itself (``:waiver: check_id: justification``), so it
+is reviewed in the same pull request as the content it excuses.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qmsdoc.checks.findings import Finding, finding_at
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Sequence
+
+    from qmsdoc.model import Item
+
+__all__ = ["MINIMUM_JUSTIFICATION_WORDS", "UNWAIVABLE_PREFIXES", "apply_waivers"]
+
+#: a justification shorter than this is not a justification
+MINIMUM_JUSTIFICATION_WORDS = 5
+#: identity and waiver problems cannot themselves be waived
+UNWAIVABLE_PREFIXES = ("id_", "waiver_")
+
+
+def apply_waivers(
+    findings: Sequence[Finding], items: Sequence[Item], *, check_ids: Collection[str]
+) -> list[Finding]:
+    """Mark waived findings and report waivers that are invalid or unused.
+
+    Serves ISO 13485 8.3 / 21 CFR 820.90 in spirit: a nonconformity accepted by
+    concession is recorded with its justification, never silently dropped.
+
+    :param findings: The findings of all checks.
+    :param items: The items, whose waivers are applied.
+    :param check_ids: Every check id that exists, to reject a waiver naming another.
+    """
+    by_key: dict[tuple[str, str], list[int]] = {}
+    for index, finding in enumerate(findings):
+        by_key.setdefault((finding.item_id, finding.check_id), []).append(index)
+    result = list(findings)
+    extra: list[Finding] = []
+    for item in items:
+        extra.extend(
+            finding_at(
+                item,
+                "waiver_invalid",
+                f"{item.id}: waiver {line!r} does not read 'check_id: justification'",
+            )
+            for line in item.malformed_waivers
+        )
+        for waiver in item.waivers:
+            problem = _problem(waiver.check_id, waiver.justification, check_ids)
+            if problem is not None:
+                extra.append(
+                    finding_at(
+                        item,
+                        "waiver_invalid",
+                        f"{item.id}: waiver of {waiver.check_id!r}: {problem}",
+                    )
+                )
+                continue
+            matches = by_key.get((item.id, waiver.check_id), [])
+            if not matches:
+                extra.append(
+                    finding_at(
+                        item,
+                        "waiver_unused",
+                        f"{item.id}: waiver of {waiver.check_id!r} matches no finding; remove it",
+                        severity="warning",
+                    )
+                )
+            for index in matches:
+                result[index] = result[index].with_waiver(waiver.justification)
+    return result + extra
+
+
+def _problem(
+    check_id: str, justification: str, check_ids: Collection[str]
+) -> str | None:
+    if check_id not in check_ids:
+        return "no such check"
+    if check_id.startswith(UNWAIVABLE_PREFIXES):
+        return "this check cannot be waived"
+    if len(justification.split()) < MINIMUM_JUSTIFICATION_WORDS:
+        return f"the justification needs at least {MINIMUM_JUSTIFICATION_WORDS} words"
+    return None

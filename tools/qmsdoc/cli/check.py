@@ -1,0 +1,92 @@
+"""``qms check``, ``qms checks`` and ``qms items``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from qmsdoc.checks import catalogue
+from qmsdoc.device_file import check_device_file, read_items
+from qmsdoc.report import write_findings
+
+if TYPE_CHECKING:
+    from qmsdoc.checks import Finding
+    from qmsdoc.cli.context import CliContext
+
+__all__ = ["check_command", "checks_command", "items_command"]
+
+DEFAULT_FINDINGS_FILE = Path("traceability/findings.json")
+
+
+@click.command("check")
+@click.option(
+    "--findings-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"Where to write the findings (default: {DEFAULT_FINDINGS_FILE} under the root).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@click.pass_obj
+def check_command(state: CliContext, findings_file: Path | None, quiet: bool) -> None:
+    """Check the design-control chain; exit 1 if an unwaived finding remains."""
+    project = state.project
+    outcome = check_device_file(project)
+    target = findings_file or project.root / DEFAULT_FINDINGS_FILE
+    write_findings(
+        target, outcome.findings, project.profile, item_count=len(outcome.items)
+    )
+    if not quiet:
+        for finding in outcome.findings:
+            click.echo(_format(finding))
+    failing = sum(1 for finding in outcome.findings if finding.fails_gate)
+    deviations = sum(1 for finding in outcome.findings if finding.waived)
+    verdict = "FAIL" if failing else "PASS"
+    click.echo(
+        f"qms check: {verdict}: {len(outcome.items)} items, {failing} open findings, "
+        f"{deviations} accepted deviations; findings written to {_relative(target, project.root)}"
+    )
+    if failing:
+        raise click.exceptions.Exit(1)
+
+
+@click.command("checks")
+@click.pass_obj
+def checks_command(state: CliContext) -> None:
+    """List every check id (the Sphinx warning subtype qms.<id>)."""
+    for check_id, summary in catalogue(state.project.profile):
+        click.echo(f"qms.{check_id:36} {summary}")
+
+
+@click.command("items")
+@click.option("--type", "item_type", default=None, help="Only items of this type.")
+@click.pass_obj
+def items_command(state: CliContext, item_type: str | None) -> None:
+    """List the items of the device file with their location."""
+    project = state.project
+    if item_type is not None and project.profile.item_type(item_type) is None:
+        raise click.BadParameter(
+            f"unknown item type {item_type!r}", param_hint="--type"
+        )
+    for item in read_items(project):
+        if item_type is None or item.item_type == item_type:
+            click.echo(
+                f"{item.id or '-':12} {item.item_type:20} {item.location}  {item.title}"
+            )
+
+
+def _format(finding: Finding) -> str:
+    if finding.waived:
+        return (
+            f"{finding.path}:{finding.line}: deviation: {finding.message} "
+            f"[qms.{finding.check_id}] (waiver: {finding.justification})"
+        )
+    return f"{finding.path}:{finding.line}: {finding.severity}: {finding.message} [qms.{finding.check_id}]"
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,53 @@
+"""``qms profile``: show the profile in force, or validate a profile file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from qmsdoc.profile import load_profile
+
+if TYPE_CHECKING:
+    from qmsdoc.cli.context import CliContext
+    from qmsdoc.profile import Profile
+
+__all__ = ["profile_command"]
+
+
+@click.command("profile")
+@click.option(
+    "--validate",
+    "profile_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Validate this profile file instead of showing the project's profile.",
+)
+@click.pass_obj
+def profile_command(state: CliContext, profile_file: Path | None) -> None:
+    """Show the item types, links and coverage rules of the profile."""
+    profile = load_profile(profile_file) if profile_file else state.project.profile
+    if profile_file:
+        click.echo(f"{profile_file}: valid profile {profile.name} {profile.version}")
+        return
+    _show(profile)
+
+
+def _show(profile: Profile) -> None:
+    click.echo(f"profile {profile.name} {profile.version} ({profile.source})")
+    click.echo("item types:")
+    for item_type in profile.types:
+        links = "; ".join(
+            f"{name} -> {', '.join(targets)}"
+            for name, targets in item_type.allowed_links
+        )
+        click.echo(
+            f"  {item_type.directive:20} {item_type.id_pattern_text:28} {item_type.title}"
+        )
+        click.echo(f"  {'':20} required: {', '.join(item_type.required)}")
+        if links:
+            click.echo(f"  {'':20} links: {links}")
+    click.echo("coverage rules:")
+    for rule in profile.coverage:
+        click.echo(f"  qms.{rule.check_id:40} {rule.description} ({rule.clause})")

@@ -1,0 +1,188 @@
+"""Read item directives straight from reStructuredText files, without docutils.
+
+This is how the CLI (``qms check``, matrices, exports) sees the device file in a
+fraction of a Sphinx build's time. It follows the rST rules that matter for item
+directives: indentation ends a block, option blocks are field lists whose bodies may
+continue on deeper-indented lines, and literal blocks (``::`` paragraphs,
+``code-block`` and friends) and comments are skipped, so an example item in a code
+block is not an item. Files pulled in with ``.. include::`` are not followed; a test
+checks that this reader and the Sphinx directive produce the same records.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from qmsdoc.errors import ProjectError
+from qmsdoc.model.items import Location, RawItem
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
+    from pathlib import Path
+
+__all__ = ["scan_file", "scan_text"]
+
+_DIRECTIVE = re.compile(r"(\s*)\.\.\s+([A-Za-z0-9][\w:+.-]*)::(?:\s+(.*))?$")
+_EXPLICIT = re.compile(r"(\s*)\.\.(?:\s|$)")
+_OPTION = re.compile(r":([^:\s](?:[^:]*[^:\s])?):(?:\s+(.*))?$")
+#: directives whose content is literal text, never parsed for items
+_LITERAL_DIRECTIVES = frozenset(
+    {
+        "code-block",
+        "code",
+        "sourcecode",
+        "literalinclude",
+        "raw",
+        "parsed-literal",
+        "math",
+        "highlight",
+    }
+)
+
+
+def scan_file(path: Path, *, root: Path, directives: Collection[str]) -> list[RawItem]:
+    """Read the item directives of one ``.rst`` file.
+
+    :param path: The file.
+    :param root: The project root; locations are relative to it.
+    :param directives: The directive names of the profile's item types.
+    :raises ProjectError: If the file cannot be read as UTF-8.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProjectError(f"{path}: cannot be read: {error}") from None
+    relative = path.relative_to(root).as_posix()
+    return scan_text(
+        text, path=relative, docname=relative.rsplit(".", 1)[0], directives=directives
+    )
+
+
+def scan_text(
+    text: str, *, path: str, docname: str, directives: Collection[str]
+) -> list[RawItem]:
+    """Read the item directives of rST ``text`` (see :func:`scan_file`)."""
+    lines = text.expandtabs(8).splitlines()
+    wanted = {name.lower() for name in directives}
+    items: list[RawItem] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        directive = _DIRECTIVE.match(line)
+        if directive is not None:
+            name = directive.group(2).lower()
+            indent = len(directive.group(1))
+            if name in wanted:
+                item, index = _read_item(lines, index, indent=indent)
+                items.append(
+                    RawItem(
+                        directive=name,
+                        title=item.title,
+                        options=item.options,
+                        content=item.content,
+                        location=Location(path=path, line=item.line, docname=docname),
+                    )
+                )
+                continue
+            if name in _LITERAL_DIRECTIVES:
+                index = _skip_block(lines, index, indent)
+                continue
+        elif _EXPLICIT.match(line) and not _is_target_or_substitution(line):
+            index = _skip_block(lines, index, _indent(line))
+            continue
+        elif line.rstrip().endswith("::"):
+            index = _skip_block(lines, index, _paragraph_indent(lines, index))
+            continue
+        index += 1
+    return items
+
+
+class _Parsed:
+    __slots__ = ("content", "line", "options", "title")
+
+    def __init__(
+        self, title: str, options: tuple[tuple[str, str], ...], content: str, line: int
+    ) -> None:
+        self.title = title
+        self.options = options
+        self.content = content
+        self.line = line
+
+
+def _read_item(lines: list[str], start: int, *, indent: int) -> tuple[_Parsed, int]:
+    match = _DIRECTIVE.match(lines[start])
+    assert match is not None
+    title_parts = [match.group(3) or ""]
+    index = start + 1
+    options: list[tuple[str, str]] = []
+    # the argument may continue on following lines, up to the option block
+    while index < len(lines) and _is_inside(lines[index], indent):
+        stripped = lines[index].strip()
+        if _OPTION.match(stripped):
+            break
+        title_parts.append(stripped)
+        index += 1
+    while index < len(lines) and _is_inside(lines[index], indent):
+        option = _OPTION.match(lines[index].strip())
+        if option is None:
+            break
+        option_indent = _indent(lines[index])
+        value_lines = [option.group(2) or ""]
+        index += 1
+        while (
+            index < len(lines)
+            and lines[index].strip()
+            and _indent(lines[index]) > option_indent
+        ):
+            value_lines.append(lines[index].strip())
+            index += 1
+        options.append(
+            (option.group(1), "\n".join(part for part in value_lines if part))
+        )
+    end = _skip_block(lines, index - 1, indent)
+    content = _dedent(lines[index:end])
+    title = " ".join(part for part in title_parts if part).strip()
+    return _Parsed(title, tuple(options), content, start + 1), end
+
+
+def _is_inside(line: str, indent: int) -> bool:
+    return bool(line.strip()) and _indent(line) > indent
+
+
+def _skip_block(lines: list[str], start: int, indent: int) -> int:
+    """Index of the first line after ``start`` that is not blank and not deeper than ``indent``."""
+    index = start + 1
+    while index < len(lines) and (
+        not lines[index].strip() or _indent(lines[index]) > indent
+    ):
+        index += 1
+    # trailing blank lines belong to no block
+    return index
+
+
+def _dedent(block: list[str]) -> str:
+    while block and not block[0].strip():
+        block = block[1:]
+    while block and not block[-1].strip():
+        block = block[:-1]
+    if not block:
+        return ""
+    margin = min(_indent(line) for line in block if line.strip())
+    return "\n".join(line[margin:] if line.strip() else "" for line in block)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _paragraph_indent(lines: list[str], index: int) -> int:
+    """Indent of the paragraph whose last line is ``lines[index]``."""
+    while index > 0 and lines[index - 1].strip():
+        index -= 1
+    return _indent(lines[index])
+
+
+def _is_target_or_substitution(line: str) -> bool:
+    stripped = line.strip()
+    return stripped.startswith((".. _", ".. |"))

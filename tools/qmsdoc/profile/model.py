@@ -1,0 +1,213 @@
+"""The validated profile: item types, fields, link types, link rules, coverage rules.
+
+These records are built once by :mod:`qmsdoc.profile._build` from TOML and are then
+trusted everywhere: nothing else in the engine knows an item type by name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+__all__ = [
+    "CoverageRule",
+    "FieldKind",
+    "FieldSpec",
+    "ItemType",
+    "LinkType",
+    "Profile",
+    "Severity",
+]
+
+FieldKind = Literal["text", "choice", "choices", "integer", "date", "waivers"]
+Severity = Literal["error", "warning", "info"]
+FIELD_KINDS: tuple[FieldKind, ...] = (
+    "text",
+    "choice",
+    "choices",
+    "integer",
+    "date",
+    "waivers",
+)
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FieldSpec:
+    """A field an item may carry, declared once and shared by the types that use it."""
+
+    name: str
+    kind: FieldKind
+    values: tuple[str, ...] = ()
+    """Allowed values of a ``choice`` or ``choices`` field."""
+    minimum: int | None = None
+    maximum: int | None = None
+    description: str = ""
+
+    def value_problem(self, value: str) -> str | None:
+        """Say why ``value`` is not allowed for this field, or return None if it is.
+
+        :param value: The raw text written in the item's option.
+        """
+        text = value.strip()
+        if self.kind == "choice" and text not in self.values:
+            return f"{text!r} is not one of {', '.join(self.values)}"
+        if self.kind == "choices":
+            wrong = [part for part in _split_list(text) if part not in self.values]
+            if wrong:
+                return f"{', '.join(wrong)} not among {', '.join(self.values)}"
+        if self.kind == "integer":
+            return self._integer_problem(text)
+        if self.kind == "date":
+            try:
+                date.fromisoformat(text)
+            except ValueError:
+                return f"{text!r} is not a date in the form YYYY-MM-DD"
+        return None
+
+    def _integer_problem(self, text: str) -> str | None:
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
+            return f"{text!r} is not a whole number"
+        number = int(text)
+        if self.minimum is not None and number < self.minimum:
+            return f"{number} is below the minimum {self.minimum}"
+        if self.maximum is not None and number > self.maximum:
+            return f"{number} is above the maximum {self.maximum}"
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LinkType:
+    """A named, directed link; ``incoming`` is how it reads from the target."""
+
+    name: str
+    incoming: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ItemType:
+    """A kind of controlled item, authored with its own directive."""
+
+    name: str
+    directive: str
+    title: str
+    prefix: str
+    id_pattern: re.Pattern[str]
+    id_pattern_text: str
+    """The pattern as a reader should see it (prefix not escaped)."""
+    color: str
+    description: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+    allowed_links: tuple[tuple[str, tuple[str, ...]], ...]
+    """(link type, allowed target types) for every outgoing link this type may carry."""
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """Every field the type accepts, required first."""
+        return self.required + self.optional
+
+    def link_targets(self, link: str) -> tuple[str, ...] | None:
+        """The target types allowed for ``link``, or None if the link is not allowed."""
+        for name, targets in self.allowed_links:
+            if name == link:
+                return targets
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoverageRule:
+    """A rule of the design-control chain: every item of a type has a given link.
+
+    With ``direction == "incoming"`` an item of ``item_type`` needs a ``link`` from an
+    item of one of ``counterpart_types``; with ``"outgoing"`` it needs a ``link`` to one.
+    """
+
+    name: str
+    description: str
+    clause: str
+    item_type: str
+    direction: Literal["incoming", "outgoing"]
+    link: str
+    counterpart_types: tuple[str, ...]
+    severity: Severity = "error"
+    blocking: bool = True
+
+    @property
+    def check_id(self) -> str:
+        """The finding's check id (the Sphinx warning subtype)."""
+        return f"coverage_{self.name}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Profile:
+    """Everything that configures a QMS: a company edits this, not the code."""
+
+    name: str
+    version: str
+    description: str
+    source: str
+    """Where the profile came from (a file path, or the name of a packaged profile)."""
+    fields: tuple[FieldSpec, ...]
+    links: tuple[LinkType, ...]
+    types: tuple[ItemType, ...]
+    coverage: tuple[CoverageRule, ...]
+    _type_by_name: dict[str, ItemType] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        self._type_by_name.update(
+            {item_type.name: item_type for item_type in self.types}
+        )
+
+    def item_type(self, name: str) -> ItemType | None:
+        """The item type called ``name``, or None."""
+        return self._type_by_name.get(name)
+
+    def type_for_directive(self, directive: str) -> ItemType | None:
+        """The item type authored with ``directive`` (directive names are lower case)."""
+        wanted = directive.lower()
+        for item_type in self.types:
+            if item_type.directive == wanted:
+                return item_type
+        return None
+
+    def field_spec(self, name: str) -> FieldSpec | None:
+        """The field called ``name``, or None."""
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        return None
+
+    def link_type(self, name: str) -> LinkType | None:
+        """The link type called ``name``, or None."""
+        for link in self.links:
+            if link.name == name:
+                return link
+        return None
+
+    @property
+    def directives(self) -> frozenset[str]:
+        """The directive names of all item types."""
+        return frozenset(item_type.directive for item_type in self.types)
+
+    @property
+    def waiver_field(self) -> str | None:
+        """The name of the field that carries waivers, if the profile has one."""
+        for spec in self.fields:
+            if spec.kind == "waivers":
+                return spec.name
+        return None
+
+
+def _split_list(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[,;\n]", text) if part.strip()]
+
+
+def split_list(text: str) -> list[str]:
+    """Split a comma-, semicolon- or newline-separated option value into its parts."""
+    return _split_list(text)

@@ -1,0 +1,119 @@
+"""The project: where its root is, which folders hold items, and which profile applies.
+
+Read from the ``[project]`` table of ``qms.toml`` at the project root (the folder that
+holds ``conf.py``). Both the Sphinx extension and the CLI use this one reader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qmsdoc.errors import ProfileError, ProjectError
+from qmsdoc.profile import Profile, load_profile, read_toml
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["PROJECT_FILE", "Project", "find_root", "load_project"]
+
+PROJECT_FILE = "qms.toml"
+_DEFAULT_EXCLUDE = (
+    "_build",
+    ".venv",
+    ".git",
+    "tests",
+    "bench",
+    "tools",
+    "traceability",
+    ".ci",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Project:
+    """A device file: its root folder, its item folders and its profile."""
+
+    root: Path
+    name: str
+    sources: tuple[str, ...]
+    """Folders (relative to the root, POSIX form) whose ``.rst`` files hold items."""
+    exclude: tuple[str, ...]
+    profile: Profile
+    config_file: Path | None
+
+    def source_files(self) -> list[Path]:
+        """Every ``.rst`` file under the item folders, sorted, minus excluded folders."""
+        files: set[Path] = set()
+        for folder in self.sources:
+            base = self.root / folder
+            if not base.exists():
+                where = self.config_file or self.root
+                raise ProjectError(
+                    f"{where}: [project.sources]: {folder!r} does not exist"
+                )
+            if base.is_file():
+                files.add(base)
+                continue
+            for path in base.rglob("*.rst"):
+                relative = path.relative_to(self.root).parts
+                if not any(part in self.exclude for part in relative[:-1]):
+                    files.add(path)
+        return sorted(files)
+
+
+def find_root(start: Path) -> Path:
+    """Walk up from ``start`` to the folder that holds ``qms.toml`` or ``conf.py``.
+
+    :raises ProjectError: If there is none.
+    """
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / PROJECT_FILE).is_file() or (folder / "conf.py").is_file():
+            return folder
+    raise ProjectError(
+        f"{start}: not inside a qmsdoc project (no {PROJECT_FILE} or conf.py found)"
+    )
+
+
+def load_project(root: Path, config_file: Path | None = None) -> Project:
+    """Load the project rooted at ``root``.
+
+    :param root: The project root.
+    :param config_file: The project file; default ``root / "qms.toml"`` if it exists.
+    :raises ProfileError: If the project file or its profile is invalid.
+    """
+    if config_file is None and (root / PROJECT_FILE).is_file():
+        config_file = root / PROJECT_FILE
+    table: dict[str, object] = {}
+    if config_file is not None:
+        raw = read_toml(config_file).get("project", {})
+        if not isinstance(raw, dict):
+            raise ProfileError(str(config_file), "must be a table", key="project")
+        table = raw
+    profile = load_profile(config_file)
+    where = str(config_file or root)
+    return Project(
+        root=root,
+        name=_text(table, "name", root.name, where),
+        sources=_strings(table, "sources", (".",), where),
+        exclude=_strings(table, "exclude", _DEFAULT_EXCLUDE, where),
+        profile=profile,
+        config_file=config_file,
+    )
+
+
+def _text(table: dict[str, object], key: str, default: str, where: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str):
+        raise ProfileError(where, "must be a string", key=f"project.{key}")
+    return value
+
+
+def _strings(
+    table: dict[str, object], key: str, default: tuple[str, ...], where: str
+) -> tuple[str, ...]:
+    value = table.get(key, list(default))
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProfileError(where, "must be a list of strings", key=f"project.{key}")
+    return tuple(value)

@@ -1,0 +1,55 @@
+"""The Sphinx extension: the only package that imports sphinx, docutils or sphinx_needs.
+
+Lifecycle (which handler runs at which Sphinx event):
+
+``config-inited`` (priority 5)
+    :func:`needtypes.register_profile` loads ``qms.toml`` and its profile and writes
+    the item types, fields and link types into ``needs_types``, ``needs_fields`` and
+    ``needs_links``, before sphinx-needs reads them (priority 10 and later).
+``config-inited`` (priority 700)
+    :func:`needtypes.install_item_directive` puts :class:`ItemDirective`, a thin
+    subclass of sphinx-needs' directive, under every item type's name.
+reading
+    :class:`ItemDirective` records each item as written (a ``RawItem``) in
+    :class:`QmsDomain` (per document, purged and merged for parallel builds), then
+    lets sphinx-needs create the need as usual.
+``env-check-consistency``
+    :func:`events.check_items` loads the items, runs the framework-free checks and
+    emits every finding as a warning of type ``qms`` with the check id as subtype,
+    at the item's file and line.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from qmsdoc import __version__
+from qmsdoc.sphinxext.domain import QmsDomain
+from qmsdoc.sphinxext.events import check_items
+from qmsdoc.sphinxext.needtypes import install_item_directive, register_profile
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["setup"]
+
+#: bump when the shape of the data kept in the environment changes
+ENV_VERSION = 1
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register qmsdoc with Sphinx (``extensions = ["qmsdoc"]``)."""
+    app.setup_extension("sphinx_needs")
+    app.add_config_value("qms_project_file", "qms.toml", "env", types=frozenset({str}))
+    app.add_config_value("qms_root", "", "", types=frozenset({str}))
+    app.add_config_value("qms_profile_digest", "", "env", types=frozenset({str}))
+    app.add_domain(QmsDomain)
+    app.connect("config-inited", register_profile, priority=5)
+    app.connect("config-inited", install_item_directive, priority=700)
+    app.connect("env-check-consistency", check_items)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,64 @@
+"""The item directive: sphinx-needs' need directive, recording the item as written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sphinx_needs.directives.need import NeedDirective
+
+from qmsdoc.model import Location, RawItem
+from qmsdoc.sphinxext.domain import QmsDomain
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from docutils import nodes
+
+__all__ = ["ItemDirective"]
+
+
+class ItemDirective(NeedDirective):
+    """Record a ``RawItem``, then let sphinx-needs build the need.
+
+    Options the profile does not know are removed before sphinx-needs sees them, and a
+    second item with an id already in use is not created, so each of these problems
+    is reported once, by the matching qmsdoc check, at the item's file and line.
+    """
+
+    def run(self) -> Sequence[nodes.Node]:
+        domain = QmsDomain.of(self.env)
+        raw = self._raw_item()
+        item_id = raw.option("id")
+        duplicate = bool(item_id) and domain.has_id(item_id or "")
+        domain.add_raw_item(raw)
+        known = self._known_options()
+        for name in [name for name in self.options if name not in known]:
+            del self.options[name]
+        if duplicate:
+            return []
+        return super().run()
+
+    def _raw_item(self) -> RawItem:
+        source, line = self.get_source_info()
+        root = Path(self.config.qms_root or self.env.srcdir)
+        try:
+            path = Path(source).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            path = source
+        options = tuple((name, value or "") for name, value in self.options.items())
+        return RawItem(
+            directive=self.name,
+            title=" ".join(self.arguments),
+            options=options,
+            content="\n".join(self.content),
+            location=Location(
+                path=path, line=line or self.lineno, docname=self.env.docname
+            ),
+        )
+
+    def _known_options(self) -> set[str]:
+        known = {"id", "status", "tags"}
+        known.update(self.config.needs_fields)
+        known.update(self.config.needs_links)
+        return known

@@ -1,0 +1,85 @@
+"""The ``qms`` domain keeps, per document, the items as written, for parallel builds."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from sphinx.domains import Domain
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Set
+
+    from sphinx.environment import BuildEnvironment
+
+    from qmsdoc.checks import Finding
+    from qmsdoc.model import RawItem
+
+__all__ = ["QmsDomain"]
+
+
+class QmsDomain(Domain):
+    """Holds ``RawItem`` records by document; purged and merged like Sphinx's todo."""
+
+    name = "qms"
+    label = "qmsdoc"
+    initial_data: ClassVar[dict[str, Any]] = {"items": {}, "ids": {}, "findings": []}
+
+    @classmethod
+    def of(cls, env: BuildEnvironment) -> QmsDomain:
+        """The domain instance of ``env``."""
+        domain = env.domains["qms"]
+        assert isinstance(domain, cls)
+        return domain
+
+    @property
+    def raw_items_by_doc(self) -> dict[str, list[RawItem]]:
+        """Items as written, by document name."""
+        items: dict[str, list[RawItem]] = self.data.setdefault("items", {})
+        return items
+
+    @property
+    def _ids(self) -> dict[str, str]:
+        ids: dict[str, str] = self.data.setdefault("ids", {})
+        return ids
+
+    def add_raw_item(self, raw: RawItem) -> None:
+        """Record one item of the document being read."""
+        self.raw_items_by_doc.setdefault(raw.location.docname, []).append(raw)
+        item_id = raw.option("id")
+        if item_id:
+            self._ids.setdefault(item_id, raw.location.docname)
+
+    def raw_items(self) -> Iterable[RawItem]:
+        """Every recorded item, all documents."""
+        for docname in sorted(self.raw_items_by_doc):
+            yield from self.raw_items_by_doc[docname]
+
+    def has_id(self, item_id: str) -> bool:
+        """Whether an item with this id was already recorded in any document."""
+        return item_id in self._ids
+
+    @property
+    def findings(self) -> list[Finding]:
+        """The findings of the last check."""
+        findings: list[Finding] = self.data.setdefault("findings", [])
+        return findings
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        """Keep the findings of the last check for pages that show them."""
+        self.data["findings"] = findings
+
+    def clear_doc(self, docname: str) -> None:
+        self.raw_items_by_doc.pop(docname, None)
+        for item_id in [i for i, doc in self._ids.items() if doc == docname]:
+            del self._ids[item_id]
+        # an id another document also uses now belongs to that document
+        for other, raws in self.raw_items_by_doc.items():
+            for raw in raws:
+                other_id = raw.option("id")
+                if other_id:
+                    self._ids.setdefault(other_id, other)
+
+    def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        for docname in docnames:
+            for raw in otherdata["items"].get(docname, []):
+                self.add_raw_item(raw)

@@ -1,0 +1,55 @@
+"""Event handlers that run the framework-free checks inside a Sphinx build."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sphinx.util import logging
+
+from qmsdoc.checks import run_checks
+from qmsdoc.model import load_items
+from qmsdoc.sphinxext.domain import QmsDomain
+from qmsdoc.sphinxext.needtypes import project_of
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
+    from qmsdoc.checks import Finding
+
+__all__ = ["check_items", "emit_finding"]
+
+LOGGER = logging.getLogger(__name__)
+
+
+def check_items(app: Sphinx, env: BuildEnvironment) -> None:
+    """Check every item read so far and emit each finding at its location."""
+    domain = QmsDomain.of(env)
+    profile = project_of(env.config).profile
+    findings = run_checks(load_items(domain.raw_items(), profile), profile)
+    domain.set_findings(findings)
+    for finding in findings:
+        emit_finding(finding)
+
+
+def emit_finding(finding: Finding) -> None:
+    """Log one finding: a ``qms.<check id>`` warning, or information if waived or minor."""
+    location = (finding.docname, finding.line)
+    if finding.waived:
+        LOGGER.info(
+            "[qms.%s] deviation accepted: %s (waiver: %s)",
+            finding.check_id,
+            finding.message,
+            finding.justification,
+            location=location,
+        )
+    elif finding.severity == "info":
+        LOGGER.info("[qms.%s] %s", finding.check_id, finding.message, location=location)
+    else:
+        LOGGER.warning(
+            "%s",
+            finding.message,
+            type="qms",
+            subtype=finding.check_id,
+            location=location,
+        )

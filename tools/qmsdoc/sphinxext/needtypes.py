@@ -1,0 +1,93 @@
+"""Translate the profile into sphinx-needs configuration, at ``config-inited``."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.errors import ConfigError
+
+from qmsdoc.errors import QmsError
+from qmsdoc.project import Project, load_project
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+    from qmsdoc.profile import Profile
+
+__all__ = ["install_item_directive", "project_of", "register_profile"]
+
+#: fields that sphinx-needs itself provides; the profile may declare their values
+_CORE_FIELDS = frozenset({"status", "tags"})
+
+
+def register_profile(app: Sphinx, config: Config) -> None:
+    """Load the project's profile and declare its types, fields and links to sphinx-needs.
+
+    :raises ConfigError: With the profile's one-line message if it is invalid.
+    """
+    project_file = Path(app.confdir) / config.qms_project_file
+    config.qms_root = str(Path(app.confdir))
+    try:
+        project = load_project(
+            Path(app.confdir), project_file if project_file.is_file() else None
+        )
+    except QmsError as error:
+        raise ConfigError(f"qmsdoc: {error}") from None
+    profile = project.profile
+    config.needs_types = [_need_type(item_type) for item_type in profile.types]
+    config.needs_fields = {
+        spec.name: {
+            "description": spec.description,
+            "nullable": True,
+            "parse_dynamic_functions": False,
+            "parse_variants": False,
+        }
+        for spec in profile.fields
+        if spec.name not in _CORE_FIELDS
+    }
+    config.needs_links = {
+        link.name: {
+            "outgoing": link.name,
+            "incoming": link.incoming,
+            "allow_dead_links": True,
+        }
+        for link in profile.links
+    }
+    # identity is checked by qmsdoc against the profile, so it is reported once
+    config.needs_id_required = False
+    config.needs_id_regex = ""
+    config.qms_profile_digest = _digest(project)
+
+
+def install_item_directive(app: Sphinx, config: Config) -> None:
+    """Put :class:`ItemDirective` under every item type's directive name."""
+    from qmsdoc.sphinxext.directive import ItemDirective  # noqa: PLC0415
+
+    for need_type in config.needs_types:
+        app.add_directive(need_type["directive"], ItemDirective, override=True)
+
+
+def project_of(config: Config) -> Project:
+    """The project for a configuration prepared by :func:`register_profile`."""
+    root = Path(config.qms_root)
+    project_file = root / config.qms_project_file
+    return load_project(root, project_file if project_file.is_file() else None)
+
+
+def _need_type(item_type: Any) -> dict[str, str]:
+    return {
+        "directive": item_type.directive,
+        "title": item_type.title,
+        "prefix": item_type.prefix,
+        "color": item_type.color,
+        "style": "node",
+    }
+
+
+def _digest(project: Project) -> str:
+    """A digest of the profile, so a changed profile re-reads every document."""
+    profile: Profile = project.profile
+    return hashlib.sha256(repr((profile, project.sources)).encode()).hexdigest()
