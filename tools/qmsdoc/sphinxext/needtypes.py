@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sphinx.errors import ConfigError
+from sphinx.util import logging
 
 from qmsdoc.errors import QmsError
 from qmsdoc.project import Project, load_project
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 __all__ = ["install_item_directive", "project_of", "register_profile"]
 
+LOGGER = logging.getLogger(__name__)
+
 #: fields that sphinx-needs itself provides; the profile may declare their values
 _CORE_FIELDS = frozenset({"status", "tags"})
 
@@ -26,7 +28,12 @@ _CORE_FIELDS = frozenset({"status", "tags"})
 def register_profile(app: Sphinx, config: Config) -> None:
     """Load the project's profile and declare its types, fields and links to sphinx-needs.
 
-    :raises ConfigError: With the profile's one-line message if it is invalid.
+    An invalid profile stops the build with one ``qms.profile`` error naming the
+    file, key or line and the problem, and exit status 2: Sphinx would print any
+    exception from a ``config-inited`` handler with a traceback, which is noise for an
+    author who mistyped a key.
+
+    :raises SystemExit: With status 2 if the project file or profile is invalid.
     """
     project_file = Path(app.confdir) / config.qms_project_file
     config.qms_root = str(Path(app.confdir))
@@ -35,7 +42,8 @@ def register_profile(app: Sphinx, config: Config) -> None:
             Path(app.confdir), project_file if project_file.is_file() else None
         )
     except QmsError as error:
-        raise ConfigError(f"qmsdoc: {error}") from None
+        LOGGER.error("qmsdoc: %s", error, type="qms", subtype="profile")
+        raise SystemExit(2) from None
     profile = project.profile
     config.needs_types = [_need_type(item_type) for item_type in profile.types]
     config.needs_fields = {

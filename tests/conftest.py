@@ -1,0 +1,84 @@
+"""Shared fixtures: test roots (small real projects), builds in temporary folders."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).parent
+ROOTS = TESTS / "roots"
+REPOSITORY = TESTS.parent
+#: what makes up the Serenya reference device file in this repository
+SERENYA_PARTS = (
+    "conf.py",
+    "qms.toml",
+    "index.rst",
+    "source",
+    "requirements",
+    "risks",
+    "design-controls",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SphinxRun:
+    """The result of one real ``sphinx-build`` run in a subprocess."""
+
+    returncode: int
+    warnings: list[str]
+    stderr: str
+
+
+def copy_root(name: str, destination: Path) -> Path:
+    """Copy ``tests/roots/<name>`` to ``destination`` and return it."""
+    shutil.copytree(ROOTS / name, destination)
+    return destination
+
+
+def copy_serenya(destination: Path) -> Path:
+    """Copy the Serenya device file (not the engine) to ``destination``."""
+    destination.mkdir(parents=True)
+    for part in SERENYA_PARTS:
+        source = REPOSITORY / part
+        if source.is_dir():
+            shutil.copytree(
+                source, destination / part, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy2(source, destination / part)
+    return destination
+
+
+def sphinx_build(source: Path, *options: str, builder: str = "html") -> SphinxRun:
+    """Run a real Sphinx build of ``source`` into ``source/_build``."""
+    warnings_file = source / "_build" / "warnings.txt"
+    warnings_file.parent.mkdir(parents=True, exist_ok=True)
+    completed = subprocess.run(
+        [
+            sys.executable, "-m", "sphinx", "-b", builder, "-q", "-w", str(warnings_file),
+            *options, str(source), str(source / "_build" / builder),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+    text = warnings_file.read_text(encoding="utf-8") if warnings_file.exists() else ""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return SphinxRun(completed.returncode, lines, completed.stderr)
+
+
+@pytest.fixture
+def broken_root(tmp_path: Path) -> Path:
+    """A project whose items break every foundation check once."""
+    return copy_root("test-broken", tmp_path / "broken")
+
+
+@pytest.fixture
+def valid_root(tmp_path: Path) -> Path:
+    """A small project with a complete design-control chain."""
+    return copy_root("test-valid", tmp_path / "valid")

@@ -1,0 +1,3 @@
+project = "broken"
+extensions = ["qmsdoc"]
+exclude_patterns = ["_build"]

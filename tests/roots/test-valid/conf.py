@@ -1,0 +1,3 @@
+project = "valid"
+extensions = ["qmsdoc"]
+exclude_patterns = ["_build"]
