@@ -150,3 +150,29 @@ def test_profile_shows_types_and_validates_a_file(
     )
     assert validated.exit_code == 0
     assert "valid profile medical-device" in validated.output
+
+
+def test_missing_profile_file_is_exit_2(valid_root: Path) -> None:
+    (valid_root / "qms.toml").write_text(
+        '[project]\nprofile = "profiles/company.toml"\n'
+    )
+    result = _qms("check", cwd=valid_root)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"qms: error: {valid_root / 'profiles' / 'company.toml'}: file not found"
+    )
+
+
+def test_separate_profile_file_is_used(valid_root: Path) -> None:
+    (valid_root / "company.toml").write_text(
+        'extends = "medical-device"\n[types.requirement]\nprefix = "SRS-"\n'
+    )
+    (valid_root / "qms.toml").write_text(
+        '[project]\nprofile = "company.toml"\nsources = ["."]\n'
+    )
+    result = _qms("check", cwd=valid_root)
+    assert result.returncode == 1
+    assert (
+        "id 'REQ-001' does not match the requirement pattern 'SRS-[0-9]{3,4}'"
+        in result.stdout
+    )

@@ -178,3 +178,14 @@ def _qms_warnings_any(lines: list[str], suffix: str) -> list[tuple[int, str, str
                 (int(match.group("line")), match.group("check"), match.group("message"))
             )
     return found
+
+
+def test_missing_project_file_named_in_conf_stops_the_build(valid_root: Path) -> None:
+    conf = valid_root / "conf.py"
+    conf.write_text(conf.read_text() + 'qms_project_file = "company.toml"\n')
+    run = sphinx_build(valid_root, "-E")
+    assert run.returncode == 2
+    assert run.stderr.strip().endswith(
+        "company.toml: file not found (qms_project_file in conf.py) [qms.profile]"
+    )
+    assert "Traceback" not in run.stderr

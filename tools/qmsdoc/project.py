@@ -81,6 +81,8 @@ def load_project(root: Path, config_file: Path | None = None) -> Project:
 
     :param root: The project root.
     :param config_file: The project file; default ``root / "qms.toml"`` if it exists.
+        Its ``[project] profile = "file.toml"`` names a separate profile file;
+        otherwise the project file is the profile (or extends a packaged one).
     :raises ProfileError: If the project file or its profile is invalid.
     """
     if config_file is None and (root / PROJECT_FILE).is_file():
@@ -91,8 +93,14 @@ def load_project(root: Path, config_file: Path | None = None) -> Project:
         if not isinstance(raw, dict):
             raise ProfileError(str(config_file), "must be a table", key="project")
         table = raw
-    profile = load_profile(config_file)
     where = str(config_file or root)
+    profile_name = table.get("profile")
+    if profile_name is None:
+        profile = load_profile(config_file)
+    elif isinstance(profile_name, str) and config_file is not None:
+        profile = load_profile(config_file.parent / profile_name)
+    else:
+        raise ProfileError(where, "must be a path to a profile file", key="project.profile")
     return Project(
         root=root,
         name=_text(table, "name", root.name, where),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from qmsdoc.checks import run_checks
+from qmsdoc.errors import QmsError
 from qmsdoc.model import load_items
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.needtypes import project_of
@@ -25,7 +26,11 @@ LOGGER = logging.getLogger(__name__)
 def check_items(app: Sphinx, env: BuildEnvironment) -> None:
     """Check every item read so far and emit each finding at its location."""
     domain = QmsDomain.of(env)
-    profile = project_of(env.config).profile
+    try:
+        profile = project_of(env.config).profile
+    except QmsError as error:
+        LOGGER.error("qmsdoc: %s", error, type="qms", subtype="profile")
+        return
     findings = run_checks(load_items(domain.raw_items(), profile), profile)
     domain.set_findings(findings)
     for finding in findings:

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
-from qmsdoc.errors import QmsError
-from qmsdoc.project import Project, load_project
+from qmsdoc.errors import ProfileError, QmsError
+from qmsdoc.project import PROJECT_FILE, Project, load_project
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -35,12 +35,9 @@ def register_profile(app: Sphinx, config: Config) -> None:
 
     :raises SystemExit: With status 2 if the project file or profile is invalid.
     """
-    project_file = Path(app.confdir) / config.qms_project_file
     config.qms_root = str(Path(app.confdir))
     try:
-        project = load_project(
-            Path(app.confdir), project_file if project_file.is_file() else None
-        )
+        project = project_of(config)
     except QmsError as error:
         LOGGER.error("qmsdoc: %s", error, type="qms", subtype="profile")
         raise SystemExit(2) from None
@@ -79,10 +76,21 @@ def install_item_directive(app: Sphinx, config: Config) -> None:
 
 
 def project_of(config: Config) -> Project:
-    """The project for a configuration prepared by :func:`register_profile`."""
+    """The project for a configuration prepared by :func:`register_profile`.
+
+    Without ``qms_project_file`` in ``conf.py``, ``qms.toml`` is used if it exists and
+    the packaged default profile otherwise; a file named explicitly must exist.
+
+    :raises QmsError: If the project file or its profile cannot be used.
+    """
     root = Path(config.qms_root)
+    if config.qms_project_file is None:
+        default = root / PROJECT_FILE
+        return load_project(root, default if default.is_file() else None)
     project_file = root / config.qms_project_file
-    return load_project(root, project_file if project_file.is_file() else None)
+    if not project_file.is_file():
+        raise ProfileError(str(project_file), "file not found (qms_project_file in conf.py)")
+    return load_project(root, project_file)
 
 
 def _need_type(item_type: Any) -> dict[str, str]:
