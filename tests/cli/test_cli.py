@@ -29,7 +29,7 @@ def test_check_passes_on_a_complete_chain(valid_root: Path) -> None:
     result = CliRunner().invoke(cli, ["--root", str(valid_root), "check"])
     assert result.exit_code == 0, result.output
     assert (
-        "qms check: PASS: 9 items, 0 open findings, 0 accepted deviations"
+        "qms check: PASS: 10 items, 0 open findings, 0 accepted deviations"
         in result.output
     )
     document = json.loads((valid_root / "traceability" / "findings.json").read_text())

@@ -100,7 +100,9 @@ def load_project(root: Path, config_file: Path | None = None) -> Project:
     elif isinstance(profile_name, str) and config_file is not None:
         profile = load_profile(config_file.parent / profile_name)
     else:
-        raise ProfileError(where, "must be a path to a profile file", key="project.profile")
+        raise ProfileError(
+            where, "must be a path to a profile file", key="project.profile"
+        )
     return Project(
         root=root,
         name=_text(table, "name", root.name, where),

@@ -28,6 +28,17 @@ from qmsdoc.checks.links import (
     check_link_self,
     check_link_target_unknown,
 )
+from qmsdoc.checks.risk import (
+    check_risk_control_unverified,
+    check_risk_estimate,
+    check_risk_information_only,
+    check_risk_new_hazard,
+    check_risk_overall_evaluation,
+    check_risk_residual_missing,
+    check_risk_residual_unjustified,
+    check_risk_uncontrolled,
+    check_risk_value_mismatch,
+)
 from qmsdoc.checks.waivers import apply_waivers
 
 if TYPE_CHECKING:
@@ -60,6 +71,15 @@ REGISTRY: tuple[Check, ...] = (
     Check(check_id="link_self", summary="item links to itself", function=check_link_self),
     Check(check_id="link_cycle", summary="links form a cycle", function=check_link_cycle),
     Check(check_id="coverage", summary="design-control chain coverage (one id per rule)", function=check_coverage),
+    Check(check_id="risk_estimate", summary="severity or probability missing or off the plan's scale (ISO 14971 5.5)", function=check_risk_estimate),
+    Check(check_id="risk_uncontrolled", summary="risk needing control has no risk control (7.1)", function=check_risk_uncontrolled),
+    Check(check_id="risk_information_only", summary="only information for safety where a design control may be feasible (7.1)", function=check_risk_information_only),
+    Check(check_id="risk_control_unverified", summary="risk control without verification of implementation and effectiveness (7.2)", function=check_risk_control_unverified),
+    Check(check_id="risk_residual_missing", summary="controlled situation without residual estimate (7.3)", function=check_risk_residual_missing),
+    Check(check_id="risk_residual_unjustified", summary="residual risk not acceptable without benefit-risk justification (7.4)", function=check_risk_residual_unjustified),
+    Check(check_id="risk_new_hazard", summary="hazard introduced by a control not analysed (7.5)", function=check_risk_new_hazard),
+    Check(check_id="risk_value_mismatch", summary="typed risk disagrees with the computed risk (5.5, 6)", function=check_risk_value_mismatch),
+    Check(check_id="risk_overall_evaluation", summary="overall residual risk evaluation missing (8)", function=check_risk_overall_evaluation),
 )  # fmt: skip
 
 #: checks that report on waivers themselves (see :mod:`qmsdoc.checks.waivers`)

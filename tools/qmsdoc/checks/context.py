@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from qmsdoc.risk.estimate import RiskEstimate, estimate_risks
 from qmsdoc.trace import TraceGraph
 
 if TYPE_CHECKING:
@@ -21,6 +22,12 @@ class CheckContext:
     items: tuple[Item, ...]
     profile: Profile
     graph: TraceGraph = field(init=False)
+    risks: tuple[RiskEstimate, ...] = field(init=False)
+    """Computed risk of every hazardous situation; empty without a risk model."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "graph", TraceGraph(self.items))
+        graph = TraceGraph(self.items)
+        object.__setattr__(self, "graph", graph)
+        risk_model = self.profile.risk
+        risks = estimate_risks(graph, risk_model) if risk_model is not None else []
+        object.__setattr__(self, "risks", tuple(risks))

@@ -19,6 +19,7 @@ from qmsdoc.profile.model import (
     LinkType,
     Profile,
 )
+from qmsdoc.risk._build import build_risk_model
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -29,7 +30,9 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*")
 _DIRECTIVE = re.compile(r"[a-z][a-z0-9_-]*")
 #: fields sphinx-needs reserves for itself, which a profile may not declare
 _RESERVED = frozenset({"id", "title", "type", "content", "docname", "lineno"})
-_TOP_KEYS = frozenset({"profile", "fields", "links", "types", "coverage", "extends"})
+_TOP_KEYS = frozenset(
+    {"profile", "fields", "links", "types", "coverage", "risk", "extends"}
+)
 
 
 def build_profile(data: Mapping[str, Any], source: str) -> Profile:
@@ -74,7 +77,15 @@ class _Builder:
             type_names={item_type.name for item_type in types},
             link_names={link.name for link in links},
         )
+        risk = None
+        if "risk" in data:
+            risk = build_risk_model(
+                self.as_table(data["risk"], "risk"),
+                self,
+                type_fields={item_type.name: item_type.fields for item_type in types},
+            )
         return Profile(
+            risk=risk,
             name=self.text(meta, "profile", "name"),
             version=self.text(meta, "profile", "version"),
             description=self.text(meta, "profile", "description", ""),

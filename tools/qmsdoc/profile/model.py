@@ -9,7 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from qmsdoc.risk.model import RiskModel
 
 __all__ = [
     "CoverageRule",
@@ -155,6 +158,8 @@ class Profile:
     links: tuple[LinkType, ...]
     types: tuple[ItemType, ...]
     coverage: tuple[CoverageRule, ...]
+    risk: RiskModel | None = None
+    """The risk model of the risk management plan, if the profile declares one."""
     _type_by_name: dict[str, ItemType] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )

@@ -40,7 +40,9 @@ ENV_VERSION = 1
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register qmsdoc with Sphinx (``extensions = ["qmsdoc"]``)."""
     app.setup_extension("sphinx_needs")
-    app.add_config_value("qms_project_file", None, "env", types=frozenset({str, type(None)}))
+    app.add_config_value(
+        "qms_project_file", None, "env", types=frozenset({str, type(None)})
+    )
     app.add_config_value("qms_root", "", "", types=frozenset({str}))
     app.add_config_value("qms_profile_digest", "", "env", types=frozenset({str}))
     app.add_domain(QmsDomain)

@@ -89,7 +89,9 @@ def project_of(config: Config) -> Project:
         return load_project(root, default if default.is_file() else None)
     project_file = root / config.qms_project_file
     if not project_file.is_file():
-        raise ProfileError(str(project_file), "file not found (qms_project_file in conf.py)")
+        raise ProfileError(
+            str(project_file), "file not found (qms_project_file in conf.py)"
+        )
     return load_project(root, project_file)
 
 

@@ -1,0 +1,269 @@
+"""ISO 14971 checks over the computed risk of each hazardous situation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qmsdoc.checks.findings import Finding, finding_at
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from qmsdoc.checks.context import CheckContext
+    from qmsdoc.model import Item
+    from qmsdoc.risk.model import RiskModel
+
+__all__ = [
+    "check_risk_control_unverified",
+    "check_risk_estimate",
+    "check_risk_information_only",
+    "check_risk_new_hazard",
+    "check_risk_overall_evaluation",
+    "check_risk_residual_missing",
+    "check_risk_residual_unjustified",
+    "check_risk_uncontrolled",
+    "check_risk_value_mismatch",
+]
+
+
+def check_risk_estimate(context: CheckContext) -> Iterator[Finding]:
+    """Severity and probabilities are present and on the plan's scales.
+
+    Serves ISO 14971 5.5 (risk estimation) with the scales of the plan (4.4 d).
+    """
+    for estimate in context.risks:
+        for problem in estimate.problems:
+            yield finding_at(
+                estimate.situation,
+                "risk_estimate",
+                f"{estimate.situation.id}: {problem}",
+            )
+
+
+def check_risk_uncontrolled(context: CheckContext) -> Iterator[Finding]:
+    """A risk that is not acceptable before control has at least one risk control.
+
+    Serves ISO 14971 7.1 (risk control option analysis) and 6 (risk evaluation).
+    """
+    for estimate in context.risks:
+        initial = estimate.initial
+        if (
+            initial is not None
+            and initial.region.needs_control
+            and not estimate.controls
+        ):
+            yield finding_at(
+                estimate.situation,
+                "risk_uncontrolled",
+                f"{estimate.situation.id}: initial risk {_cell(context, initial.severity, initial.probability)} "
+                f"is {initial.region.label.lower()} and no risk control mitigates it",
+            )
+
+
+def check_risk_residual_missing(context: CheckContext) -> Iterator[Finding]:
+    """A controlled situation states its residual probabilities.
+
+    Serves ISO 14971 7.3 (residual risk evaluation after each control).
+    """
+    model = context.profile.risk
+    for estimate in context.risks:
+        if model is None or not estimate.controls or estimate.initial is None:
+            continue
+        if estimate.residual is None and not _residual_problem(
+            estimate.problems, model
+        ):
+            yield finding_at(
+                estimate.situation,
+                "risk_residual_missing",
+                f"{estimate.situation.id}: controlled by {', '.join(estimate.controls)} "
+                f"but the residual risk is not estimated ({_residual_names(model)})",
+            )
+
+
+def check_risk_residual_unjustified(context: CheckContext) -> Iterator[Finding]:
+    """A residual risk that is not acceptable carries a benefit-risk justification.
+
+    Serves ISO 14971 7.4 (benefit-risk analysis) and 8.
+    """
+    model = context.profile.risk
+    for estimate in context.risks:
+        residual = estimate.residual
+        if model is None or residual is None or not residual.region.needs_benefit_risk:
+            continue
+        justification = estimate.situation.field(model.fields.benefit_risk)
+        if justification is None or len(justification.split()) < 5:
+            yield finding_at(
+                estimate.situation,
+                "risk_residual_unjustified",
+                f"{estimate.situation.id}: residual risk {_cell(context, residual.severity, residual.probability)} "
+                f"is {residual.region.label.lower()} and has no benefit-risk justification "
+                f"(field {model.fields.benefit_risk!r})",
+            )
+
+
+def check_risk_control_unverified(context: CheckContext) -> Iterator[Finding]:
+    """Each risk control's implementation and its effectiveness are verified.
+
+    Serves ISO 14971 7.2. A verification test counts for implementation unless its
+    ``verification_scope`` says ``effectiveness``; ``both`` counts twice; a validation
+    activity counts for effectiveness.
+    """
+    model = context.profile.risk
+    if model is None:
+        return
+    for control in context.graph.of_type(model.control_type):
+        implementation, effectiveness = _verification(context, control)
+        missing = [
+            name
+            for name, shown in (
+                ("implementation", implementation),
+                ("effectiveness", effectiveness),
+            )
+            if not shown
+        ]
+        if missing:
+            yield finding_at(
+                control,
+                "risk_control_unverified",
+                f"{control.id}: no verification of {' or '.join(missing)} of this risk control",
+            )
+
+
+def check_risk_new_hazard(context: CheckContext) -> Iterator[Finding]:
+    """A hazard introduced by a risk control is analysed (has a hazardous situation).
+
+    Serves ISO 14971 7.5 (risks arising from risk control measures).
+    """
+    model = context.profile.risk
+    if model is None:
+        return
+    for control in context.graph.of_type(model.control_type):
+        for edge in context.graph.outgoing(control.id):
+            hazard = context.graph.item(edge.target)
+            if hazard is None or hazard.item_type != model.hazard_type:
+                continue
+            analysed = any(
+                (situation := context.graph.item(other.source)) is not None
+                and situation.item_type == model.hazardous_situation_type
+                for other in context.graph.incoming(hazard.id)
+            )
+            if not analysed:
+                yield finding_at(
+                    control,
+                    "risk_new_hazard",
+                    f"{control.id}: introduces {hazard.id}, which has no hazardous situation "
+                    "analysed",
+                )
+
+
+def check_risk_information_only(context: CheckContext) -> Iterator[Finding]:
+    """Information for safety is not the only control where a design control was feasible.
+
+    Serves ISO 14971 7.1: options in priority order, inherent safety by design, then
+    protective measures, then information for safety. A warning unless the situation
+    states why no design or protective control is feasible.
+    """
+    model = context.profile.risk
+    for estimate in context.risks:
+        if model is None or not estimate.controls:
+            continue
+        controls = [context.graph.item(control_id) for control_id in estimate.controls]
+        options = {
+            control.field(model.option_field)
+            for control in controls
+            if control is not None
+        }
+        if options != {model.information_option}:
+            continue
+        if estimate.situation.field(model.fields.information_only):
+            continue
+        yield finding_at(
+            estimate.situation,
+            "risk_information_only",
+            f"{estimate.situation.id}: only information for safety controls this situation; "
+            f"add a design or protective control or state why none is feasible "
+            f"(field {model.fields.information_only!r})",
+            severity="warning",
+        )
+
+
+def check_risk_value_mismatch(context: CheckContext) -> Iterator[Finding]:
+    """A risk written by hand agrees with the risk computed from the plan.
+
+    Serves ISO 14971 5.5 and 6: risk is computed from the plan's matrix, never typed.
+    """
+    model = context.profile.risk
+    for estimate in context.risks:
+        if model is None:
+            continue
+        for field_name, level in (
+            (model.fields.initial_risk, estimate.initial),
+            (model.fields.residual_risk, estimate.residual),
+        ):
+            typed = estimate.situation.field(field_name)
+            if typed is None or level is None:
+                continue
+            if typed.strip().lower() not in {
+                level.region.name.lower(),
+                level.region.label.lower(),
+            }:
+                yield finding_at(
+                    estimate.situation,
+                    "risk_value_mismatch",
+                    f"{estimate.situation.id}: {field_name} says {typed.strip()!r} but the plan's "
+                    f"matrix gives {level.region.label!r} for {_cell(context, level.severity, level.probability)}",
+                )
+
+
+def check_risk_overall_evaluation(context: CheckContext) -> Iterator[Finding]:
+    """A risk file with hazardous situations has an overall residual risk evaluation.
+
+    Serves ISO 14971 8 (evaluation of overall residual risk).
+    """
+    model = context.profile.risk
+    if model is None or model.evaluation_type is None or not context.risks:
+        return
+    if context.graph.of_type(model.evaluation_type):
+        return
+    first = context.risks[0].situation
+    yield finding_at(
+        first,
+        "risk_overall_evaluation",
+        f"the risk file has {len(context.risks)} hazardous situations but no "
+        f"{model.evaluation_type} item evaluating the overall residual risk",
+    )
+
+
+def _verification(context: CheckContext, control: Item) -> tuple[bool, bool]:
+    model = context.profile.risk
+    assert model is not None
+    implementation = effectiveness = False
+    for edge in context.graph.incoming(control.id, model.verification_link):
+        verifier = context.graph.item(edge.source)
+        if verifier is None:
+            continue
+        scope = (verifier.field(model.scope_field) or "").strip()
+        if verifier.item_type in model.effectiveness_types:
+            effectiveness = True
+            implementation = implementation or scope in ("implementation", "both")
+        else:
+            implementation = implementation or scope in ("", "implementation", "both")
+            effectiveness = effectiveness or scope in ("effectiveness", "both")
+    return implementation, effectiveness
+
+
+def _cell(context: CheckContext, severity: int, probability: int) -> str:
+    model = context.profile.risk
+    assert model is not None
+    return f"{model.severity.key}{severity}/{model.probability.key}{probability}"
+
+
+def _residual_names(model: RiskModel) -> str:
+    if model.method == "p2_only":
+        return model.fields.residual_p2
+    return f"{model.fields.residual_p1}, {model.fields.residual_p2}"
+
+
+def _residual_problem(problems: tuple[str, ...], model: RiskModel) -> bool:
+    names = (model.fields.residual_p1, model.fields.residual_p2)
+    return any(problem.startswith(names) for problem in problems)
