@@ -1,0 +1,169 @@
+"""The Serenya reference device file: complete, clean, and read alike by CLI and Sphinx."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import pytest
+from sphinx.application import Sphinx
+
+from conftest import REPOSITORY, copy_serenya, sphinx_build
+from qmsdoc.device_file import check_device_file, read_raw_items
+from qmsdoc.project import load_project
+from qmsdoc.sphinxext.domain import QmsDomain
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from qmsdoc.model import RawItem
+
+MINIMUM_COUNTS = {
+    "user_need": 20,
+    "requirement": 60,
+    "design_output": 25,
+    "hazard": 15,
+    "hazardous_situation": 15,
+    "harm": 5,
+    "risk_control": 20,
+    "verification_test": 60,
+    "validation": 5,
+}
+
+
+def _qms_check(root: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from qmsdoc.cli import main; main()", "check"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_serenya_has_the_required_items_and_no_open_findings() -> None:
+    outcome = check_device_file(load_project(REPOSITORY))
+    counts = Counter(item.item_type for item in outcome.items)
+    for item_type, minimum in MINIMUM_COUNTS.items():
+        assert counts[item_type] >= minimum, (item_type, counts[item_type])
+    open_findings = [
+        f"{f.path}:{f.line}: {f.message}" for f in outcome.findings if f.fails_gate
+    ]
+    assert open_findings == []
+    for deviation in (f for f in outcome.findings if f.waived):
+        assert deviation.justification is not None
+        assert len(deviation.justification.split()) >= 8, deviation
+
+
+def _normalised(raw: RawItem) -> tuple[object, ...]:
+    content = "\n".join(line.strip() for line in raw.content.strip().splitlines())
+    options = tuple(
+        sorted((name, " ".join(value.split())) for name, value in raw.options)
+    )
+    return (
+        raw.location.path,
+        raw.location.line,
+        raw.directive,
+        " ".join(raw.title.split()),
+        options,
+        content,
+    )
+
+
+@pytest.fixture(scope="module")
+def sphinx_raw_items(tmp_path_factory: pytest.TempPathFactory) -> list[RawItem]:
+    """The items as the Sphinx directive recorded them in a real build of Serenya."""
+    out = tmp_path_factory.mktemp("serenya-build")
+    app = Sphinx(
+        srcdir=REPOSITORY,
+        confdir=REPOSITORY,
+        outdir=out / "dummy",
+        doctreedir=out / "doctrees",
+        buildername="dummy",
+        status=None,
+        warning=io.StringIO(),
+        freshenv=True,
+    )
+    app.build()
+    return list(QmsDomain.of(app.env).raw_items())
+
+
+def test_source_reader_and_sphinx_directive_agree(
+    sphinx_raw_items: list[RawItem],
+) -> None:
+    scanned = sorted(
+        _normalised(raw) for raw in read_raw_items(load_project(REPOSITORY))
+    )
+    built = sorted(_normalised(raw) for raw in sphinx_raw_items)
+    assert len(scanned) >= 250
+    assert scanned == built
+
+
+def test_unverified_requirement_fails_the_gate_until_waived(tmp_path: Path) -> None:
+    root = copy_serenya(tmp_path / "serenya")
+    new_file = root / "requirements" / "zz-added.rst"
+    text = (
+        "Added requirement\n=================\n\n"
+        ".. requirement:: Show the laboratory name printed on the report\n"
+        "   :id: REQ-900\n   :status: draft\n   :kind: functional\n   :level: software\n"
+        "   :satisfies: UN-001\n"
+    )
+    new_file.write_text(text, encoding="utf-8")
+    (root / "design-controls" / "zz-added.rst").write_text(
+        "Added output\n============\n\n.. design_output:: Laboratory name display\n"
+        "   :id: DO-900\n   :status: draft\n   :element: software_unit\n   :safety_class: A\n"
+        "   :implements: REQ-900\n",
+        encoding="utf-8",
+    )
+    failed = _qms_check(root)
+    assert failed.returncode == 1
+    assert (
+        "requirements/zz-added.rst:4: error: REQ-900: no verification_test verifies this "
+        "requirement (21 CFR 820.30(f); IEC 62304 5.7.1) [qms.coverage_requirement_verified]"
+    ) in failed.stdout
+    strict = sphinx_build(root, "-E", "-W", "--keep-going", builder="dummy")
+    assert strict.returncode != 0
+    assert any(
+        "requirements/zz-added.rst:4: WARNING: REQ-900" in line
+        and "[qms.coverage_requirement_verified]" in line
+        for line in strict.warnings
+    ), strict.warnings
+
+    waiver = (
+        "   :waiver: coverage_requirement_verified: Display-only text taken verbatim from the\n"
+        "      report header; verified by inspection in design review DR-3.\n"
+    )
+    new_file.write_text(text + waiver, encoding="utf-8")
+    passed = _qms_check(root)
+    assert passed.returncode == 0, passed.stdout
+    document = json.loads((root / "traceability" / "findings.json").read_text())
+    assert {
+        "check": "qms.coverage_requirement_verified",
+        "item": "REQ-900",
+        "file": "requirements/zz-added.rst",
+        "line": 4,
+        "justification": "Display-only text taken verbatim from the report header; verified "
+        "by inspection in design review DR-3.",
+    }.items() <= next(
+        d for d in document["deviations"] if d["item"] == "REQ-900"
+    ).items()
+
+
+def test_test_linked_to_a_user_need_is_reported_at_its_location(tmp_path: Path) -> None:
+    root = copy_serenya(tmp_path / "serenya")
+    (root / "design-controls" / "zz-added.rst").write_text(
+        "Added test\n==========\n\nSome text.\n\n.. verification_test:: Upload of a PDF report\n"
+        "   :id: VT-900\n   :status: draft\n   :test_level: system\n   :method: test\n"
+        "   :verifies: REQ-001\n   :validates: UN-001\n",
+        encoding="utf-8",
+    )
+    result = _qms_check(root)
+    assert result.returncode == 1
+    assert (
+        "design-controls/zz-added.rst:6: error: VT-900: a verification_test cannot carry "
+        "'validates' links (allowed: complies_with, verifies) [qms.link_not_allowed]"
+    ) in result.stdout
