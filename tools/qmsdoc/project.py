@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["PROJECT_FILE", "Project", "find_root", "load_project"]
 
 PROJECT_FILE = "qms.toml"
+_PROJECT_KEYS = frozenset({"name", "sources", "exclude", "profile"})
 _DEFAULT_EXCLUDE = (
     "_build",
     ".venv",
@@ -56,10 +57,17 @@ class Project:
                 files.add(base)
                 continue
             for path in base.rglob("*.rst"):
-                relative = path.relative_to(self.root).parts
-                if not any(part in self.exclude for part in relative[:-1]):
+                if not self._excluded(path.relative_to(self.root).parts):
                     files.add(path)
         return sorted(files)
+
+    def _excluded(self, parts: tuple[str, ...]) -> bool:
+        """Whether a file lies in an excluded folder (by name, or by path from the root)."""
+        folders = parts[:-1]
+        prefixes = {"/".join(folders[: depth + 1]) for depth in range(len(folders))}
+        return any(
+            entry.strip("/") in prefixes or entry in folders for entry in self.exclude
+        )
 
 
 def find_root(start: Path) -> Path:
@@ -93,6 +101,13 @@ def load_project(root: Path, config_file: Path | None = None) -> Project:
         if not isinstance(raw, dict):
             raise ProfileError(str(config_file), "must be a table", key="project")
         table = raw
+        unknown = sorted(set(table) - _PROJECT_KEYS)
+        if unknown:
+            raise ProfileError(
+                str(config_file),
+                f"unknown key; expected one of {', '.join(sorted(_PROJECT_KEYS))}",
+                key=f"project.{unknown[0]}",
+            )
     where = str(config_file or root)
     profile_name = table.get("profile")
     if profile_name is None:

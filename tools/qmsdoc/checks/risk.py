@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.risk.views import control_verification
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
-    from qmsdoc.model import Item
     from qmsdoc.risk.model import RiskModel
 
 __all__ = [
@@ -112,7 +112,11 @@ def check_risk_control_unverified(context: CheckContext) -> Iterator[Finding]:
     if model is None:
         return
     for control in context.graph.of_type(model.control_type):
-        implementation, effectiveness = _verification(context, control)
+        status = control_verification(context.graph, model, control.id)
+        implementation, effectiveness = (
+            status.implementation_verified,
+            status.effectiveness_verified,
+        )
         missing = [
             name
             for name, shown in (
@@ -232,24 +236,6 @@ def check_risk_overall_evaluation(context: CheckContext) -> Iterator[Finding]:
         f"the risk file has {len(context.risks)} hazardous situations but no "
         f"{model.evaluation_type} item evaluating the overall residual risk",
     )
-
-
-def _verification(context: CheckContext, control: Item) -> tuple[bool, bool]:
-    model = context.profile.risk
-    assert model is not None
-    implementation = effectiveness = False
-    for edge in context.graph.incoming(control.id, model.verification_link):
-        verifier = context.graph.item(edge.source)
-        if verifier is None:
-            continue
-        scope = (verifier.field(model.scope_field) or "").strip()
-        if verifier.item_type in model.effectiveness_types:
-            effectiveness = True
-            implementation = implementation or scope in ("implementation", "both")
-        else:
-            implementation = implementation or scope in ("", "implementation", "both")
-            effectiveness = effectiveness or scope in ("effectiveness", "both")
-    return implementation, effectiveness
 
 
 def _cell(context: CheckContext, severity: int, probability: int) -> str:

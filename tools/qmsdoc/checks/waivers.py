@@ -35,9 +35,12 @@ def apply_waivers(
     :param items: The items, whose waivers are applied.
     :param check_ids: Every check id that exists, to reject a waiver naming another.
     """
-    by_key: dict[tuple[str, str], list[int]] = {}
+    # a waiver applies to findings about its own item: same id and same place, so an
+    # item without an id (or a duplicate id) cannot excuse another item's finding
+    by_key: dict[tuple[str, str, int, str], list[int]] = {}
     for index, finding in enumerate(findings):
-        by_key.setdefault((finding.item_id, finding.check_id), []).append(index)
+        key = (finding.item_id, finding.path, finding.line, finding.check_id)
+        by_key.setdefault(key, []).append(index)
     result = list(findings)
     extra: list[Finding] = []
     for item in items:
@@ -60,7 +63,8 @@ def apply_waivers(
                     )
                 )
                 continue
-            matches = by_key.get((item.id, waiver.check_id), [])
+            key = (item.id, item.location.path, item.location.line, waiver.check_id)
+            matches = by_key.get(key, [])
             if not matches:
                 extra.append(
                     finding_at(

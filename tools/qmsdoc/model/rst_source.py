@@ -89,8 +89,12 @@ def scan_text(
                 index = _skip_block(lines, index, indent)
                 continue
         elif _EXPLICIT.match(line) and not _is_target_or_substitution(line):
-            index = _skip_block(lines, index, _indent(line))
-            continue
+            # an empty comment followed by a blank line ends there: what follows is a
+            # block quote, not part of the comment (docutils' rule)
+            empty = not line.strip()[2:].strip()
+            if not (empty and index + 1 < len(lines) and not lines[index + 1].strip()):
+                index = _skip_block(lines, index, _indent(line))
+                continue
         elif line.rstrip().endswith("::"):
             index = _skip_block(lines, index, _paragraph_indent(lines, index))
             continue

@@ -64,6 +64,7 @@ class _Builder:
             meta, "profile", {"name", "version", "description", "id_pattern"}
         )
         default_pattern = self.text(meta, "profile", "id_pattern", "{prefix}[0-9]{3,}")
+        self.pattern(default_pattern.replace("{prefix}", "X"), "profile")
         fields = self.fields(self.table(data, "fields"))
         links = self.links(self.table(data, "links"))
         types = self.types(

@@ -64,15 +64,15 @@ class FieldSpec:
         if self.kind == "integer":
             return self._integer_problem(text)
         if self.kind == "date":
-            try:
-                date.fromisoformat(text)
-            except ValueError:
-                return f"{text!r} is not a date in the form YYYY-MM-DD"
+            return _date_problem(text)
         return None
 
     def _integer_problem(self, text: str) -> str | None:
         if not re.fullmatch(r"[+-]?[0-9]+", text):
-            return f"{text!r} is not a whole number"
+            return f"{_shorten(text)!r} is not a whole number"
+        # a bound on the length keeps int() within Python's digit limit
+        if len(text.lstrip("+-")) > 18:
+            return f"{_shorten(text)!r} has more than 18 digits"
         number = int(text)
         if self.minimum is not None and number < self.minimum:
             return f"{number} is below the minimum {self.minimum}"
@@ -207,6 +207,22 @@ class Profile:
             if spec.kind == "waivers":
                 return spec.name
         return None
+
+
+def _date_problem(text: str) -> str | None:
+    """Only the calendar form YYYY-MM-DD is a date (fromisoformat takes more)."""
+    problem = f"{_shorten(text)!r} is not a date in the form YYYY-MM-DD"
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        return problem
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return problem
+    return None
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}..."
 
 
 def _split_list(text: str) -> list[str]:

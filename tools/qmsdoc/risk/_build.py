@@ -20,6 +20,7 @@ __all__ = ["build_risk_model"]
 
 _FIELD_ROLES = {
     "severity": "harm",
+    "sequence": "situation",
     "p1": "situation",
     "p2": "situation",
     "residual_p1": "situation",

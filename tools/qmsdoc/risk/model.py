@@ -73,6 +73,7 @@ class RiskFields:
     """Which item fields carry the estimates (names of fields in the profile)."""
 
     severity: str
+    sequence: str
     p1: str
     p2: str
     residual_p1: str

@@ -13,20 +13,37 @@ reading
     :class:`ItemDirective` records each item as written (a ``RawItem``) in
     :class:`QmsDomain` (per document, purged and merged for parallel builds), then
     lets sphinx-needs create the need as usual.
+``env-get-outdated``
+    :func:`aggregate.outdated_aggregate_pages` re-reads every page holding an
+    aggregate directive (risk table, heat-map) when any document changed.
 ``env-check-consistency``
     :func:`events.check_items` loads the items, runs the framework-free checks and
     emits every finding as a warning of type ``qms`` with the check id as subtype,
     at the item's file and line.
+``doctree-resolved``
+    :func:`aggregate.resolve_aggregates` fills each aggregate placeholder from the
+    items as they are now.
+``build-finished``
+    :func:`static.write_stylesheet` writes ``_static/qmsdoc.css`` with the profile's
+    risk region colours.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from qmsdoc import __version__
+from qmsdoc.sphinxext.aggregate import (
+    aggregate_node,
+    outdated_aggregate_pages,
+    resolve_aggregates,
+)
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.events import check_items
 from qmsdoc.sphinxext.needtypes import install_item_directive, register_profile
+from qmsdoc.sphinxext.risk_directives import RISK_DIRECTIVES, RISK_RENDERERS
+from qmsdoc.sphinxext.static import add_stylesheet, write_stylesheet
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -49,6 +66,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", register_profile, priority=5)
     app.connect("config-inited", install_item_directive, priority=700)
     app.connect("env-check-consistency", check_items)
+    app.add_node(aggregate_node)
+    for name, directive in RISK_DIRECTIVES.items():
+        app.add_directive(name, directive)
+    app.connect(
+        "doctree-resolved", partial(resolve_aggregates, renderers=RISK_RENDERERS)
+    )
+    app.connect("env-get-outdated", outdated_aggregate_pages)
+    app.connect("builder-inited", add_stylesheet)
+    app.connect("build-finished", write_stylesheet)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

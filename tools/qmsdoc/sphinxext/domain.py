@@ -6,6 +6,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from sphinx.domains import Domain
 
+from qmsdoc.checks import CheckContext
+from qmsdoc.errors import QmsError
+from qmsdoc.model import load_items
+from qmsdoc.sphinxext.needtypes import project_of
+
 if TYPE_CHECKING:
     from collections.abc import Iterable, Set
 
@@ -22,7 +27,12 @@ class QmsDomain(Domain):
 
     name = "qms"
     label = "qmsdoc"
-    initial_data: ClassVar[dict[str, Any]] = {"items": {}, "ids": {}, "findings": []}
+    initial_data: ClassVar[dict[str, Any]] = {
+        "items": {},
+        "ids": {},
+        "findings": [],
+        "aggregate_pages": set(),
+    }
 
     @classmethod
     def of(cls, env: BuildEnvironment) -> QmsDomain:
@@ -68,7 +78,34 @@ class QmsDomain(Domain):
         """Keep the findings of the last check for pages that show them."""
         self.data["findings"] = findings
 
+    def note_aggregate_page(self, docname: str) -> None:
+        """Remember that ``docname`` shows content computed from all items."""
+        self.data.setdefault("aggregate_pages", set()).add(docname)
+
+    def aggregate_pages(self) -> set[str]:
+        """Pages that show content computed from all items."""
+        pages: set[str] = self.data.setdefault("aggregate_pages", set())
+        return pages
+
+    def check_context(self) -> CheckContext | None:
+        """The items of this build, checked; computed once per build and kept in memory."""
+        cached: CheckContext | None = self.__dict__.get("_check_context")
+        if cached is None:
+            try:
+                profile = project_of(self.env.config).profile
+            except QmsError:
+                return None
+            items = load_items(self.raw_items(), profile)
+            cached = CheckContext(items=items, profile=profile)
+            self.__dict__["_check_context"] = cached
+        return cached
+
+    def forget_check_context(self) -> None:
+        """Drop the cached context (the items changed)."""
+        self.__dict__.pop("_check_context", None)
+
     def clear_doc(self, docname: str) -> None:
+        self.aggregate_pages().discard(docname)
         self.raw_items_by_doc.pop(docname, None)
         for item_id in [i for i, doc in self._ids.items() if doc == docname]:
             del self._ids[item_id]
@@ -80,6 +117,9 @@ class QmsDomain(Domain):
                     self._ids.setdefault(other_id, other)
 
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
+        self.aggregate_pages().update(
+            page for page in otherdata.get("aggregate_pages", set()) if page in docnames
+        )
         for docname in docnames:
             for raw in otherdata["items"].get(docname, []):
                 self.add_raw_item(raw)

@@ -8,7 +8,6 @@ from sphinx.util import logging
 
 from qmsdoc.checks import run_checks
 from qmsdoc.errors import QmsError
-from qmsdoc.model import load_items
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.needtypes import project_of
 
@@ -26,12 +25,16 @@ LOGGER = logging.getLogger(__name__)
 def check_items(app: Sphinx, env: BuildEnvironment) -> None:
     """Check every item read so far and emit each finding at its location."""
     domain = QmsDomain.of(env)
+    domain.forget_check_context()
     try:
-        profile = project_of(env.config).profile
+        project_of(env.config)
     except QmsError as error:
         LOGGER.error("qmsdoc: %s", error, type="qms", subtype="profile")
         return
-    findings = run_checks(load_items(domain.raw_items(), profile), profile)
+    context = domain.check_context()
+    if context is None:
+        return
+    findings = run_checks(context.items, context.profile)
     domain.set_findings(findings)
     for finding in findings:
         emit_finding(finding)

@@ -1,0 +1,3 @@
+"""Unit tests of the framework-free core of qmsdoc."""
+
+from __future__ import annotations

@@ -1,0 +1,154 @@
+"""Pages that show many items (matrices, risk tables) and stay correct when items change.
+
+An aggregate directive leaves a placeholder node at read time and notes its page in
+the ``qms`` domain. The placeholder is filled at ``doctree-resolved`` from the items
+as they are now, and ``env-get-outdated`` re-reads every aggregate page whenever any
+document was added, changed or removed, so an incremental build never shows a stale
+title, count or link there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from qmsdoc.sphinxext.domain import QmsDomain
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sphinx.application import Sphinx
+    from sphinx.builders import Builder
+    from sphinx.environment import BuildEnvironment
+
+    from qmsdoc.checks import CheckContext, Finding
+
+__all__ = [
+    "AggregateDirective",
+    "RenderRequest",
+    "Renderer",
+    "aggregate_node",
+    "outdated_aggregate_pages",
+    "resolve_aggregates",
+]
+
+LOGGER = logging.getLogger(__name__)
+
+
+class aggregate_node(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """Placeholder for content computed from all items at resolve time."""
+
+
+class RenderRequest:
+    """What a renderer gets: the checked items, the page and how to link to an item."""
+
+    def __init__(
+        self,
+        *,
+        context: CheckContext,
+        node: aggregate_node,
+        builder: Builder,
+        fromdocname: str,
+        findings: Sequence[Finding],
+    ) -> None:
+        self.findings = findings
+        self.context = context
+        self.node = node
+        self.builder = builder
+        self.fromdocname = fromdocname
+
+    @property
+    def argument(self) -> str:
+        """The directive's argument, if any."""
+        return str(self.node.get("argument", ""))
+
+    def option(self, name: str) -> Any:
+        """A directive option as given (None if absent)."""
+        options: dict[str, Any] = self.node.get("options", {})
+        return options.get(name)
+
+    def link(self, item_id: str, text: str | None = None) -> nodes.Node:
+        """A reference to an item's box on its page, or plain text if unknown."""
+        item = self.context.graph.item(item_id)
+        label = text if text is not None else item_id
+        if item is None:
+            return nodes.Text(label)
+        uri = self.builder.get_relative_uri(self.fromdocname, item.location.docname)
+        reference = nodes.reference("", label, internal=True, refuri=f"{uri}#{item_id}")
+        reference["classes"].append("qms-item-link")
+        return reference
+
+    def warn(self, message: str) -> None:
+        """A ``qms.directive`` warning at the directive's location."""
+        LOGGER.warning(message, type="qms", subtype="directive", location=self.node)
+
+
+#: a function that renders one placeholder
+Renderer = Callable[[RenderRequest], "Sequence[nodes.Node]"]
+
+
+class AggregateDirective(SphinxDirective):
+    """Base of the directives that render from all items; subclasses set ``kind``."""
+
+    kind: ClassVar[str] = ""
+    has_content = False
+    optional_arguments = 1
+    final_argument_whitespace = False
+    option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {}
+
+    def run(self) -> list[nodes.Node]:
+        node = aggregate_node(
+            kind=self.kind,
+            argument=self.arguments[0] if self.arguments else "",
+            options=dict(self.options),
+        )
+        self.set_source_info(node)
+        QmsDomain.of(self.env).note_aggregate_page(self.env.docname)
+        return [node]
+
+
+def resolve_aggregates(
+    app: Sphinx,
+    doctree: nodes.document,
+    fromdocname: str,
+    *,
+    renderers: dict[str, Renderer],
+) -> None:
+    """Replace every placeholder with content rendered from the current items."""
+    placeholders = list(doctree.findall(aggregate_node))
+    if not placeholders:
+        return
+    domain = QmsDomain.of(app.env)
+    context = domain.check_context()
+    if context is None:
+        for node in placeholders:
+            node.replace_self([])
+        return
+    for node in placeholders:
+        renderer = renderers[node["kind"]]
+        request = RenderRequest(
+            context=context,
+            node=node,
+            builder=app.builder,
+            fromdocname=fromdocname,
+            findings=domain.findings,
+        )
+        node.replace_self(list(renderer(request)))
+
+
+def outdated_aggregate_pages(
+    app: Sphinx,
+    env: BuildEnvironment,
+    added: set[str],
+    changed: set[str],
+    removed: set[str],
+) -> list[str]:
+    """Aggregate pages to re-read because some document changed."""
+    if not (added or changed or removed):
+        return []
+    pages = QmsDomain.of(env).aggregate_pages()
+    return sorted(page for page in pages if page not in removed)

@@ -1,0 +1,51 @@
+"""The stylesheet of qmsdoc's tables, with the risk regions' colours from the profile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qmsdoc.errors import QmsError
+from qmsdoc.report import write_atomic
+from qmsdoc.sphinxext.needtypes import project_of
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["STYLESHEET", "add_stylesheet", "write_stylesheet"]
+
+STYLESHEET = "qmsdoc.css"
+
+_BASE = """\
+/* qmsdoc tables; generated from the profile, do not edit */
+table.qms-table { border-collapse: collapse; font-size: 0.85em; width: 100%; }
+table.qms-table th, table.qms-table td { border: 1px solid #999; padding: 2px 4px; vertical-align: top; }
+table.qms-table thead th { position: sticky; top: 0; background: #eee; z-index: 1; }
+table.qms-table td p, table.qms-table th p { margin: 0; }
+table.qms-risk-heatmap td.qms-heat-cell, table.qms-risk-criteria td.qms-heat-cell { text-align: center; min-width: 5em; }
+span.qms-legend { padding: 0 0.5em; border: 1px solid #999; }
+a.qms-item-link { white-space: nowrap; }
+td.qms-region-unknown { background: #ddd; }
+@media print { table.qms-table thead th { position: static; } }
+"""
+
+
+def add_stylesheet(app: Sphinx) -> None:
+    """Link the stylesheet from every HTML page."""
+    if app.builder.format == "html":
+        app.add_css_file(STYLESHEET)
+
+
+def write_stylesheet(app: Sphinx, exception: Exception | None) -> None:
+    """Write the stylesheet into the HTML output, colours from the profile's regions."""
+    if exception is not None or app.builder.format != "html":
+        return
+    text = _BASE
+    try:
+        risk = project_of(app.config).profile.risk
+    except QmsError:
+        risk = None
+    if risk is not None:
+        for region in risk.regions:
+            text += f".qms-region-{region.name} {{ background: {region.color}; }}\n"
+    write_atomic(Path(app.outdir) / "_static" / STYLESHEET, text.encode("utf-8"))
