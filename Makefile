@@ -10,7 +10,7 @@ SPHINXBUILD := $(BIN)/sphinx-build
 QMS := $(BIN)/qms
 SPHINXOPTS ?= -q
 
-.PHONY: all html check test lint typecheck dossier clean distclean help
+.PHONY: all html check matrix gaps test lint typecheck dossier clean distclean help
 
 all: dossier
 
@@ -18,7 +18,8 @@ help:
 	@echo "make dossier   set up .venv, build the HTML and run the gate (the main job)"
 	@echo "make test      lint (ruff), type-check (mypy --strict) and run the test suite"
 	@echo "make html      build the device file as HTML into _build/html"
-	@echo "make check     the gate: qms check (writes traceability/findings.json) and a strict Sphinx build"
+	@echo "make check     the gate: qms check (findings.json), qms gaps (gaps.json) and a strict Sphinx build"
+	@echo "make matrix    write the traceability workbook traceability/traceability.xlsx"
 	@echo "make clean     remove _build"
 
 $(STAMP): pyproject.toml
@@ -31,13 +32,21 @@ $(STAMP): pyproject.toml
 html: $(STAMP)
 	$(SPHINXBUILD) -b html $(SPHINXOPTS) . _build/html
 
-# The gate: the core check (fast, writes findings.json) and a strict Sphinx build
-# from scratch, so that rST errors and unknown directives fail too. Both always run.
+# The gate: the core check (fast, writes findings.json), the gap report (gaps.json)
+# and a strict Sphinx build from scratch, so that rST errors and unknown directives
+# fail too. All always run; any failure fails the gate.
 check: $(STAMP)
 	@status=0; \
 	$(QMS) check || status=1; \
+	$(QMS) gaps || status=1; \
 	$(SPHINXBUILD) -b dummy -E -W --keep-going $(SPHINXOPTS) -d _build/check-doctrees . _build/check || status=1; \
 	exit $$status
+
+matrix: $(STAMP)
+	$(QMS) matrix
+
+gaps: $(STAMP)
+	$(QMS) gaps
 
 lint: $(STAMP)
 	$(BIN)/ruff check tools tests
@@ -49,8 +58,8 @@ typecheck: $(STAMP)
 test: lint typecheck
 	$(BIN)/pytest
 
-dossier: html check
-	@echo "dossier: HTML in _build/html, findings in traceability/findings.json"
+dossier: html check matrix
+	@echo "dossier: HTML in _build/html; findings.json, gaps.json and traceability.xlsx in traceability/"
 
 clean:
 	rm -rf _build

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.risk.model import is_justified
 from qmsdoc.risk.views import control_verification
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def check_risk_residual_unjustified(context: CheckContext) -> Iterator[Finding]:
         if model is None or residual is None or not residual.region.needs_benefit_risk:
             continue
         justification = estimate.situation.field(model.fields.benefit_risk)
-        if justification is None or len(justification.split()) < 5:
+        if not is_justified(justification):
             yield finding_at(
                 estimate.situation,
                 "risk_residual_unjustified",

@@ -17,6 +17,7 @@ from qmsdoc import __version__
 from qmsdoc.cli.check import check_command, checks_command, items_command
 from qmsdoc.cli.context import CliContext
 from qmsdoc.cli.profile import profile_command
+from qmsdoc.cli.trace import gaps_command, matrix_command
 from qmsdoc.errors import QmsError
 
 if TYPE_CHECKING:
@@ -43,6 +44,8 @@ cli.add_command(check_command)
 cli.add_command(checks_command)
 cli.add_command(items_command)
 cli.add_command(profile_command)
+cli.add_command(matrix_command)
+cli.add_command(gaps_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

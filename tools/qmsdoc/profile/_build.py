@@ -17,6 +17,9 @@ from qmsdoc.profile.model import (
     FieldSpec,
     ItemType,
     LinkType,
+    MatrixColumn,
+    MatrixSpec,
+    PathStep,
     Profile,
 )
 from qmsdoc.risk._build import build_risk_model
@@ -31,7 +34,7 @@ _DIRECTIVE = re.compile(r"[a-z][a-z0-9_-]*")
 #: fields sphinx-needs reserves for itself, which a profile may not declare
 _RESERVED = frozenset({"id", "title", "type", "content", "docname", "lineno"})
 _TOP_KEYS = frozenset(
-    {"profile", "fields", "links", "types", "coverage", "risk", "extends"}
+    {"profile", "fields", "links", "types", "coverage", "risk", "matrices", "extends"}
 )
 
 
@@ -85,8 +88,14 @@ class _Builder:
                 self,
                 type_fields={item_type.name: item_type.fields for item_type in types},
             )
+        matrices = self.matrices(
+            self.table(data, "matrices", required=False),
+            type_names={item_type.name for item_type in types},
+            link_names={link.name for link in links},
+        )
         return Profile(
             risk=risk,
+            matrices=matrices,
             name=self.text(meta, "profile", "name"),
             version=self.text(meta, "profile", "version"),
             description=self.text(meta, "profile", "description", ""),
@@ -301,6 +310,92 @@ class _Builder:
                 )
             )
         return tuple(rules)
+
+    def matrices(
+        self, table: Mapping[str, Any], *, type_names: set[str], link_names: set[str]
+    ) -> tuple[MatrixSpec, ...]:
+        specs = []
+        for name, raw in table.items():
+            key = f"matrices.{name}"
+            self.name(name, key)
+            spec = self.as_table(raw, key)
+            self.only_keys(
+                spec,
+                key,
+                {"title", "description", "root", "expand", "expand_types", "columns"},
+            )
+            root = self.text(spec, key, "root")
+            if root not in type_names:
+                raise self.fail(f"{key}.root", f"unknown item type {root!r}")
+            raw_columns = spec.get("columns")
+            if not isinstance(raw_columns, list) or not raw_columns:
+                raise self.fail(f"{key}.columns", "must be a non-empty list of tables")
+            expand = self.path(spec, key, "expand", link_names)
+            columns = []
+            for number, raw_column in enumerate(raw_columns, start=1):
+                column_key = f"{key}.columns[{number}]"
+                column = self.as_table(raw_column, column_key)
+                self.only_keys(
+                    column, column_key, {"title", "from", "path", "types", "required"}
+                )
+                start = self.text(column, column_key, "from", "root")
+                if start not in ("root", "row"):
+                    raise self.fail(f"{column_key}.from", "must be 'root' or 'row'")
+                if start == "row" and not expand:
+                    raise self.fail(
+                        f"{column_key}.from", "'row' needs an 'expand' path"
+                    )
+                required = column.get("required", False)
+                if not isinstance(required, bool):
+                    raise self.fail(f"{column_key}.required", "must be true or false")
+                columns.append(
+                    MatrixColumn(
+                        title=self.text(column, column_key, "title"),
+                        start="row" if start == "row" else "root",
+                        path=self.path(column, column_key, "path", link_names),
+                        types=self.known_types(column, column_key, "types", type_names),
+                        required=required,
+                    )
+                )
+            titles = [column.title for column in columns]
+            if len(set(titles)) != len(titles):
+                raise self.fail(f"{key}.columns", "two columns have the same title")
+            specs.append(
+                MatrixSpec(
+                    name=name,
+                    title=self.text(spec, key, "title"),
+                    description=self.text(spec, key, "description", ""),
+                    root=root,
+                    expand=expand,
+                    expand_types=self.known_types(
+                        spec, key, "expand_types", type_names
+                    ),
+                    columns=tuple(columns),
+                )
+            )
+        return tuple(specs)
+
+    def path(
+        self, spec: Mapping[str, Any], key: str, name: str, link_names: set[str]
+    ) -> tuple[PathStep, ...]:
+        steps = []
+        for step in self.strings(spec, key, name) if name in spec else ():
+            link = step.removeprefix("<")
+            if link not in link_names:
+                raise self.fail(
+                    f"{key}.{name}", f"link type {link!r} is not declared in [links]"
+                )
+            steps.append(PathStep(link=link, incoming=step.startswith("<")))
+        return tuple(steps)
+
+    def known_types(
+        self, spec: Mapping[str, Any], key: str, name: str, type_names: set[str]
+    ) -> tuple[str, ...]:
+        values = self.strings(spec, key, name)
+        for value in values:
+            if value not in type_names:
+                raise self.fail(f"{key}.{name}", f"unknown item type {value!r}")
+        return values
 
     # -- primitives -------------------------------------------------------------------
 

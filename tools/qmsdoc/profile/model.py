@@ -20,6 +20,9 @@ __all__ = [
     "FieldSpec",
     "ItemType",
     "LinkType",
+    "MatrixColumn",
+    "MatrixSpec",
+    "PathStep",
     "Profile",
     "Severity",
 ]
@@ -146,6 +149,44 @@ class CoverageRule:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PathStep:
+    """One step along links: follow ``link`` outgoing, or incoming (backwards)."""
+
+    link: str
+    incoming: bool
+
+    def __str__(self) -> str:
+        return f"<{self.link}" if self.incoming else self.link
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MatrixColumn:
+    """A column of a trace matrix: the items reached from the row along ``path``."""
+
+    title: str
+    start: Literal["root", "row"]
+    """Follow the path from the row's root item, or from the item the row expands to."""
+    path: tuple[PathStep, ...]
+    types: tuple[str, ...]
+    """Keep only items of these types (all when empty)."""
+    required: bool
+    """An empty cell is a gap, marked in every output."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MatrixSpec:
+    """A trace matrix: one row per root item, or per (root, expanded item) pair."""
+
+    name: str
+    title: str
+    description: str
+    root: str
+    expand: tuple[PathStep, ...]
+    expand_types: tuple[str, ...]
+    columns: tuple[MatrixColumn, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Profile:
     """Everything that configures a QMS: a company edits this, not the code."""
 
@@ -160,6 +201,7 @@ class Profile:
     coverage: tuple[CoverageRule, ...]
     risk: RiskModel | None = None
     """The risk model of the risk management plan, if the profile declares one."""
+    matrices: tuple[MatrixSpec, ...] = ()
     _type_by_name: dict[str, ItemType] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
@@ -179,6 +221,13 @@ class Profile:
         for item_type in self.types:
             if item_type.directive == wanted:
                 return item_type
+        return None
+
+    def matrix(self, name: str) -> MatrixSpec | None:
+        """The trace matrix called ``name``, or None."""
+        for spec in self.matrices:
+            if spec.name == name:
+                return spec
         return None
 
     def field_spec(self, name: str) -> FieldSpec | None:

@@ -4,5 +4,12 @@ from __future__ import annotations
 
 from qmsdoc.report.atomic import write_atomic
 from qmsdoc.report.findings_file import findings_document, write_findings
+from qmsdoc.report.gaps_file import gaps_document, write_gaps
 
-__all__ = ["findings_document", "write_atomic", "write_findings"]
+__all__ = [
+    "findings_document",
+    "gaps_document",
+    "write_atomic",
+    "write_findings",
+    "write_gaps",
+]

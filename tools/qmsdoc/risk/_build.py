@@ -82,7 +82,9 @@ def build_risk_model(
         if type_name not in type_fields:
             raise p.fail(f"risk.{name}", f"unknown item type {type_name!r}")
     evaluation = table.get("evaluation_type")
-    if evaluation is not None and evaluation not in type_fields:
+    if evaluation is not None and (
+        not isinstance(evaluation, str) or evaluation not in type_fields
+    ):
         raise p.fail("risk.evaluation_type", f"unknown item type {evaluation!r}")
     severity = _scale(p, table, "severity", "S")
     p1 = _scale(p, table, "p1", "P1-")
@@ -118,7 +120,7 @@ def build_risk_model(
         regions=regions,
         matrix=_grid(
             p, table.get("matrix"), "risk.matrix", rows=severity, columns=probability,
-            cell=lambda v: v in {region.name for region in regions},
+            cell=lambda v: isinstance(v, str) and v in {region.name for region in regions},
             expected=f"one of the regions {', '.join(r.name for r in regions)}",
         ),
         fields=fields,

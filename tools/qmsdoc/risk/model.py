@@ -10,7 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["Level", "Region", "RiskFields", "RiskModel", "Scale"]
+__all__ = [
+    "MINIMUM_JUSTIFICATION_WORDS",
+    "Level",
+    "Region",
+    "RiskFields",
+    "RiskModel",
+    "Scale",
+    "is_justified",
+]
+
+#: a benefit-risk or feasibility justification shorter than this is not one
+MINIMUM_JUSTIFICATION_WORDS = 5
+
+
+def is_justified(text: str | None) -> bool:
+    """Whether a justification field says enough to count (ISO 14971 7.4)."""
+    return text is not None and len(text.split()) >= MINIMUM_JUSTIFICATION_WORDS
+
 
 ProbabilityMethod = Literal["p1_p2", "p2_only"]
 

@@ -10,6 +10,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from qmsdoc.risk.model import is_justified
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -201,7 +203,7 @@ def risk_summary(
         for e in estimates
         if e.residual is not None
         and e.residual.region.needs_benefit_risk
-        and (e.situation.field(model.fields.benefit_risk) or "").strip()
+        and is_justified(e.situation.field(model.fields.benefit_risk))
     )
     evaluations = (
         tuple(graph.of_type(model.evaluation_type)) if model.evaluation_type else ()

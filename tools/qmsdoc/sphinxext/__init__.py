@@ -13,9 +13,14 @@ reading
     :class:`ItemDirective` records each item as written (a ``RawItem``) in
     :class:`QmsDomain` (per document, purged and merged for parallel builds), then
     lets sphinx-needs create the need as usual.
+``source-read``
+    :func:`outdated.note_references` records the item ids each page cites.
 ``env-get-outdated``
-    :func:`aggregate.outdated_aggregate_pages` re-reads every page holding an
-    aggregate directive (risk table, heat-map) when any document changed.
+    :func:`outdated.outdated_pages` reads the changed files with the source reader,
+    compares their items with those of the last build, and re-reads exactly the
+    pages that show a changed item: the pages of items it links to or is linked
+    from, pages citing it with ``:need:``, and aggregate pages (matrices, risk
+    tables).
 ``env-check-consistency``
     :func:`events.check_items` loads the items, runs the framework-free checks and
     emits every finding as a warning of type ``qms`` with the check id as subtype,
@@ -34,14 +39,12 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from qmsdoc import __version__
-from qmsdoc.sphinxext.aggregate import (
-    aggregate_node,
-    outdated_aggregate_pages,
-    resolve_aggregates,
-)
+from qmsdoc.sphinxext.aggregate import aggregate_node, resolve_aggregates
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.events import check_items
+from qmsdoc.sphinxext.matrix_directive import MATRIX_DIRECTIVES, MATRIX_RENDERERS
 from qmsdoc.sphinxext.needtypes import install_item_directive, register_profile
+from qmsdoc.sphinxext.outdated import note_references, outdated_pages
 from qmsdoc.sphinxext.risk_directives import RISK_DIRECTIVES, RISK_RENDERERS
 from qmsdoc.sphinxext.static import add_stylesheet, write_stylesheet
 
@@ -61,18 +64,19 @@ def setup(app: Sphinx) -> dict[str, Any]:
         "qms_project_file", None, "env", types=frozenset({str, type(None)})
     )
     app.add_config_value("qms_root", "", "", types=frozenset({str}))
+    app.add_config_value("qms_confdir", "", "", types=frozenset({str}))
     app.add_config_value("qms_profile_digest", "", "env", types=frozenset({str}))
     app.add_domain(QmsDomain)
     app.connect("config-inited", register_profile, priority=5)
     app.connect("config-inited", install_item_directive, priority=700)
     app.connect("env-check-consistency", check_items)
     app.add_node(aggregate_node)
-    for name, directive in RISK_DIRECTIVES.items():
+    for name, directive in {**RISK_DIRECTIVES, **MATRIX_DIRECTIVES}.items():
         app.add_directive(name, directive)
-    app.connect(
-        "doctree-resolved", partial(resolve_aggregates, renderers=RISK_RENDERERS)
-    )
-    app.connect("env-get-outdated", outdated_aggregate_pages)
+    renderers = {**RISK_RENDERERS, **MATRIX_RENDERERS}
+    app.connect("doctree-resolved", partial(resolve_aggregates, renderers=renderers))
+    app.connect("source-read", note_references)
+    app.connect("env-get-outdated", outdated_pages)
     app.connect("builder-inited", add_stylesheet)
     app.connect("build-finished", write_stylesheet)
     return {

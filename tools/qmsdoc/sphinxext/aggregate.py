@@ -2,9 +2,9 @@
 
 An aggregate directive leaves a placeholder node at read time and notes its page in
 the ``qms`` domain. The placeholder is filled at ``doctree-resolved`` from the items
-as they are now, and ``env-get-outdated`` re-reads every aggregate page whenever any
-document was added, changed or removed, so an incremental build never shows a stale
-title, count or link there.
+as they are now; :mod:`qmsdoc.sphinxext.outdated` re-reads every aggregate page
+whenever an item was added, changed or removed, so an incremental build never shows
+a stale title, count or link there.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
-    from sphinx.environment import BuildEnvironment
 
     from qmsdoc.checks import CheckContext, Finding
 
@@ -32,7 +31,6 @@ __all__ = [
     "RenderRequest",
     "Renderer",
     "aggregate_node",
-    "outdated_aggregate_pages",
     "resolve_aggregates",
 ]
 
@@ -138,17 +136,3 @@ def resolve_aggregates(
             findings=domain.findings,
         )
         node.replace_self(list(renderer(request)))
-
-
-def outdated_aggregate_pages(
-    app: Sphinx,
-    env: BuildEnvironment,
-    added: set[str],
-    changed: set[str],
-    removed: set[str],
-) -> list[str]:
-    """Aggregate pages to re-read because some document changed."""
-    if not (added or changed or removed):
-        return []
-    pages = QmsDomain.of(env).aggregate_pages()
-    return sorted(page for page in pages if page not in removed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sphinx.domains import Domain
@@ -32,6 +33,7 @@ class QmsDomain(Domain):
         "ids": {},
         "findings": [],
         "aggregate_pages": set(),
+        "references": {},
     }
 
     @classmethod
@@ -87,6 +89,34 @@ class QmsDomain(Domain):
         pages: set[str] = self.data.setdefault("aggregate_pages", set())
         return pages
 
+    def note_references(self, docname: str, item_ids: set[str]) -> None:
+        """Remember the item ids a page cites with ``:need:``."""
+        references: dict[str, set[str]] = self.data.setdefault("references", {})
+        if item_ids:
+            references[docname] = item_ids
+        else:
+            references.pop(docname, None)
+
+    def pages_citing(self, item_ids: set[str]) -> set[str]:
+        """Pages that cite any of ``item_ids`` with ``:need:``."""
+        references: dict[str, set[str]] = self.data.setdefault("references", {})
+        return {page for page, cited in references.items() if cited & item_ids}
+
+    def page_of(self, item_id: str) -> str | None:
+        """The page that defines ``item_id``, if any."""
+        return self._ids.get(item_id)
+
+    def linking_to(self, item_ids: set[str], link_names: set[str]) -> set[str]:
+        """Ids of recorded items that link to any of ``item_ids``."""
+        sources = set()
+        for raw in self.raw_items():
+            for name, value in raw.options:
+                if name in link_names and item_ids & set(re.split(r"[,;\s]+", value)):
+                    source = raw.option("id")
+                    if source:
+                        sources.add(source)
+        return sources
+
     def check_context(self) -> CheckContext | None:
         """The items of this build, checked; computed once per build and kept in memory."""
         cached: CheckContext | None = self.__dict__.get("_check_context")
@@ -106,6 +136,7 @@ class QmsDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self.aggregate_pages().discard(docname)
+        self.data.setdefault("references", {}).pop(docname, None)
         self.raw_items_by_doc.pop(docname, None)
         for item_id in [i for i, doc in self._ids.items() if doc == docname]:
             del self._ids[item_id]
@@ -120,6 +151,9 @@ class QmsDomain(Domain):
         self.aggregate_pages().update(
             page for page in otherdata.get("aggregate_pages", set()) if page in docnames
         )
+        references = self.data.setdefault("references", {})
         for docname in docnames:
+            if docname in otherdata.get("references", {}):
+                references[docname] = otherdata["references"][docname]
             for raw in otherdata["items"].get(docname, []):
                 self.add_raw_item(raw)

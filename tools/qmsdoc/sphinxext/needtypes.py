@@ -35,7 +35,8 @@ def register_profile(app: Sphinx, config: Config) -> None:
 
     :raises SystemExit: With status 2 if the project file or profile is invalid.
     """
-    config.qms_root = str(Path(app.confdir))
+    config.qms_root = str(Path(app.srcdir))
+    config.qms_confdir = str(Path(app.confdir))
     try:
         project = project_of(config)
     except QmsError as error:
@@ -78,16 +79,19 @@ def install_item_directive(app: Sphinx, config: Config) -> None:
 def project_of(config: Config) -> Project:
     """The project for a configuration prepared by :func:`register_profile`.
 
-    Without ``qms_project_file`` in ``conf.py``, ``qms.toml`` is used if it exists and
-    the packaged default profile otherwise; a file named explicitly must exist.
+    The project root is Sphinx's source folder (item locations are relative to it).
+    Without ``qms_project_file`` in ``conf.py``, ``qms.toml`` beside ``conf.py`` is used
+    if it exists and the packaged default profile otherwise; a file named explicitly
+    (relative to the folder of ``conf.py``) must exist.
 
     :raises QmsError: If the project file or its profile cannot be used.
     """
     root = Path(config.qms_root)
+    confdir = Path(config.qms_confdir or config.qms_root)
     if config.qms_project_file is None:
-        default = root / PROJECT_FILE
+        default = confdir / PROJECT_FILE
         return load_project(root, default if default.is_file() else None)
-    project_file = root / config.qms_project_file
+    project_file = confdir / config.qms_project_file
     if not project_file.is_file():
         raise ProfileError(
             str(project_file), "file not found (qms_project_file in conf.py)"

@@ -1,4 +1,4 @@
-"""The stylesheet of qmsdoc's tables, with the risk regions' colours from the profile."""
+"""The stylesheet and script of qmsdoc's tables; risk region colours from the profile."""
 
 from __future__ import annotations
 
@@ -12,9 +12,27 @@ from qmsdoc.sphinxext.needtypes import project_of
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-__all__ = ["STYLESHEET", "add_stylesheet", "write_stylesheet"]
+__all__ = ["SCRIPT", "STYLESHEET", "add_stylesheet", "write_stylesheet"]
 
 STYLESHEET = "qmsdoc.css"
+SCRIPT = "qmsdoc.js"
+
+_SCRIPT = """\
+/* qmsdoc: filter the rows of the table that follows each filter box */
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("input.qms-filter").forEach(function (box) {
+    var table = box.nextElementSibling;
+    while (table && table.tagName !== "TABLE") { table = table.nextElementSibling; }
+    if (!table) { return; }
+    box.addEventListener("input", function () {
+      var needle = box.value.toLowerCase();
+      table.querySelectorAll("tbody tr").forEach(function (row) {
+        row.style.display = row.textContent.toLowerCase().indexOf(needle) >= 0 ? "" : "none";
+      });
+    });
+  });
+});
+"""
 
 _BASE = """\
 /* qmsdoc tables; generated from the profile, do not edit */
@@ -26,6 +44,8 @@ table.qms-risk-heatmap td.qms-heat-cell, table.qms-risk-criteria td.qms-heat-cel
 span.qms-legend { padding: 0 0.5em; border: 1px solid #999; }
 a.qms-item-link { white-space: nowrap; }
 td.qms-region-unknown { background: #ddd; }
+td.qms-gap { background: #f4a3a3; }
+input.qms-filter { margin: 0.5em 0; width: 20em; }
 @media print { table.qms-table thead th { position: static; } }
 """
 
@@ -34,6 +54,7 @@ def add_stylesheet(app: Sphinx) -> None:
     """Link the stylesheet from every HTML page."""
     if app.builder.format == "html":
         app.add_css_file(STYLESHEET)
+        app.add_js_file(SCRIPT)
 
 
 def write_stylesheet(app: Sphinx, exception: Exception | None) -> None:
@@ -48,4 +69,6 @@ def write_stylesheet(app: Sphinx, exception: Exception | None) -> None:
     if risk is not None:
         for region in risk.regions:
             text += f".qms-region-{region.name} {{ background: {region.color}; }}\n"
-    write_atomic(Path(app.outdir) / "_static" / STYLESHEET, text.encode("utf-8"))
+    static = Path(app.outdir) / "_static"
+    write_atomic(static / STYLESHEET, text.encode("utf-8"))
+    write_atomic(static / SCRIPT, _SCRIPT.encode("utf-8"))

@@ -1,0 +1,250 @@
+"""The traceability workbook, written with openpyxl: the only module that imports it.
+
+Sheets: one per trace matrix of the profile that has rows, ``Gaps``, ``All items``
+and ``About``. Every sheet has a frozen header row, an autofilter, fixed column widths
+and wrapped text; item cells link to the item in the HTML build. Untrusted text is
+always stored as a string (never a formula), and the file is byte-identical for the
+same input: fixed document times and fixed times on every zip entry.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from qmsdoc.report.atomic import write_atomic
+from qmsdoc.trace.matrix import build_matrix, natural_key
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import datetime
+    from pathlib import Path
+
+    from openpyxl.cell.cell import Cell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+    from qmsdoc.model import Item
+    from qmsdoc.profile import Profile
+    from qmsdoc.trace.gaps import GapReport
+    from qmsdoc.trace.graph import TraceGraph
+    from qmsdoc.trace.matrix import MatrixView
+
+__all__ = ["WorkbookContext", "workbook_bytes", "write_workbook"]
+
+#: characters XML 1.0 cannot hold; dropped from untrusted text
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
+_GAP_FILL = PatternFill("solid", fgColor="F4A3A3")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_MAX_WIDTH = 60
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkbookContext:
+    """Everything the workbook shows about where it came from."""
+
+    project: str
+    profile: Profile
+    graph: TraceGraph
+    gaps: GapReport
+    commit: str
+    generated: datetime
+    generator: str
+    html_base: str
+    """Prefix of links to item pages, e.g. ``../_build/html/``."""
+
+
+def write_workbook(path: Path, context: WorkbookContext) -> None:
+    """Write the workbook atomically (temporary file, then rename)."""
+    write_atomic(path, workbook_bytes(context))
+
+
+def workbook_bytes(context: WorkbookContext) -> bytes:
+    """The workbook as deterministic bytes."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = context.generator
+    workbook.properties.created = context.generated.replace(tzinfo=None)
+    workbook.properties.modified = context.generated.replace(tzinfo=None)
+    writer = _SheetWriter(context)
+    for spec in context.profile.matrices:
+        view = build_matrix(context.graph, spec)
+        if view.rows:
+            writer.matrix(workbook.create_sheet(_sheet_name(spec.name)), view)
+    writer.gaps(workbook.create_sheet("Gaps"))
+    writer.all_items(workbook.create_sheet("All items"))
+    writer.about(workbook.create_sheet("About"))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _fix_zip_times(buffer.getvalue(), context.generated)
+
+
+class _SheetWriter:
+    def __init__(self, context: WorkbookContext) -> None:
+        self.context = context
+
+    def matrix(self, sheet: WriteOnlyWorksheet, view: MatrixView) -> None:
+        headers = [column.title for column in view.columns]
+        widths = [len(title) for title in headers]
+        rows = []
+        for row in view.rows:
+            cells = []
+            for index, cell in enumerate(row.cells):
+                if cell.gap:
+                    cells.append(self._text(sheet, "MISSING", fill=_GAP_FILL))
+                    widths[index] = max(widths[index], 7)
+                    continue
+                text = "\n".join(f"{item.id} {item.title}" for item in cell.items)
+                widths[index] = max(
+                    widths[index], *(len(line) for line in text.splitlines() or [""])
+                )
+                cells.append(
+                    self._text(sheet, text, link=cell.items[0] if cell.items else None)
+                )
+            rows.append(cells)
+        self._table(sheet, headers, rows, widths)
+
+    def gaps(self, sheet: WriteOnlyWorksheet) -> None:
+        headers = [
+            "Rule",
+            "Check",
+            "Clause",
+            "Blocking",
+            "Coverage %",
+            "Item",
+            "Title",
+            "File",
+            "Line",
+        ]
+        rows = []
+        for figure in self.context.gaps.figures:
+            for item_id in figure.uncovered:
+                item = self.context.graph.item(item_id)
+                rows.append(
+                    [
+                        self._text(sheet, figure.rule.name),
+                        self._text(sheet, f"qms.{figure.rule.check_id}"),
+                        self._text(sheet, figure.rule.clause),
+                        self._text(sheet, "yes" if figure.rule.blocking else "no"),
+                        figure.percent,
+                        self._text(sheet, item_id, link=item),
+                        self._text(sheet, item.title if item else ""),
+                        self._text(sheet, item.location.path if item else ""),
+                        item.location.line if item else None,
+                    ]
+                )
+        self._table(sheet, headers, rows, [24, 36, 24, 9, 11, 12, 50, 36, 6])
+
+    def all_items(self, sheet: WriteOnlyWorksheet) -> None:
+        headers = ["ID", "Type", "Title", "Status", "Links", "Fields", "File", "Line"]
+        rows = []
+        items = sorted(self.context.graph, key=lambda item: natural_key(item.id))
+        for item in items:
+            links = "\n".join(f"{link.link_type} {link.target}" for link in item.links)
+            fields = "\n".join(
+                f"{name}: {' '.join(value.split())}"
+                for name, value in item.fields
+                if name != "status"
+            )
+            rows.append(
+                [
+                    self._text(sheet, item.id, link=item),
+                    self._text(sheet, item.item_type),
+                    self._text(sheet, item.title),
+                    self._text(sheet, item.field("status") or ""),
+                    self._text(sheet, links),
+                    self._text(sheet, fields),
+                    self._text(sheet, item.location.path),
+                    item.location.line,
+                ]
+            )
+        self._table(sheet, headers, rows, [12, 20, 60, 11, 28, 50, 36, 6])
+
+    def about(self, sheet: WriteOnlyWorksheet) -> None:
+        context = self.context
+        links = sum(len(item.links) for item in context.graph)
+        facts = [
+            ("Project", context.project),
+            ("Profile", f"{context.profile.name} {context.profile.version}"),
+            ("Commit", context.commit),
+            ("Generated (UTC)", context.generated.strftime("%Y-%m-%dT%H:%M:%SZ")),
+            ("Generator", context.generator),
+            ("Items", str(len(context.graph))),
+            ("Links", str(links)),
+            ("Gap report", "fail" if context.gaps.blocking_failed else "pass"),
+        ]
+        rows = [
+            [self._text(sheet, key), self._text(sheet, value)] for key, value in facts
+        ]
+        self._table(sheet, ["Property", "Value"], rows, [18, 70])
+
+    def _table(
+        self,
+        sheet: WriteOnlyWorksheet,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        widths: Sequence[int],
+    ) -> None:
+        # column widths and the autofilter exist on write-only sheets at run time, but
+        # not in the stubs
+        dimensions = cast("Any", sheet).column_dimensions
+        for index, width in enumerate(widths, start=1):
+            dimensions[get_column_letter(index)].width = min(width + 2, _MAX_WIDTH)
+        sheet.freeze_panes = "A2"
+        last = f"{get_column_letter(len(headers))}{len(rows) + 1}"
+        cast("Any", sheet).auto_filter.ref = f"A1:{last}"
+        sheet.append([self._header(sheet, title) for title in headers])
+        for row in rows:
+            sheet.append(row)
+
+    def _header(self, sheet: WriteOnlyWorksheet, title: str) -> Cell:
+        cell = self._text(sheet, title)
+        cell.font = _HEADER_FONT
+        cell.fill = _HEADER_FILL
+        return cell
+
+    def _text(
+        self,
+        sheet: WriteOnlyWorksheet,
+        text: str,
+        *,
+        link: Item | None = None,
+        fill: PatternFill | None = None,
+    ) -> Cell:
+        """A string cell: never a formula, whatever the text starts with."""
+        cell = WriteOnlyCell(sheet, value=_ILLEGAL.sub("", text))
+        cell.data_type = "s"
+        cell.alignment = _WRAP
+        if fill is not None:
+            cell.fill = fill
+        if link is not None:
+            cell.hyperlink = (
+                f"{self.context.html_base}{link.location.docname}.html#{link.id}"
+            )
+        return cell
+
+
+def _sheet_name(name: str) -> str:
+    return name.replace("_", " ").capitalize()[:31]
+
+
+def _fix_zip_times(data: bytes, generated: datetime) -> bytes:
+    """Rewrite the zip with one fixed time on every entry, in the same order."""
+    stamp = max(generated.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+    source = zipfile.ZipFile(io.BytesIO(data))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return output.getvalue()

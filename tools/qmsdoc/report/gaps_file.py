@@ -1,0 +1,60 @@
+"""The gap report file (``traceability/gaps.json``): stable order, no timestamps."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from qmsdoc.report.atomic import write_atomic
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from qmsdoc.trace.gaps import GapReport
+    from qmsdoc.trace.graph import TraceGraph
+
+__all__ = ["gaps_document", "write_gaps"]
+
+
+def gaps_document(report: GapReport, graph: TraceGraph) -> dict[str, Any]:
+    """The gap report as a JSON-ready mapping."""
+    rules = []
+    for figure in report.figures:
+        holes = []
+        for item_id in figure.uncovered:
+            item = graph.item(item_id)
+            holes.append(
+                {
+                    "item": item_id,
+                    "title": item.title if item else "",
+                    "file": item.location.path if item else "",
+                    "line": item.location.line if item else 0,
+                }
+            )
+        rules.append(
+            {
+                "rule": figure.rule.name,
+                "check": f"qms.{figure.rule.check_id}",
+                "description": figure.rule.description,
+                "clause": figure.rule.clause,
+                "blocking": figure.rule.blocking,
+                "items": figure.total,
+                "covered": figure.covered,
+                "coverage_percent": figure.percent,
+                "holes": holes,
+            }
+        )
+    return {
+        "summary": {
+            "rules": len(report.figures),
+            "holes": report.hole_count,
+            "gate": "fail" if report.blocking_failed else "pass",
+        },
+        "rules": rules,
+    }
+
+
+def write_gaps(path: Path, report: GapReport, graph: TraceGraph) -> None:
+    """Write the gap report atomically, byte-identical for the same graph."""
+    text = json.dumps(gaps_document(report, graph), indent=2, ensure_ascii=False) + "\n"
+    write_atomic(path, text.encode("utf-8"))
