@@ -32,6 +32,17 @@ class SphinxRun:
     returncode: int
     warnings: list[str]
     stderr: str
+    stdout: str
+
+    @property
+    def read_documents(self) -> list[str]:
+        """Documents Sphinx read in this run (needs the ``-v`` option)."""
+        marker = "reading sources... "
+        return sorted(
+            line.split("] ", 1)[1].strip()
+            for line in self.stdout.splitlines()
+            if line.startswith(marker) and "] " in line
+        )
 
 
 def copy_root(name: str, destination: Path) -> Path:
@@ -60,7 +71,7 @@ def sphinx_build(source: Path, *options: str, builder: str = "html") -> SphinxRu
     warnings_file.parent.mkdir(parents=True, exist_ok=True)
     completed = subprocess.run(
         [
-            sys.executable, "-m", "sphinx", "-b", builder, "-q", "-w", str(warnings_file),
+            sys.executable, "-m", "sphinx", "-b", builder, "-w", str(warnings_file),
             *options, str(source), str(source / "_build" / builder),
         ],
         capture_output=True,
@@ -69,7 +80,7 @@ def sphinx_build(source: Path, *options: str, builder: str = "html") -> SphinxRu
     )  # fmt: skip
     text = warnings_file.read_text(encoding="utf-8") if warnings_file.exists() else ""
     lines = [line for line in text.splitlines() if line.strip()]
-    return SphinxRun(completed.returncode, lines, completed.stderr)
+    return SphinxRun(completed.returncode, lines, completed.stderr, completed.stdout)
 
 
 @pytest.fixture
