@@ -1,7 +1,7 @@
 """The traceability workbook, written with openpyxl: the only module that imports it.
 
-Sheets: one per trace matrix of the profile that has rows, ``Gaps``, ``All items``
-and ``About``. Every sheet has a frozen header row, an autofilter, fixed column widths
+Sheets: one per trace matrix of the profile that has rows, ``Coverage`` (one row per
+rule), ``Gaps`` (one row per hole), ``All items`` and ``About``. Every sheet has a frozen header row, an autofilter, fixed column widths
 and wrapped text; item cells link to the item in the HTML build. Untrusted text is
 always stored as a string (never a formula), and the file is byte-identical for the
 same input: fixed document times and fixed times on every zip entry.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from copy import copy
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
@@ -74,11 +75,12 @@ def workbook_bytes(context: WorkbookContext) -> bytes:
     workbook.properties.creator = context.generator
     workbook.properties.created = context.generated.replace(tzinfo=None)
     workbook.properties.modified = context.generated.replace(tzinfo=None)
-    writer = _SheetWriter(context)
+    writer = _SheetWriter(context, workbook)
     for spec in context.profile.matrices:
         view = build_matrix(context.graph, spec)
         if view.rows:
             writer.matrix(workbook.create_sheet(_sheet_name(spec.name)), view)
+    writer.coverage(workbook.create_sheet("Coverage"))
     writer.gaps(workbook.create_sheet("Gaps"))
     writer.all_items(workbook.create_sheet("All items"))
     writer.about(workbook.create_sheet("About"))
@@ -88,8 +90,20 @@ def workbook_bytes(context: WorkbookContext) -> bytes:
 
 
 class _SheetWriter:
-    def __init__(self, context: WorkbookContext) -> None:
+    def __init__(self, context: WorkbookContext, workbook: Workbook) -> None:
         self.context = context
+        # Styles are registered once and their index arrays copied onto each cell:
+        # assigning a style object per cell re-hashes it every time, which was most
+        # of the export time on large files.
+        sample = WriteOnlyCell(workbook.create_sheet("_styles"), value="")
+        sample.alignment = _WRAP
+        self._wrap = copy(_style_of(sample))
+        sample.fill = _GAP_FILL
+        self._gap = copy(_style_of(sample))
+        sample.fill = _HEADER_FILL
+        sample.font = _HEADER_FONT
+        self._header_style = copy(_style_of(sample))
+        workbook.remove(workbook["_styles"])
 
     def matrix(self, sheet: WriteOnlyWorksheet, view: MatrixView) -> None:
         headers = [column.title for column in view.columns]
@@ -99,7 +113,7 @@ class _SheetWriter:
             cells = []
             for index, cell in enumerate(row.cells):
                 if cell.gap:
-                    cells.append(self._text(sheet, "MISSING", fill=_GAP_FILL))
+                    cells.append(self._text(sheet, "MISSING", gap=True))
                     widths[index] = max(widths[index], 7)
                     continue
                 text = "\n".join(f"{item.id} {item.title}" for item in cell.items)
@@ -112,18 +126,34 @@ class _SheetWriter:
             rows.append(cells)
         self._table(sheet, headers, rows, widths)
 
-    def gaps(self, sheet: WriteOnlyWorksheet) -> None:
+    def coverage(self, sheet: WriteOnlyWorksheet) -> None:
         headers = [
             "Rule",
             "Check",
             "Clause",
             "Blocking",
+            "Items",
+            "Covered",
             "Coverage %",
-            "Item",
-            "Title",
-            "File",
-            "Line",
+            "Holes",
         ]
+        rows = [
+            [
+                self._text(sheet, figure.rule.name),
+                self._text(sheet, f"qms.{figure.rule.check_id}"),
+                self._text(sheet, figure.rule.clause),
+                self._text(sheet, "yes" if figure.rule.blocking else "no"),
+                figure.total,
+                figure.covered,
+                figure.percent,
+                len(figure.uncovered),
+            ]
+            for figure in self.context.gaps.figures
+        ]
+        self._table(sheet, headers, rows, [28, 40, 30, 9, 8, 8, 11, 7])
+
+    def gaps(self, sheet: WriteOnlyWorksheet) -> None:
+        headers = ["Rule", "Item", "Title", "Location"]
         rows = []
         for figure in self.context.gaps.figures:
             for item_id in figure.uncovered:
@@ -131,20 +161,15 @@ class _SheetWriter:
                 rows.append(
                     [
                         self._text(sheet, figure.rule.name),
-                        self._text(sheet, f"qms.{figure.rule.check_id}"),
-                        self._text(sheet, figure.rule.clause),
-                        self._text(sheet, "yes" if figure.rule.blocking else "no"),
-                        figure.percent,
                         self._text(sheet, item_id, link=item),
                         self._text(sheet, item.title if item else ""),
-                        self._text(sheet, item.location.path if item else ""),
-                        item.location.line if item else None,
+                        self._text(sheet, str(item.location) if item else ""),
                     ]
                 )
-        self._table(sheet, headers, rows, [24, 36, 24, 9, 11, 12, 50, 36, 6])
+        self._table(sheet, headers, rows, [28, 12, 60, 40])
 
     def all_items(self, sheet: WriteOnlyWorksheet) -> None:
-        headers = ["ID", "Type", "Title", "Status", "Links", "Fields", "File", "Line"]
+        headers = ["ID", "Type", "Title", "Status", "Links", "Fields", "Location"]
         rows = []
         items = sorted(self.context.graph, key=lambda item: natural_key(item.id))
         for item in items:
@@ -162,11 +187,10 @@ class _SheetWriter:
                     self._text(sheet, item.field("status") or ""),
                     self._text(sheet, links),
                     self._text(sheet, fields),
-                    self._text(sheet, item.location.path),
-                    item.location.line,
+                    self._text(sheet, str(item.location)),
                 ]
             )
-        self._table(sheet, headers, rows, [12, 20, 60, 11, 28, 50, 36, 6])
+        self._table(sheet, headers, rows, [12, 20, 60, 11, 28, 50, 40])
 
     def about(self, sheet: WriteOnlyWorksheet) -> None:
         context = self.context
@@ -207,8 +231,7 @@ class _SheetWriter:
 
     def _header(self, sheet: WriteOnlyWorksheet, title: str) -> Cell:
         cell = self._text(sheet, title)
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
+        cast("Any", cell)._style = copy(self._header_style)
         return cell
 
     def _text(
@@ -217,19 +240,22 @@ class _SheetWriter:
         text: str,
         *,
         link: Item | None = None,
-        fill: PatternFill | None = None,
+        gap: bool = False,
     ) -> Cell:
         """A string cell: never a formula, whatever the text starts with."""
         cell = WriteOnlyCell(sheet, value=_ILLEGAL.sub("", text))
         cell.data_type = "s"
-        cell.alignment = _WRAP
-        if fill is not None:
-            cell.fill = fill
+        cast("Any", cell)._style = copy(self._gap if gap else self._wrap)
         if link is not None:
             cell.hyperlink = (
                 f"{self.context.html_base}{link.location.docname}.html#{link.id}"
             )
         return cell
+
+
+def _style_of(cell: Cell) -> Any:
+    """The cell's style index array (openpyxl's ``StyleArray``, private)."""
+    return cast("Any", cell)._style
 
 
 def _sheet_name(name: str) -> str:

@@ -30,9 +30,10 @@ __all__ = [
 
 def natural_key(item_id: str) -> tuple[tuple[int, str | int], ...]:
     """Sort key that orders REQ-2 before REQ-10 (digit runs compare as numbers)."""
+    # re.split with a group puts the ASCII digit runs at the odd positions
     return tuple(
-        (1, int(part)) if part.isdigit() else (0, part)
-        for part in re.split(r"([0-9]+)", item_id)
+        (1, int(part)) if position % 2 else (0, part)
+        for position, part in enumerate(re.split(r"([0-9]+)", item_id))
         if part
     )
 
