@@ -10,14 +10,24 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qmsdoc.checks import Finding, run_checks
+from qmsdoc.evidence.status import EvidenceView, evaluate_evidence, item_signature
+from qmsdoc.evidence.store import read_runs
 from qmsdoc.model import Item, load_items
 from qmsdoc.model.rst_source import scan_file
+from qmsdoc.trace import TraceGraph
+from qmsdoc.vcs import GitHistory
 
 if TYPE_CHECKING:
     from qmsdoc.model import RawItem
     from qmsdoc.project import Project
 
-__all__ = ["CheckOutcome", "check_device_file", "read_items", "read_raw_items"]
+__all__ = [
+    "CheckOutcome",
+    "check_device_file",
+    "load_evidence",
+    "read_items",
+    "read_raw_items",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -26,6 +36,7 @@ class CheckOutcome:
 
     items: tuple[Item, ...]
     findings: tuple[Finding, ...]
+    evidence: EvidenceView | None = None
 
     @property
     def passes_gate(self) -> bool:
@@ -48,6 +59,35 @@ def read_items(project: Project) -> tuple[Item, ...]:
 
 
 def check_device_file(project: Project) -> CheckOutcome:
-    """Read the project's items and run every check on them."""
-    items = read_items(project)
-    return CheckOutcome(items=items, findings=tuple(run_checks(items, project.profile)))
+    """Read the project's items and evidence and run every check on them."""
+    raw = read_raw_items(project)
+    items = load_items(raw, project.profile)
+    evidence = load_evidence(project, items, raw)
+    findings = run_checks(items, project.profile, evidence=evidence)
+    return CheckOutcome(items=items, findings=tuple(findings), evidence=evidence)
+
+
+def load_evidence(
+    project: Project, items: tuple[Item, ...], raw: list[RawItem]
+) -> EvidenceView | None:
+    """The recorded test results linked to the items, staleness judged from git.
+
+    :raises InputError: If a result record is not valid.
+    """
+    config = project.profile.evidence
+    if config is None:
+        return None
+    runs = read_runs(project.root / config.directory)
+    current = {
+        item_id: item_signature(record, config.unchanged_fields)
+        for record in raw
+        if (item_id := (record.option("id") or "").strip())
+    }
+    return evaluate_evidence(
+        TraceGraph(items),
+        project.profile,
+        runs,
+        history=GitHistory(project.root) if runs else None,
+        current=current,
+        is_source=project.is_source,
+    )

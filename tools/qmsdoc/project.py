@@ -61,6 +61,18 @@ class Project:
                     files.add(path)
         return sorted(files)
 
+    def is_source(self, relative: str) -> bool:
+        """Whether a POSIX path relative to the root is an item file of the project."""
+        parts = tuple(relative.split("/"))
+        if not relative.endswith(".rst") or self._excluded(parts):
+            return False
+        return any(
+            folder in (".", "")
+            or relative == folder
+            or relative.startswith(f"{folder.rstrip('/')}/")
+            for folder in self.sources
+        )
+
     def _excluded(self, parts: tuple[str, ...]) -> bool:
         """Whether a file lies in an excluded folder (by name, or by path from the root)."""
         folders = parts[:-1]

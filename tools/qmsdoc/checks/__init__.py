@@ -11,6 +11,11 @@ from typing import TYPE_CHECKING
 
 from qmsdoc.checks.context import CheckContext
 from qmsdoc.checks.coverage import check_coverage
+from qmsdoc.checks.evidence import (
+    check_evidence_failed,
+    check_evidence_stale,
+    check_evidence_unknown_item,
+)
 from qmsdoc.checks.fields import (
     check_field_missing,
     check_field_unknown,
@@ -44,6 +49,7 @@ from qmsdoc.checks.waivers import apply_waivers
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
+    from qmsdoc.evidence.status import EvidenceView
     from qmsdoc.model import Item
     from qmsdoc.profile import Profile
 
@@ -80,6 +86,9 @@ REGISTRY: tuple[Check, ...] = (
     Check(check_id="risk_new_hazard", summary="hazard introduced by a control not analysed (7.5)", function=check_risk_new_hazard),
     Check(check_id="risk_value_mismatch", summary="typed risk disagrees with the computed risk (5.5, 6)", function=check_risk_value_mismatch),
     Check(check_id="risk_overall_evaluation", summary="overall residual risk evaluation missing (8)", function=check_risk_overall_evaluation),
+    Check(check_id="evidence_failed", summary="verification of a requirement or risk control failed (820.30(f))", function=check_evidence_failed),
+    Check(check_id="evidence_stale", summary="verification result older than the last change of the item", function=check_evidence_stale),
+    Check(check_id="evidence_unknown_item", summary="recorded result names an item that does not exist", function=check_evidence_unknown_item),
 )  # fmt: skip
 
 #: checks that report on waivers themselves (see :mod:`qmsdoc.checks.waivers`)
@@ -95,19 +104,24 @@ def catalogue(profile: Profile) -> list[tuple[str, str]]:
         (check.check_id, check.summary)
         for check in REGISTRY
         if check.check_id != "coverage"
+        and (profile.risk is not None or not check.check_id.startswith("risk_"))
+        and (profile.evidence is not None or not check.check_id.startswith("evidence_"))
     ]
     entries.extend((rule.check_id, rule.description) for rule in profile.coverage)
     entries.extend(WAIVER_CHECKS)
     return sorted(entries)
 
 
-def run_checks(items: Sequence[Item], profile: Profile) -> list[Finding]:
+def run_checks(
+    items: Sequence[Item], profile: Profile, *, evidence: EvidenceView | None = None
+) -> list[Finding]:
     """Run every registered check, apply waivers, and return the findings in stable order.
 
     :param items: The device file's items (as loaded by :func:`qmsdoc.model.load_items`).
     :param profile: The profile the items are checked against.
+    :param evidence: Test results linked to the items, when loaded.
     """
-    context = CheckContext(items=tuple(items), profile=profile)
+    context = CheckContext(items=tuple(items), profile=profile, evidence=evidence)
     findings = [finding for check in REGISTRY for finding in check.function(context)]
     check_ids = {check_id for check_id, _ in catalogue(profile)}
     waived = apply_waivers(findings, context.items, check_ids=check_ids)

@@ -9,6 +9,7 @@ from qmsdoc.risk.estimate import RiskEstimate, estimate_risks
 from qmsdoc.trace import TraceGraph
 
 if TYPE_CHECKING:
+    from qmsdoc.evidence.status import EvidenceView
     from qmsdoc.model import Item
     from qmsdoc.profile import Profile
 
@@ -21,6 +22,8 @@ class CheckContext:
 
     items: tuple[Item, ...]
     profile: Profile
+    evidence: EvidenceView | None = None
+    """Test results linked to the items; None when no evidence was loaded."""
     graph: TraceGraph = field(init=False)
     risks: tuple[RiskEstimate, ...] = field(init=False)
     """Computed risk of every hazardous situation; empty without a risk model."""

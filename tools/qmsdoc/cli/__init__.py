@@ -16,6 +16,7 @@ import click
 from qmsdoc import __version__
 from qmsdoc.cli.check import check_command, checks_command, items_command
 from qmsdoc.cli.context import CliContext
+from qmsdoc.cli.evidence import evidence_group
 from qmsdoc.cli.profile import profile_command
 from qmsdoc.cli.trace import gaps_command, matrix_command
 from qmsdoc.errors import QmsError
@@ -46,6 +47,7 @@ cli.add_command(items_command)
 cli.add_command(profile_command)
 cli.add_command(matrix_command)
 cli.add_command(gaps_command)
+cli.add_command(evidence_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -47,6 +47,9 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 _GAP_FILL = PatternFill("solid", fgColor="F4A3A3")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _MAX_WIDTH = 60
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+#: sheets the workbook always has; a matrix may not take their names
+_FIXED_SHEETS = ("Coverage", "Gaps", "All items", "About")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -86,7 +89,7 @@ def workbook_bytes(context: WorkbookContext) -> bytes:
     writer.about(workbook.create_sheet("About"))
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _fix_zip_times(buffer.getvalue(), context.generated)
+    return _seal(buffer.getvalue(), context.generated)
 
 
 class _SheetWriter:
@@ -259,18 +262,36 @@ def _style_of(cell: Cell) -> Any:
 
 
 def _sheet_name(name: str) -> str:
-    return name.replace("_", " ").capitalize()[:31]
+    title = name.replace("_", " ").capitalize()
+    if title.casefold() in {fixed.casefold() for fixed in _FIXED_SHEETS}:
+        title = f"{title} matrix"
+    return title[:31]
 
 
-def _fix_zip_times(data: bytes, generated: datetime) -> bytes:
-    """Rewrite the zip with one fixed time on every entry, in the same order."""
-    stamp = max(generated.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
+def _seal(data: bytes, generated: datetime) -> bytes:
+    """Rewrite the zip so that the same input gives the same bytes.
+
+    Every entry gets one fixed time (zip times run from 1980 to 2107); the document's
+    modified time, which openpyxl sets to the clock when saving, becomes
+    ``generated``; and a carriage return in cell text is written as a character
+    reference, which XML keeps (a literal CR would be read back as a line feed).
+    """
+    stamp = min(
+        max(generated.timetuple()[:6], (1980, 1, 1, 0, 0, 0)),
+        (2107, 12, 31, 23, 59, 58),
+    )
+    modified = generated.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     source = zipfile.ZipFile(io.BytesIO(data))
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = _MODIFIED.sub(rb"\g<1>" + modified + rb"\g<2>", content)
+            elif info.filename.startswith("xl/worksheets/"):
+                content = content.replace(b"\r", b"&#13;")
             entry = zipfile.ZipInfo(info.filename, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(entry, content)
     return output.getvalue()

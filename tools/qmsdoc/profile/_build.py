@@ -14,6 +14,7 @@ from qmsdoc.profile.model import (
     FIELD_KINDS,
     SEVERITIES,
     CoverageRule,
+    EvidenceConfig,
     FieldSpec,
     ItemType,
     LinkType,
@@ -34,7 +35,17 @@ _DIRECTIVE = re.compile(r"[a-z][a-z0-9_-]*")
 #: fields sphinx-needs reserves for itself, which a profile may not declare
 _RESERVED = frozenset({"id", "title", "type", "content", "docname", "lineno"})
 _TOP_KEYS = frozenset(
-    {"profile", "fields", "links", "types", "coverage", "risk", "matrices", "extends"}
+    {
+        "profile",
+        "fields",
+        "links",
+        "types",
+        "coverage",
+        "risk",
+        "matrices",
+        "evidence",
+        "extends",
+    }
 )
 
 
@@ -93,9 +104,16 @@ class _Builder:
             type_names={item_type.name for item_type in types},
             link_names={link.name for link in links},
         )
+        evidence = None
+        if "evidence" in data:
+            evidence = self.evidence(
+                self.as_table(data["evidence"], "evidence"),
+                type_fields={item_type.name: item_type.fields for item_type in types},
+            )
         return Profile(
             risk=risk,
             matrices=matrices,
+            evidence=evidence,
             name=self.text(meta, "profile", "name"),
             version=self.text(meta, "profile", "version"),
             description=self.text(meta, "profile", "description", ""),
@@ -374,6 +392,50 @@ class _Builder:
                 )
             )
         return tuple(specs)
+
+    def evidence(
+        self, table: Mapping[str, Any], *, type_fields: Mapping[str, tuple[str, ...]]
+    ) -> EvidenceConfig:
+        key = "evidence"
+        self.only_keys(
+            table,
+            key,
+            {
+                "directory", "verifies_property", "name_pattern", "test_types",
+                "automated_field", "verified_types", "unchanged_fields",
+            },
+        )  # fmt: skip
+        names = set(type_fields)
+        test_types = self.known_types(table, key, "test_types", names)
+        automated_field = self.text(table, key, "automated_field", "automated_test")
+        for type_name in test_types:
+            if automated_field not in type_fields[type_name]:
+                raise self.fail(
+                    f"{key}.automated_field",
+                    f"{automated_field!r} is not a field of {type_name!r}",
+                )
+        pattern_text = table.get("name_pattern")
+        if pattern_text is not None and not isinstance(pattern_text, str):
+            raise self.fail(
+                f"{key}.name_pattern", "must be a regular expression string"
+            )
+        pattern = None
+        if pattern_text:
+            try:
+                pattern = re.compile(pattern_text)
+            except re.error as error:
+                raise self.fail(
+                    f"{key}.name_pattern", f"invalid regular expression: {error}"
+                ) from None
+        return EvidenceConfig(
+            directory=self.text(table, key, "directory", "traceability/evidence"),
+            verifies_property=self.text(table, key, "verifies_property", "verifies"),
+            name_pattern=pattern,
+            test_types=test_types,
+            automated_field=automated_field,
+            verified_types=self.known_types(table, key, "verified_types", names),
+            unchanged_fields=self.strings(table, key, "unchanged_fields"),
+        )
 
     def path(
         self, spec: Mapping[str, Any], key: str, name: str, link_names: set[str]

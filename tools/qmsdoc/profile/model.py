@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CoverageRule",
+    "EvidenceConfig",
     "FieldKind",
     "FieldSpec",
     "ItemType",
@@ -187,6 +188,26 @@ class MatrixSpec:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class EvidenceConfig:
+    """How test results are stored and linked to items (profile ``[evidence]``)."""
+
+    directory: str
+    """Folder of the committed result records, relative to the project root."""
+    verifies_property: str
+    """Test-case property in JUnit XML that names the verified item ids."""
+    name_pattern: re.Pattern[str] | None
+    """Item ids found in a test case's name by this pattern are verified by it."""
+    test_types: tuple[str, ...]
+    """Item types that describe tests (linked to results through ``automated_field``)."""
+    automated_field: str
+    """Field of a test item that names its automated test (``path::name`` node id)."""
+    verified_types: tuple[str, ...]
+    """Item types whose verification state is shown and gated."""
+    unchanged_fields: tuple[str, ...]
+    """Fields whose change alone does not make a result stale (status, tags...)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Profile:
     """Everything that configures a QMS: a company edits this, not the code."""
 
@@ -202,6 +223,7 @@ class Profile:
     risk: RiskModel | None = None
     """The risk model of the risk management plan, if the profile declares one."""
     matrices: tuple[MatrixSpec, ...] = ()
+    evidence: EvidenceConfig | None = None
     _type_by_name: dict[str, ItemType] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )

@@ -7,6 +7,7 @@ HEAD, so two runs on the same commit agree; only outside git the current time.
 from __future__ import annotations
 
 import os
+import re
 import time
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -26,7 +27,7 @@ def generation_time(state: SourceState) -> datetime:
     """
     text = os.environ.get("SOURCE_DATE_EPOCH")
     if text is not None and text.strip():
-        if not text.strip().isdigit():
+        if not re.fullmatch(r"[0-9]{1,11}", text.strip()):
             raise QmsError(
                 f"SOURCE_DATE_EPOCH={text!r} is not a whole number of seconds"
             )
@@ -35,4 +36,9 @@ def generation_time(state: SourceState) -> datetime:
         seconds = state.commit_time
     else:
         seconds = int(time.time())
-    return datetime.fromtimestamp(seconds, tz=UTC)
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        raise QmsError(
+            f"SOURCE_DATE_EPOCH={seconds} is outside the dates this system can show"
+        ) from None

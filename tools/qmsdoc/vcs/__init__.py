@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qmsdoc.vcs.base import SourceState
-from qmsdoc.vcs.git import source_state
+from qmsdoc.vcs.base import FakeHistory, History, SourceState
+from qmsdoc.vcs.git import GitHistory, source_state
 
-__all__ = ["SourceState", "source_state"]
+__all__ = ["FakeHistory", "GitHistory", "History", "SourceState", "source_state"]

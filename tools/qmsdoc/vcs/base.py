@@ -3,8 +3,30 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-__all__ = ["SourceState"]
+__all__ = ["FakeHistory", "History", "SourceState"]
+
+
+class History(Protocol):
+    """Read access to the sources as they were at a past commit."""
+
+    def files_at(self, commit: str) -> dict[str, str] | None:
+        """``.rst`` files (POSIX path relative to the root -> text) at ``commit``.
+
+        None when the commit is unknown (not in the repository, shallow clone, no git).
+        """
+
+
+class FakeHistory:
+    """An in-memory history for tests: commit -> files."""
+
+    def __init__(self, commits: dict[str, dict[str, str]]) -> None:
+        self._commits = commits
+
+    def files_at(self, commit: str) -> dict[str, str] | None:
+        """The files recorded for ``commit``, or None."""
+        return self._commits.get(commit)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,0 +1,364 @@
+"""``qms matrix`` and ``qms gaps``: the workbook and the gap report from the CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from conftest import copy_serenya
+from qmsdoc.cli import cli
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from click.testing import Result
+
+#: 2024-01-02T03:04:06Z (even seconds: zip entry times have a resolution of two)
+EPOCH = 1_704_164_646
+COMMIT_TIME = 1_700_000_000
+FAILING_RULES = (
+    "requirement_implemented",
+    "requirement_verified",
+    "user_need_satisfied",
+    "user_need_validated",
+)
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
+    env.update(extra)
+    return env
+
+
+def _qms(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from qmsdoc.cli import main; main()", *args],
+        cwd=cwd,
+        env=env or _env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _invoke(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--root", str(root), *args])
+
+
+def _git(repository: Path, *args: str) -> str:
+    completed = subprocess.run(
+        ["git", *args],
+        cwd=repository,
+        env=_env(
+            GIT_AUTHOR_DATE=f"@{COMMIT_TIME} +0000",
+            GIT_COMMITTER_DATE=f"@{COMMIT_TIME} +0000",
+        ),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return completed.stdout.strip()
+
+
+def _committed(root: Path) -> str:
+    """Put ``root`` under git with one commit of everything; the SHA of HEAD."""
+    _git(root, "init", "-q")
+    _git(root, "config", "user.name", "Test User")
+    _git(root, "config", "user.email", "test@example.invalid")
+    _git(root, "config", "commit.gpgsign", "false")
+    _git(root, "add", "-A")
+    _git(root, "commit", "-q", "-m", "device file")
+    return _git(root, "rev-parse", "HEAD")
+
+
+def _about(data: bytes) -> dict[str, Any]:
+    sheet = load_workbook(io.BytesIO(data))["About"]
+    assert isinstance(sheet, Worksheet)
+    return {str(row[0]): row[1] for row in sheet.iter_rows(values_only=True)}
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def _next_second() -> None:
+    """Sleep until the wall clock shows the next whole second."""
+    now = time.time()
+    time.sleep(math.floor(now) + 1 - now + 0.05)
+
+
+@pytest.fixture(scope="module")
+def serenya_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A pristine Serenya copy for this module; tests copy it further if they write."""
+    return copy_serenya(tmp_path_factory.mktemp("serenya") / "serenya")
+
+
+def _fresh(serenya_copy: Path, tmp_path: Path) -> Path:
+    return shutil.copytree(serenya_copy, tmp_path / "serenya")
+
+
+# -- qms matrix -------------------------------------------------------------------------
+
+
+def test_matrix_writes_the_workbook_under_the_root(
+    serenya_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _fresh(serenya_copy, tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    result = _invoke(root, "matrix")
+    assert result.exit_code == 0, result.output
+    target = root / "traceability" / "traceability.xlsx"
+    assert result.output.startswith("qms matrix: ")
+    assert result.output.rstrip().endswith(f"items written to {target}")
+    data = target.read_bytes()
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames[:3] == [
+        "Design chain",
+        "Risk chain",
+        "Requirement verification",
+    ]
+    assert book.sheetnames[-3:] == ["Gaps", "All items", "About"]
+    about = _about(data)
+    assert about["Project"] == "Serenya"
+    assert about["Profile"].startswith("medical-device ")
+    assert about["Commit"] == "unknown (not a git repository)"
+    assert about["Generated (UTC)"] == "2024-01-02T03:04:06Z"
+    assert about["Gap report"] == "pass"
+    assert result.output.split()[2] == about["Items"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["traceability.xlsx"]
+
+
+def test_matrix_output_option_and_html_base(
+    serenya_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    target = tmp_path / "out" / "trace.xlsx"
+    result = _invoke(
+        serenya_copy, "matrix", "--output", str(target), "--html-base", "https://x/"
+    )
+    assert result.exit_code == 0, result.output
+    assert not (serenya_copy / "traceability").exists()
+    sheet = load_workbook(target)["All items"]
+    assert isinstance(sheet, Worksheet)
+    link = sheet["A2"].hyperlink
+    assert link is not None
+    assert isinstance(link.target, str)
+    assert link.target.startswith("https://x/")
+    assert link.target.endswith(f".html#{sheet['A2'].value}")
+
+
+def test_matrix_with_source_date_epoch_stamps_every_zip_entry(
+    serenya_copy: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "trace.xlsx"
+    result = _qms(
+        "matrix",
+        "-o",
+        str(target),
+        cwd=serenya_copy,
+        env=_env(SOURCE_DATE_EPOCH=str(EPOCH)),
+    )
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(target) as archive:
+        assert {info.date_time for info in archive.infolist()} == {
+            (2024, 1, 2, 3, 4, 6)
+        }
+
+
+def test_matrix_with_source_date_epoch_gives_the_same_parts_on_two_runs(
+    serenya_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    assert _invoke(serenya_copy, "matrix", "-o", str(first)).exit_code == 0
+    assert _invoke(serenya_copy, "matrix", "-o", str(second)).exit_code == 0
+    parts = [_parts(first), _parts(second)]
+    assert list(parts[0]) == list(parts[1])
+    # docProps/core.xml: see the byte-identical test below
+    for part in parts:
+        del part["docProps/core.xml"]
+    assert parts[0] == parts[1]
+
+
+def test_matrix_with_source_date_epoch_is_byte_identical_on_two_runs(
+    serenya_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    first, second = tmp_path / "first.xlsx", tmp_path / "second.xlsx"
+    assert _invoke(serenya_copy, "matrix", "-o", str(first)).exit_code == 0
+    _next_second()
+    assert _invoke(serenya_copy, "matrix", "-o", str(second)).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_matrix_in_git_shows_the_commit_and_its_time(
+    serenya_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _fresh(serenya_copy, tmp_path)
+    head = _committed(root)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    result = _invoke(root, "matrix")
+    assert result.exit_code == 0, result.output
+    about = _about((root / "traceability" / "traceability.xlsx").read_bytes())
+    # the workbook itself is untracked: the tree stays clean
+    assert about["Commit"] == head
+    assert about["Generated (UTC)"] == "2023-11-14T22:13:20Z"
+    # a second run sees the same source state
+    assert _invoke(root, "matrix").exit_code == 0
+    again = _about((root / "traceability" / "traceability.xlsx").read_bytes())
+    assert again == about
+
+
+def test_matrix_in_a_modified_git_tree_says_so(
+    serenya_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _fresh(serenya_copy, tmp_path)
+    head = _committed(root)
+    with (root / "index.rst").open("a", encoding="utf-8") as stream:
+        stream.write("\nA local edit.\n")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert _invoke(root, "matrix").exit_code == 0
+    about = _about((root / "traceability" / "traceability.xlsx").read_bytes())
+    assert about["Commit"] == f"{head} (working tree modified)"
+
+
+def test_matrix_in_git_is_byte_identical_on_two_runs(
+    serenya_copy: Path, tmp_path: Path
+) -> None:
+    root = _fresh(serenya_copy, tmp_path)
+    _committed(root)
+    target = root / "traceability" / "traceability.xlsx"
+    assert _qms("matrix", cwd=root).returncode == 0
+    first = target.read_bytes()
+    _next_second()
+    assert _qms("matrix", cwd=root).returncode == 0
+    assert target.read_bytes() == first
+
+
+def test_matrix_output_under_a_regular_file_is_exit_2(valid_root: Path) -> None:
+    blocker = valid_root / "blocker"
+    blocker.write_text("a file, not a folder", encoding="utf-8")
+    before = sorted(p.relative_to(valid_root) for p in valid_root.rglob("*"))
+    result = _qms("matrix", "--output", str(blocker / "out.xlsx"), cwd=valid_root)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"qms: error: {blocker / 'out.xlsx'}: cannot be written")
+    assert "Traceback" not in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "a file, not a folder"
+    # no temporary file anywhere, no traceability folder
+    assert sorted(p.relative_to(valid_root) for p in valid_root.rglob("*")) == before
+
+
+# -- qms gaps ---------------------------------------------------------------------------
+
+
+def test_gaps_passes_on_serenya(serenya_copy: Path, tmp_path: Path) -> None:
+    target = tmp_path / "gaps.json"
+    result = _qms("gaps", "-o", str(target), cwd=serenya_copy)
+    assert result.returncode == 0, result.stderr
+    assert "hole:" not in result.stdout
+    assert result.stdout.splitlines()[-1] == (
+        f"qms gaps: PASS: 0 holes; written to {target}"
+    )
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["summary"]["gate"] == "pass"
+    assert document["summary"]["holes"] == 0
+
+
+def test_gaps_passes_on_a_complete_chain(valid_root: Path) -> None:
+    result = _qms("gaps", cwd=valid_root)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert " 100.0 %      1/1     requirement_verified (blocking)" in lines
+    target = valid_root / "traceability" / "gaps.json"
+    assert lines[-1] == f"qms gaps: PASS: 0 holes; written to {target}"
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["summary"] == {
+        "rules": len(document["rules"]),
+        "holes": 0,
+        "gate": "pass",
+    }
+
+
+def test_gaps_fails_on_a_broken_file_and_lists_the_holes(broken_root: Path) -> None:
+    result = _qms("gaps", cwd=broken_root)
+    assert result.returncode == 1
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    start = lines.index("  33.3 %      1/3     requirement_verified (blocking)")
+    assert lines[start + 1 : start + 3] == [
+        "          hole: REQ-1 A requirement with problems (items.rst:8)",
+        "          hole: REQ-003 Refines the first one back (items.rst:30)",
+    ]
+    assert "          hole: UN-001 A need that nothing satisfies (items.rst:4)" in lines
+    target = broken_root / "traceability" / "gaps.json"
+    assert lines[-1] == f"qms gaps: FAIL: 7 holes; written to {target}"
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["summary"]["gate"] == "fail"
+    assert document["summary"]["holes"] == 7
+    verified = next(r for r in document["rules"] if r["rule"] == "requirement_verified")
+    assert [hole["item"] for hole in verified["holes"]] == ["REQ-1", "REQ-003"]
+
+
+def test_gaps_file_is_byte_identical_on_two_runs(broken_root: Path) -> None:
+    result = _invoke(broken_root, "gaps")
+    assert result.exit_code == 1
+    target = broken_root / "traceability" / "gaps.json"
+    first = target.read_bytes()
+    assert _invoke(broken_root, "gaps").exit_code == 1
+    assert target.read_bytes() == first
+
+
+def test_advisory_rules_pass_while_still_listing_holes(broken_root: Path) -> None:
+    with (broken_root / "qms.toml").open("a", encoding="utf-8") as stream:
+        for rule in FAILING_RULES:
+            stream.write(f"\n[coverage.{rule}]\nblocking = false\n")
+    result = _qms("gaps", cwd=broken_root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert "  33.3 %      1/3     requirement_verified (advisory)" in lines
+    assert "          hole: REQ-1 A requirement with problems (items.rst:8)" in lines
+    target = broken_root / "traceability" / "gaps.json"
+    assert lines[-1] == f"qms gaps: PASS: 7 holes; written to {target}"
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["summary"] == {
+        "rules": len(document["rules"]),
+        "holes": 7,
+        "gate": "pass",
+    }
+
+
+def test_one_blocking_rule_with_holes_still_fails(broken_root: Path) -> None:
+    with (broken_root / "qms.toml").open("a", encoding="utf-8") as stream:
+        for rule in FAILING_RULES[1:]:
+            stream.write(f"\n[coverage.{rule}]\nblocking = false\n")
+    result = _invoke(broken_root, "gaps")
+    assert result.exit_code == 1
+    assert "requirement_implemented (blocking)" in result.output
+    assert "qms gaps: FAIL: 7 holes" in result.output
+
+
+def test_gaps_output_under_a_regular_file_is_exit_2(valid_root: Path) -> None:
+    blocker = valid_root / "blocker"
+    blocker.write_text("a file", encoding="utf-8")
+    result = _qms("gaps", "--output", str(blocker / "gaps.json"), cwd=valid_root)
+    assert result.returncode == 2
+    assert "cannot be written" in result.stderr
+    assert "Traceback" not in result.stderr

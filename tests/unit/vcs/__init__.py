@@ -1,0 +1,3 @@
+"""Unit tests of the version control access."""
+
+from __future__ import annotations
