@@ -10,7 +10,7 @@ SPHINXBUILD := $(BIN)/sphinx-build
 QMS := $(BIN)/qms
 SPHINXOPTS ?= -q
 
-.PHONY: all html check matrix gaps test lint typecheck dossier clean distclean help
+.PHONY: all html check matrix gaps evidence test lint typecheck dossier clean distclean help
 
 all: dossier
 
@@ -20,6 +20,7 @@ help:
 	@echo "make html      build the device file as HTML into _build/html"
 	@echo "make check     the gate: qms check (findings.json), qms gaps (gaps.json) and a strict Sphinx build"
 	@echo "make matrix    write the traceability workbook traceability/traceability.xlsx"
+	@echo "make evidence  run the Serenya tests and import their JUnit result for this commit"
 	@echo "make clean     remove _build"
 
 $(STAMP): pyproject.toml
@@ -42,6 +43,20 @@ check: $(STAMP)
 	$(SPHINXBUILD) -b dummy -E -W --keep-going $(SPHINXOPTS) -d _build/check-doctrees . _build/check || status=1; \
 	exit $$status
 
+# Real verification evidence of the reference device: run the tests of serenya_core,
+# then import the JUnit result as a run of this commit. Local runs are named
+# local-<commit> and ignored by git; records meant for the file are imported with
+# `qms evidence import FILE --commit SHA --run ID` (for example from CI) and committed.
+# A failing test does not stop the import: the failure is evidence, and the gate
+# (make check) then fails on it.
+EVIDENCE_XML := _build/evidence/serenya-junit.xml
+evidence: $(STAMP)
+	@mkdir -p _build/evidence
+	-$(BIN)/pytest tests/serenya -q -p no:cacheprovider --junitxml=$(EVIDENCE_XML)
+	$(QMS) evidence import $(EVIDENCE_XML) \
+		--commit "$$(git rev-parse HEAD 2>/dev/null)" \
+		--run "local-$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
+
 matrix: $(STAMP)
 	$(QMS) matrix
 
@@ -58,7 +73,7 @@ typecheck: $(STAMP)
 test: lint typecheck
 	$(BIN)/pytest
 
-dossier: html check matrix
+dossier: evidence html check matrix
 	@echo "dossier: HTML in _build/html; findings.json, gaps.json and traceability.xlsx in traceability/"
 
 clean:

@@ -72,6 +72,7 @@ def test_the_document_of_real_findings() -> None:
         "file": "items.rst",
         "line": 5,
         "message": "REQ-001: field 'status': 'finished' is not one of draft, in_review, approved, obsolete",
+        "advisory": False,
     }
     assert document["deviations"] == [
         {
@@ -81,6 +82,7 @@ def test_the_document_of_real_findings() -> None:
             "file": "items.rst",
             "line": 5,
             "message": "REQ-001: no verification_test verifies this requirement (21 CFR 820.30(f); IEC 62304 5.7.1)",
+            "advisory": False,
             "justification": "Verified by inspection of the release record signed by QA.",
         }
     ]

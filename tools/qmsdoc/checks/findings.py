@@ -28,6 +28,8 @@ class Finding:
     docname: str
     message: str
     justification: str | None = None
+    advisory: bool = False
+    """The profile's gate lists this check as advisory: shown, but it does not fail."""
 
     @property
     def waived(self) -> bool:
@@ -36,7 +38,12 @@ class Finding:
 
     @property
     def fails_gate(self) -> bool:
-        """Unwaived errors and warnings fail the gate; information never does."""
+        """Unwaived errors and warnings fail the gate, unless advisory; information never."""
+        return self.fails_strict_gate and not self.advisory
+
+    @property
+    def fails_strict_gate(self) -> bool:
+        """The release gate: advisory findings fail too."""
         return not self.waived and self.severity in ("error", "warning")
 
     def sort_key(self) -> tuple[str, int, str, str, str]:

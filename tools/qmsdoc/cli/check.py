@@ -28,8 +28,15 @@ DEFAULT_FINDINGS_FILE = Path("traceability/findings.json")
     help=f"Where to write the findings (default: {DEFAULT_FINDINGS_FILE} under the root).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="Print only the summary line.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Release gate: advisory findings (the profile's [gate] advisory) fail too.",
+)
 @click.pass_obj
-def check_command(state: CliContext, findings_file: Path | None, quiet: bool) -> None:
+def check_command(
+    state: CliContext, findings_file: Path | None, quiet: bool, strict: bool
+) -> None:
     """Check the design-control chain; exit 1 if an unwaived finding remains."""
     project = state.project
     outcome = check_device_file(project)
@@ -40,7 +47,11 @@ def check_command(state: CliContext, findings_file: Path | None, quiet: bool) ->
     if not quiet:
         for finding in outcome.findings:
             click.echo(_format(finding))
-    failing = sum(1 for finding in outcome.findings if finding.fails_gate)
+    failing = sum(
+        1
+        for finding in outcome.findings
+        if (finding.fails_strict_gate if strict else finding.fails_gate)
+    )
     deviations = sum(1 for finding in outcome.findings if finding.waived)
     verdict = "FAIL" if failing else "PASS"
     click.echo(
@@ -82,7 +93,10 @@ def _format(finding: Finding) -> str:
             f"{finding.path}:{finding.line}: deviation: {finding.message} "
             f"[qms.{finding.check_id}] (waiver: {finding.justification})"
         )
-    return f"{finding.path}:{finding.line}: {finding.severity}: {finding.message} [qms.{finding.check_id}]"
+    severity = (
+        f"{finding.severity} (advisory)" if finding.advisory else finding.severity
+    )
+    return f"{finding.path}:{finding.line}: {severity}: {finding.message} [qms.{finding.check_id}]"
 
 
 def _relative(path: Path, root: Path) -> str:

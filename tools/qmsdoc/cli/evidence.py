@@ -59,7 +59,7 @@ def import_command(
         )
     run = import_reports(
         list(files),
-        commit=commit,
+        commit=commit or None,
         run_id=run_id,
         date=date,
         verifies_property=config.verifies_property,

@@ -44,6 +44,7 @@ _TOP_KEYS = frozenset(
         "risk",
         "matrices",
         "evidence",
+        "gate",
         "extends",
     }
 )
@@ -110,7 +111,13 @@ class _Builder:
                 self.as_table(data["evidence"], "evidence"),
                 type_fields={item_type.name: item_type.fields for item_type in types},
             )
+        gate = self.table(data, "gate", required=False)
+        self.only_keys(gate, "gate", {"advisory"})
         return Profile(
+            advisory_checks=tuple(
+                name.removeprefix("qms.")
+                for name in self.strings(gate, "gate", "advisory")
+            ),
             risk=risk,
             matrices=matrices,
             evidence=evidence,

@@ -224,6 +224,8 @@ class Profile:
     """The risk model of the risk management plan, if the profile declares one."""
     matrices: tuple[MatrixSpec, ...] = ()
     evidence: EvidenceConfig | None = None
+    advisory_checks: tuple[str, ...] = ()
+    """Checks whose findings are shown but do not fail the everyday gate (``[gate]``)."""
     _type_by_name: dict[str, ItemType] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )

@@ -57,4 +57,5 @@ def _entry(finding: Finding) -> dict[str, Any]:
         "file": finding.path,
         "line": finding.line,
         "message": finding.message,
+        "advisory": finding.advisory,
     }

@@ -42,6 +42,7 @@ from qmsdoc import __version__
 from qmsdoc.sphinxext.aggregate import aggregate_node, resolve_aggregates
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.events import check_items
+from qmsdoc.sphinxext.evidence_display import evidence_node, resolve_evidence
 from qmsdoc.sphinxext.matrix_directive import MATRIX_DIRECTIVES, MATRIX_RENDERERS
 from qmsdoc.sphinxext.needtypes import install_item_directive, register_profile
 from qmsdoc.sphinxext.outdated import note_references, outdated_pages
@@ -71,6 +72,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", install_item_directive, priority=700)
     app.connect("env-check-consistency", check_items)
     app.add_node(aggregate_node)
+    app.add_node(evidence_node)
+    app.connect("doctree-resolved", resolve_evidence)
     for name, directive in {**RISK_DIRECTIVES, **MATRIX_DIRECTIVES}.items():
         app.add_directive(name, directive)
     renderers = {**RISK_RENDERERS, **MATRIX_RENDERERS}

@@ -7,8 +7,11 @@ from typing import TYPE_CHECKING
 
 from sphinx_needs.directives.need import NeedDirective
 
+from qmsdoc.errors import QmsError
 from qmsdoc.model import Location, RawItem
 from qmsdoc.sphinxext.domain import QmsDomain
+from qmsdoc.sphinxext.evidence_display import evidence_node
+from qmsdoc.sphinxext.needtypes import project_of
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,7 +40,25 @@ class ItemDirective(NeedDirective):
             del self.options[name]
         if duplicate:
             return []
-        return super().run()
+        output = list(super().run())
+        if item_id and self._shows_evidence():
+            output.append(evidence_node(item_id=item_id.strip()))
+            domain.note_evidence_page(self.env.docname)
+        return output
+
+    def _shows_evidence(self) -> bool:
+        try:
+            profile = project_of(self.config).profile
+        except QmsError:
+            return False
+        config = profile.evidence
+        item_type = profile.type_for_directive(self.name)
+        if config is None or item_type is None:
+            return False
+        return (
+            item_type.name in config.verified_types
+            or item_type.name in config.test_types
+        )
 
     def _raw_item(self) -> RawItem:
         source, line = self.get_source_info()

@@ -6,8 +6,10 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sphinx.domains import Domain
+from sphinx.util import logging
 
 from qmsdoc.checks import CheckContext
+from qmsdoc.device_file import load_evidence
 from qmsdoc.errors import QmsError
 from qmsdoc.model import load_items
 from qmsdoc.sphinxext.needtypes import project_of
@@ -22,6 +24,8 @@ if TYPE_CHECKING:
 
 __all__ = ["QmsDomain"]
 
+LOGGER = logging.getLogger(__name__)
+
 
 class QmsDomain(Domain):
     """Holds ``RawItem`` records by document; purged and merged like Sphinx's todo."""
@@ -34,6 +38,8 @@ class QmsDomain(Domain):
         "findings": [],
         "aggregate_pages": set(),
         "references": {},
+        "evidence_pages": set(),
+        "evidence_fingerprint": "",
     }
 
     @classmethod
@@ -84,6 +90,15 @@ class QmsDomain(Domain):
         """Remember that ``docname`` shows content computed from all items."""
         self.data.setdefault("aggregate_pages", set()).add(docname)
 
+    def note_evidence_page(self, docname: str) -> None:
+        """Remember that ``docname`` shows verification states."""
+        self.data.setdefault("evidence_pages", set()).add(docname)
+
+    def evidence_pages(self) -> set[str]:
+        """Pages that show verification states."""
+        pages: set[str] = self.data.setdefault("evidence_pages", set())
+        return pages
+
     def aggregate_pages(self) -> set[str]:
         """Pages that show content computed from all items."""
         pages: set[str] = self.data.setdefault("aggregate_pages", set())
@@ -122,11 +137,18 @@ class QmsDomain(Domain):
         cached: CheckContext | None = self.__dict__.get("_check_context")
         if cached is None:
             try:
-                profile = project_of(self.env.config).profile
+                project = project_of(self.env.config)
             except QmsError:
                 return None
-            items = load_items(self.raw_items(), profile)
-            cached = CheckContext(items=items, profile=profile)
+            profile = project.profile
+            raw = list(self.raw_items())
+            items = load_items(raw, profile)
+            try:
+                evidence = load_evidence(project, items, raw)
+            except QmsError as error:
+                LOGGER.warning("qmsdoc: %s", error, type="qms", subtype="evidence")
+                evidence = None
+            cached = CheckContext(items=items, profile=profile, evidence=evidence)
             self.__dict__["_check_context"] = cached
         return cached
 
@@ -136,6 +158,7 @@ class QmsDomain(Domain):
 
     def clear_doc(self, docname: str) -> None:
         self.aggregate_pages().discard(docname)
+        self.evidence_pages().discard(docname)
         self.data.setdefault("references", {}).pop(docname, None)
         self.raw_items_by_doc.pop(docname, None)
         for item_id in [i for i, doc in self._ids.items() if doc == docname]:
@@ -150,6 +173,9 @@ class QmsDomain(Domain):
     def merge_domaindata(self, docnames: Set[str], otherdata: dict[str, Any]) -> None:
         self.aggregate_pages().update(
             page for page in otherdata.get("aggregate_pages", set()) if page in docnames
+        )
+        self.evidence_pages().update(
+            page for page in otherdata.get("evidence_pages", set()) if page in docnames
         )
         references = self.data.setdefault("references", {})
         for docname in docnames:

@@ -9,6 +9,7 @@ from sphinx.util import logging
 from qmsdoc.checks import run_checks
 from qmsdoc.errors import QmsError
 from qmsdoc.sphinxext.domain import QmsDomain
+from qmsdoc.sphinxext.evidence_display import evidence_fingerprint
 from qmsdoc.sphinxext.needtypes import project_of
 
 if TYPE_CHECKING:
@@ -34,7 +35,8 @@ def check_items(app: Sphinx, env: BuildEnvironment) -> None:
     context = domain.check_context()
     if context is None:
         return
-    findings = run_checks(context.items, context.profile)
+    findings = run_checks(context.items, context.profile, evidence=context.evidence)
+    domain.data["evidence_fingerprint"] = evidence_fingerprint(project_of(env.config))
     domain.set_findings(findings)
     for finding in findings:
         emit_finding(finding)
@@ -49,6 +51,14 @@ def emit_finding(finding: Finding) -> None:
             finding.check_id,
             finding.message,
             finding.justification,
+            location=location,
+        )
+    elif finding.advisory:
+        LOGGER.info(
+            "[qms.%s] advisory %s: %s",
+            finding.check_id,
+            finding.severity,
+            finding.message,
             location=location,
         )
     elif finding.severity == "info":

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from qmsdoc.errors import QmsError
 from qmsdoc.model.rst_source import scan_file
 from qmsdoc.sphinxext.domain import QmsDomain
+from qmsdoc.sphinxext.evidence_display import evidence_fingerprint
 from qmsdoc.sphinxext.needtypes import project_of
 
 if TYPE_CHECKING:
@@ -47,12 +48,15 @@ def outdated_pages(
     removed: set[str],
 ) -> list[str]:
     """Pages to re-read besides the changed ones, because they show a changed item."""
-    if not (added or changed or removed):
-        return []
     domain = QmsDomain.of(env)
     try:
         project = project_of(env.config)
     except QmsError:
+        return []
+    evidence_changed = evidence_fingerprint(project) != domain.data.get(
+        "evidence_fingerprint"
+    )
+    if not (added or changed or removed or evidence_changed):
         return []
     old: dict[str, RawItem] = {}
     for docname in changed | removed:
@@ -82,6 +86,8 @@ def outdated_pages(
     pages.update(domain.pages_citing(touched))
     if touched or added or removed:
         pages.update(domain.aggregate_pages())
+    if evidence_changed:
+        pages.update(domain.evidence_pages())
     pages -= removed
     pages &= set(env.found_docs)
     return sorted(page for page in pages if page is not None)

@@ -45,6 +45,11 @@ span.qms-legend { padding: 0 0.5em; border: 1px solid #999; }
 a.qms-item-link { white-space: nowrap; }
 td.qms-region-unknown { background: #ddd; }
 td.qms-gap { background: #f4a3a3; }
+p.qms-evidence { font-size: 0.85em; margin: -0.5em 0 1em 0; padding: 2px 6px; border-left: 4px solid #999; }
+p.qms-evidence-verified { border-color: #4caf50; }
+p.qms-evidence-failed { border-color: #d32f2f; background: #fdecea; }
+p.qms-evidence-stale { border-color: #f9a825; background: #fff8e1; }
+p.qms-evidence-not_run { border-color: #9e9e9e; }
 input.qms-filter { margin: 0.5em 0; width: 20em; }
 @media print { table.qms-table thead th { position: static; } }
 """

@@ -1,0 +1,83 @@
+"""Verification state under each requirement, risk control and test item.
+
+The item directive leaves an :class:`evidence_node` after the item's box; it is filled
+at ``doctree-resolved`` from the recorded results. Pages holding one are re-read when
+the evidence records change (see :func:`evidence_fingerprint`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from qmsdoc.sphinxext.domain import QmsDomain
+from qmsdoc.sphinxext.tables import paragraph
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from qmsdoc.evidence.status import LinkedResult, VerificationState
+    from qmsdoc.project import Project
+
+__all__ = ["evidence_fingerprint", "evidence_node", "resolve_evidence"]
+
+_LABELS = {
+    "verified": "verified",
+    "failed": "FAILED",
+    "not_run": "not run",
+    "stale": "stale (item changed since the tested commit)",
+}
+
+
+class evidence_node(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """Placeholder for an item's verification state."""
+
+
+def evidence_fingerprint(project: Project) -> str:
+    """A digest of the evidence records, so a new or changed run refreshes the pages."""
+    config = project.profile.evidence
+    digest = hashlib.sha256()
+    if config is not None:
+        folder = project.root / config.directory
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            digest.update(path.name.encode())
+            digest.update(Path(path).read_bytes())
+    return digest.hexdigest()
+
+
+def resolve_evidence(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Replace every placeholder with the item's verification state."""
+    placeholders = list(doctree.findall(evidence_node))
+    if not placeholders:
+        return
+    context = QmsDomain.of(app.env).check_context()
+    view = context.evidence if context is not None else None
+    for node in placeholders:
+        state = view.states.get(node["item_id"]) if view is not None else None
+        node.replace_self([_render(state)] if state is not None else [])
+
+
+def _render(state: VerificationState) -> nodes.Node:
+    label = _LABELS[state.state]
+    parts: list[str | nodes.Node] = [nodes.strong("", "Verification: "), label]
+    shown = [
+        linked for linked in state.results if linked.result.outcome != "skipped"
+    ] or list(state.results)
+    for index, linked in enumerate(shown):
+        parts.append("; " if index else ". Latest results: ")
+        parts.append(_describe(linked))
+    container = paragraph(*parts)
+    container["classes"] += ["qms-evidence", f"qms-evidence-{state.state}"]
+    return container
+
+
+def _describe(linked: LinkedResult) -> str:
+    run = linked.run
+    commit = run.commit[:10] if run.commit else "unknown commit"
+    when = f", {run.date}" if run.date else ""
+    via = f" via {linked.via}" if linked.via else ""
+    stale = f" [stale: {linked.stale_reason}]" if linked.stale_reason else ""
+    return f"{linked.result.node_id} {linked.result.outcome}{via} (run {run.run_id}, {commit}{when}){stale}"
