@@ -1,86 +1,15 @@
-"""Shared fixtures: test roots (small real projects), builds in temporary folders."""
+"""Shared fixtures: test roots (small real projects) copied to temporary folders."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-TESTS = Path(__file__).parent
-ROOTS = TESTS / "roots"
-REPOSITORY = TESTS.parent
-#: what makes up the Serenya reference device file in this repository
-SERENYA_PARTS = (
-    "conf.py",
-    "qms.toml",
-    "index.rst",
-    "source",
-    "requirements",
-    "risks",
-    "design-controls",
-)
+from qmstest import copy_root
 
-
-@dataclass(frozen=True, slots=True)
-class SphinxRun:
-    """The result of one real ``sphinx-build`` run in a subprocess."""
-
-    returncode: int
-    warnings: list[str]
-    stderr: str
-    stdout: str
-
-    @property
-    def read_documents(self) -> list[str]:
-        """Documents Sphinx read in this run (needs the ``-v`` option)."""
-        marker = "reading sources... "
-        return sorted(
-            line.split("] ", 1)[1].strip()
-            for line in self.stdout.splitlines()
-            if line.startswith(marker) and "] " in line
-        )
-
-
-def copy_root(name: str, destination: Path) -> Path:
-    """Copy ``tests/roots/<name>`` to ``destination`` and return it."""
-    shutil.copytree(ROOTS / name, destination)
-    return destination
-
-
-def copy_serenya(destination: Path) -> Path:
-    """Copy the Serenya device file (not the engine) to ``destination``."""
-    destination.mkdir(parents=True)
-    for part in SERENYA_PARTS:
-        source = REPOSITORY / part
-        if source.is_dir():
-            shutil.copytree(
-                source, destination / part, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        else:
-            shutil.copy2(source, destination / part)
-    return destination
-
-
-def sphinx_build(source: Path, *options: str, builder: str = "html") -> SphinxRun:
-    """Run a real Sphinx build of ``source`` into ``source/_build``."""
-    warnings_file = source / "_build" / "warnings.txt"
-    warnings_file.parent.mkdir(parents=True, exist_ok=True)
-    completed = subprocess.run(
-        [
-            sys.executable, "-m", "sphinx", "-b", builder, "-w", str(warnings_file),
-            *options, str(source), str(source / "_build" / builder),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )  # fmt: skip
-    text = warnings_file.read_text(encoding="utf-8") if warnings_file.exists() else ""
-    lines = [line for line in text.splitlines() if line.strip()]
-    return SphinxRun(completed.returncode, lines, completed.stderr, completed.stdout)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 from sphinx.application import Sphinx
 
-from conftest import REPOSITORY, copy_serenya, sphinx_build
+from qmstest import REPOSITORY, copy_serenya, sphinx_build
 from qmsdoc.device_file import check_device_file, read_raw_items
 from qmsdoc.project import load_project
 from qmsdoc.sphinxext.domain import QmsDomain
@@ -138,6 +138,25 @@ def test_unverified_requirement_fails_the_gate_until_waived(tmp_path: Path) -> N
         "      report header; verified by inspection in design review DR-3.\n"
     )
     new_file.write_text(text + waiver, encoding="utf-8")
+    # the new links are suspect until reviewed; the review adds exactly their lines
+    suspect = _qms_check(root)
+    assert suspect.returncode == 1
+    assert "REQ-900 satisfies UN-001 is suspect: never reviewed" in suspect.stdout
+    record = root / "traceability" / "reviewed-links.txt"
+    before = set(record.read_text().splitlines())
+    reviewed = subprocess.run(
+        [sys.executable, "-c", "from qmsdoc.cli import main; main()", "review", "REQ-900"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert reviewed.returncode == 0, reviewed.stderr
+    added = set(record.read_text().splitlines()) - before
+    assert sorted(line.rsplit(" ", 1)[0] for line in added) == [
+        "DO-900 implements REQ-900",
+        "REQ-900 satisfies UN-001",
+    ]
     passed = _qms_check(root)
     assert passed.returncode == 0, passed.stdout
     document = json.loads((root / "traceability" / "findings.json").read_text())

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from conftest import copy_serenya
+from qmstest import copy_serenya
 from qmsdoc.cli import cli
 
 if TYPE_CHECKING:

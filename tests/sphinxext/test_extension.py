@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from conftest import sphinx_build
+from qmstest import sphinx_build
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from conftest import sphinx_build
+from qmstest import sphinx_build
 
 if TYPE_CHECKING:
     from pathlib import Path

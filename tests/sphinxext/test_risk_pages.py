@@ -6,7 +6,7 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-from conftest import copy_serenya, sphinx_build
+from qmstest import copy_serenya, sphinx_build
 
 from .html_tables import read_tables
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from qmsdoc.checks import Finding, run_checks
 from qmsdoc.evidence.status import EvidenceView, evaluate_evidence, item_signature
 from qmsdoc.evidence.store import read_runs
+from qmsdoc.history.suspect import read_reviews
 from qmsdoc.model import Item, load_items
 from qmsdoc.model.rst_source import scan_file
 from qmsdoc.trace import TraceGraph
@@ -63,8 +64,20 @@ def check_device_file(project: Project) -> CheckOutcome:
     raw = read_raw_items(project)
     items = load_items(raw, project.profile)
     evidence = load_evidence(project, items, raw)
-    findings = run_checks(items, project.profile, evidence=evidence)
+    findings = run_checks(
+        items, project.profile, evidence=evidence, reviews=load_reviews(project)
+    )
     return CheckOutcome(items=items, findings=tuple(findings), evidence=evidence)
+
+
+def load_reviews(project: Project) -> dict[tuple[str, str, str], str] | None:
+    """The reviewed-link record, or None if the profile or the project keeps none.
+
+    :raises InputError: If the record is malformed.
+    """
+    if project.profile.suspect_record is None:
+        return None
+    return read_reviews(project.root / project.profile.suspect_record)
 
 
 def load_evidence(

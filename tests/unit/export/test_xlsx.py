@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from conftest import REPOSITORY
+from qmstest import REPOSITORY
 from qmsdoc.device_file import read_items
 from qmsdoc.export import WorkbookContext, workbook_bytes, write_workbook
 from qmsdoc.profile import load_profile

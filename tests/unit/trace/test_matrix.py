@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from conftest import REPOSITORY
+from qmstest import REPOSITORY
 from qmsdoc.device_file import read_items
 from qmsdoc.profile.model import MatrixColumn, MatrixSpec, PathStep
 from qmsdoc.project import load_project

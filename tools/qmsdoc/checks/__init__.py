@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from qmsdoc.checks.change import check_link_suspect
 from qmsdoc.checks.context import CheckContext
 from qmsdoc.checks.coverage import check_coverage
 from qmsdoc.checks.evidence import (
@@ -47,7 +48,7 @@ from qmsdoc.checks.risk import (
 from qmsdoc.checks.waivers import apply_waivers
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from qmsdoc.evidence.status import EvidenceView
     from qmsdoc.model import Item
@@ -77,6 +78,7 @@ REGISTRY: tuple[Check, ...] = (
     Check(check_id="link_self", summary="item links to itself", function=check_link_self),
     Check(check_id="link_cycle", summary="links form a cycle", function=check_link_cycle),
     Check(check_id="coverage", summary="design-control chain coverage (one id per rule)", function=check_coverage),
+    Check(check_id="link_suspect", summary="link whose target changed since it was reviewed (IEC 62304 6.2.3)", function=check_link_suspect),
     Check(check_id="risk_estimate", summary="severity or probability missing or off the plan's scale (ISO 14971 5.5)", function=check_risk_estimate),
     Check(check_id="risk_uncontrolled", summary="risk needing control has no risk control (7.1)", function=check_risk_uncontrolled),
     Check(check_id="risk_information_only", summary="only information for safety where a design control may be feasible (7.1)", function=check_risk_information_only),
@@ -106,6 +108,7 @@ def catalogue(profile: Profile) -> list[tuple[str, str]]:
         if check.check_id != "coverage"
         and (profile.risk is not None or not check.check_id.startswith("risk_"))
         and (profile.evidence is not None or not check.check_id.startswith("evidence_"))
+        and (profile.suspect_record is not None or check.check_id != "link_suspect")
     ]
     entries.extend((rule.check_id, rule.description) for rule in profile.coverage)
     entries.extend(WAIVER_CHECKS)
@@ -113,15 +116,22 @@ def catalogue(profile: Profile) -> list[tuple[str, str]]:
 
 
 def run_checks(
-    items: Sequence[Item], profile: Profile, *, evidence: EvidenceView | None = None
+    items: Sequence[Item],
+    profile: Profile,
+    *,
+    evidence: EvidenceView | None = None,
+    reviews: Mapping[tuple[str, str, str], str] | None = None,
 ) -> list[Finding]:
     """Run every registered check, apply waivers, and return the findings in stable order.
 
     :param items: The device file's items (as loaded by :func:`qmsdoc.model.load_items`).
     :param profile: The profile the items are checked against.
     :param evidence: Test results linked to the items, when loaded.
+    :param reviews: The reviewed-link record, when the project keeps one.
     """
-    context = CheckContext(items=tuple(items), profile=profile, evidence=evidence)
+    context = CheckContext(
+        items=tuple(items), profile=profile, evidence=evidence, reviews=reviews
+    )
     findings = [finding for check in REGISTRY for finding in check.function(context)]
     check_ids = {check_id for check_id, _ in catalogue(profile)}
     waived = apply_waivers(findings, context.items, check_ids=check_ids)

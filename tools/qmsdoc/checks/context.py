@@ -9,6 +9,8 @@ from qmsdoc.risk.estimate import RiskEstimate, estimate_risks
 from qmsdoc.trace import TraceGraph
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from qmsdoc.evidence.status import EvidenceView
     from qmsdoc.model import Item
     from qmsdoc.profile import Profile
@@ -24,6 +26,8 @@ class CheckContext:
     profile: Profile
     evidence: EvidenceView | None = None
     """Test results linked to the items; None when no evidence was loaded."""
+    reviews: Mapping[tuple[str, str, str], str] | None = None
+    """Reviewed-link record (source, link, target) -> target fingerprint; None: untracked."""
     graph: TraceGraph = field(init=False)
     risks: tuple[RiskEstimate, ...] = field(init=False)
     """Computed risk of every hazardous situation; empty without a risk model."""

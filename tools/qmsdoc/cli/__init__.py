@@ -14,6 +14,12 @@ from typing import TYPE_CHECKING
 import click
 
 from qmsdoc import __version__
+from qmsdoc.cli.change import (
+    diff_command,
+    history_command,
+    review_command,
+    suspect_command,
+)
 from qmsdoc.cli.check import check_command, checks_command, items_command
 from qmsdoc.cli.context import CliContext
 from qmsdoc.cli.evidence import evidence_group
@@ -48,6 +54,10 @@ cli.add_command(profile_command)
 cli.add_command(matrix_command)
 cli.add_command(gaps_command)
 cli.add_command(evidence_group)
+cli.add_command(history_command)
+cli.add_command(diff_command)
+cli.add_command(suspect_command)
+cli.add_command(review_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

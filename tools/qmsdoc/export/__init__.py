@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
-from qmsdoc.export.xlsx import WorkbookContext, workbook_bytes, write_workbook
+from qmsdoc.export.xlsx import (
+    WorkbookContext,
+    diff_workbook_bytes,
+    workbook_bytes,
+    write_diff_workbook,
+    write_workbook,
+)
 
-__all__ = ["WorkbookContext", "workbook_bytes", "write_workbook"]
+__all__ = [
+    "WorkbookContext",
+    "diff_workbook_bytes",
+    "workbook_bytes",
+    "write_diff_workbook",
+    "write_workbook",
+]

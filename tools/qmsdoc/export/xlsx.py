@@ -32,13 +32,20 @@ if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+    from qmsdoc.history.diff import RevisionDiff
     from qmsdoc.model import Item
     from qmsdoc.profile import Profile
     from qmsdoc.trace.gaps import GapReport
     from qmsdoc.trace.graph import TraceGraph
     from qmsdoc.trace.matrix import MatrixView
 
-__all__ = ["WorkbookContext", "workbook_bytes", "write_workbook"]
+__all__ = [
+    "WorkbookContext",
+    "diff_workbook_bytes",
+    "workbook_bytes",
+    "write_diff_workbook",
+    "write_workbook",
+]
 
 #: characters XML 1.0 cannot hold; dropped from untrusted text
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -92,9 +99,63 @@ def workbook_bytes(context: WorkbookContext) -> bytes:
     return _seal(buffer.getvalue(), context.generated)
 
 
+def write_diff_workbook(
+    path: Path, difference: RevisionDiff, generated: datetime
+) -> None:
+    """Write the differences between two revisions as one sheet, atomically."""
+    write_atomic(path, diff_workbook_bytes(difference, generated))
+
+
+def diff_workbook_bytes(difference: RevisionDiff, generated: datetime) -> bytes:
+    """A workbook with a ``Changes`` sheet: one row per added, removed or changed item."""
+    workbook = Workbook(write_only=True)
+    workbook.properties.created = generated.replace(tzinfo=None)
+    sheet = workbook.create_sheet("Changes")
+    writer = _SheetWriter(None, workbook)
+    rows = []
+    for item in difference.items:
+        fields = "\n".join(f"{c.name}: {c.old!r} -> {c.new!r}" for c in item.fields)
+        links = "\n".join(
+            [
+                *(f"+ {link}" for link in item.links_added),
+                *(f"- {link}" for link in item.links_removed),
+            ]
+        )
+        rows.append(
+            [
+                writer.text(sheet, item.kind),
+                writer.text(sheet, item.item_id),
+                writer.text(sheet, item.title),
+                writer.text(sheet, fields),
+                writer.text(sheet, links),
+                writer.text(sheet, "\n".join(item.text_diff[2:])),
+                writer.text(sheet, item.path),
+            ]
+        )
+    headers = ["Change", "ID", "Title", "Fields", "Links", "Text diff", "File"]
+    writer.table(sheet, headers, rows, [9, 12, 50, 50, 30, 60, 36])
+    about = workbook.create_sheet("About")
+    writer.table(
+        about,
+        ["Property", "Value"],
+        [
+            [writer.text(about, "From"), writer.text(about, difference.old)],
+            [writer.text(about, "To"), writer.text(about, difference.new)],
+            [
+                writer.text(about, "Generated (UTC)"),
+                writer.text(about, generated.strftime("%Y-%m-%dT%H:%M:%SZ")),
+            ],
+        ],
+        [18, 60],
+    )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _seal(buffer.getvalue(), generated)
+
+
 class _SheetWriter:
-    def __init__(self, context: WorkbookContext, workbook: Workbook) -> None:
-        self.context = context
+    def __init__(self, context: WorkbookContext | None, workbook: Workbook) -> None:
+        self._context = context
         # Styles are registered once and their index arrays copied onto each cell:
         # assigning a style object per cell re-hashes it every time, which was most
         # of the export time on large files.
@@ -116,7 +177,7 @@ class _SheetWriter:
             cells = []
             for index, cell in enumerate(row.cells):
                 if cell.gap:
-                    cells.append(self._text(sheet, "MISSING", gap=True))
+                    cells.append(self.text(sheet, "MISSING", gap=True))
                     widths[index] = max(widths[index], 7)
                     continue
                 text = "\n".join(f"{item.id} {item.title}" for item in cell.items)
@@ -124,10 +185,10 @@ class _SheetWriter:
                     widths[index], *(len(line) for line in text.splitlines() or [""])
                 )
                 cells.append(
-                    self._text(sheet, text, link=cell.items[0] if cell.items else None)
+                    self.text(sheet, text, link=cell.items[0] if cell.items else None)
                 )
             rows.append(cells)
-        self._table(sheet, headers, rows, widths)
+        self.table(sheet, headers, rows, widths)
 
     def coverage(self, sheet: WriteOnlyWorksheet) -> None:
         headers = [
@@ -142,39 +203,39 @@ class _SheetWriter:
         ]
         rows = [
             [
-                self._text(sheet, figure.rule.name),
-                self._text(sheet, f"qms.{figure.rule.check_id}"),
-                self._text(sheet, figure.rule.clause),
-                self._text(sheet, "yes" if figure.rule.blocking else "no"),
+                self.text(sheet, figure.rule.name),
+                self.text(sheet, f"qms.{figure.rule.check_id}"),
+                self.text(sheet, figure.rule.clause),
+                self.text(sheet, "yes" if figure.rule.blocking else "no"),
                 figure.total,
                 figure.covered,
                 figure.percent,
                 len(figure.uncovered),
             ]
-            for figure in self.context.gaps.figures
+            for figure in self.context_.gaps.figures
         ]
-        self._table(sheet, headers, rows, [28, 40, 30, 9, 8, 8, 11, 7])
+        self.table(sheet, headers, rows, [28, 40, 30, 9, 8, 8, 11, 7])
 
     def gaps(self, sheet: WriteOnlyWorksheet) -> None:
         headers = ["Rule", "Item", "Title", "Location"]
         rows = []
-        for figure in self.context.gaps.figures:
+        for figure in self.context_.gaps.figures:
             for item_id in figure.uncovered:
-                item = self.context.graph.item(item_id)
+                item = self.context_.graph.item(item_id)
                 rows.append(
                     [
-                        self._text(sheet, figure.rule.name),
-                        self._text(sheet, item_id, link=item),
-                        self._text(sheet, item.title if item else ""),
-                        self._text(sheet, str(item.location) if item else ""),
+                        self.text(sheet, figure.rule.name),
+                        self.text(sheet, item_id, link=item),
+                        self.text(sheet, item.title if item else ""),
+                        self.text(sheet, str(item.location) if item else ""),
                     ]
                 )
-        self._table(sheet, headers, rows, [28, 12, 60, 40])
+        self.table(sheet, headers, rows, [28, 12, 60, 40])
 
     def all_items(self, sheet: WriteOnlyWorksheet) -> None:
         headers = ["ID", "Type", "Title", "Status", "Links", "Fields", "Location"]
         rows = []
-        items = sorted(self.context.graph, key=lambda item: natural_key(item.id))
+        items = sorted(self.context_.graph, key=lambda item: natural_key(item.id))
         for item in items:
             links = "\n".join(f"{link.link_type} {link.target}" for link in item.links)
             fields = "\n".join(
@@ -184,19 +245,19 @@ class _SheetWriter:
             )
             rows.append(
                 [
-                    self._text(sheet, item.id, link=item),
-                    self._text(sheet, item.item_type),
-                    self._text(sheet, item.title),
-                    self._text(sheet, item.field("status") or ""),
-                    self._text(sheet, links),
-                    self._text(sheet, fields),
-                    self._text(sheet, str(item.location)),
+                    self.text(sheet, item.id, link=item),
+                    self.text(sheet, item.item_type),
+                    self.text(sheet, item.title),
+                    self.text(sheet, item.field("status") or ""),
+                    self.text(sheet, links),
+                    self.text(sheet, fields),
+                    self.text(sheet, str(item.location)),
                 ]
             )
-        self._table(sheet, headers, rows, [12, 20, 60, 11, 28, 50, 40])
+        self.table(sheet, headers, rows, [12, 20, 60, 11, 28, 50, 40])
 
     def about(self, sheet: WriteOnlyWorksheet) -> None:
-        context = self.context
+        context = self.context_
         links = sum(len(item.links) for item in context.graph)
         facts = [
             ("Project", context.project),
@@ -209,11 +270,16 @@ class _SheetWriter:
             ("Gap report", "fail" if context.gaps.blocking_failed else "pass"),
         ]
         rows = [
-            [self._text(sheet, key), self._text(sheet, value)] for key, value in facts
+            [self.text(sheet, key), self.text(sheet, value)] for key, value in facts
         ]
-        self._table(sheet, ["Property", "Value"], rows, [18, 70])
+        self.table(sheet, ["Property", "Value"], rows, [18, 70])
 
-    def _table(
+    @property
+    def context_(self) -> WorkbookContext:
+        assert self._context is not None
+        return self._context
+
+    def table(
         self,
         sheet: WriteOnlyWorksheet,
         headers: Sequence[str],
@@ -233,11 +299,11 @@ class _SheetWriter:
             sheet.append(row)
 
     def _header(self, sheet: WriteOnlyWorksheet, title: str) -> Cell:
-        cell = self._text(sheet, title)
+        cell = self.text(sheet, title)
         cast("Any", cell)._style = copy(self._header_style)
         return cell
 
-    def _text(
+    def text(
         self,
         sheet: WriteOnlyWorksheet,
         text: str,
@@ -251,7 +317,7 @@ class _SheetWriter:
         cast("Any", cell)._style = copy(self._gap if gap else self._wrap)
         if link is not None:
             cell.hyperlink = (
-                f"{self.context.html_base}{link.location.docname}.html#{link.id}"
+                f"{self.context_.html_base}{link.location.docname}.html#{link.id}"
             )
         return cell
 

@@ -45,6 +45,7 @@ _TOP_KEYS = frozenset(
         "matrices",
         "evidence",
         "gate",
+        "suspect",
         "extends",
     }
 )
@@ -111,9 +112,16 @@ class _Builder:
                 self.as_table(data["evidence"], "evidence"),
                 type_fields={item_type.name: item_type.fields for item_type in types},
             )
+        suspect = self.table(data, "suspect", required=False)
+        self.only_keys(suspect, "suspect", {"record", "unchanged_fields", "baselines"})
         gate = self.table(data, "gate", required=False)
         self.only_keys(gate, "gate", {"advisory"})
         return Profile(
+            suspect_record=self.text(suspect, "suspect", "record")
+            if "record" in suspect
+            else None,
+            suspect_excluded=self.strings(suspect, "suspect", "unchanged_fields"),
+            baseline_pattern=self.text(suspect, "suspect", "baselines", "v*"),
             advisory_checks=tuple(
                 name.removeprefix("qms.")
                 for name in self.strings(gate, "gate", "advisory")

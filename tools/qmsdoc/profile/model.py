@@ -224,6 +224,12 @@ class Profile:
     """The risk model of the risk management plan, if the profile declares one."""
     matrices: tuple[MatrixSpec, ...] = ()
     evidence: EvidenceConfig | None = None
+    suspect_record: str | None = None
+    """Committed record of reviewed links (``[suspect] record``); None: not tracked."""
+    suspect_excluded: tuple[str, ...] = ()
+    """Fields whose change alone does not make links to an item suspect."""
+    baseline_pattern: str = "v*"
+    """Git tags that are baselines (``[suspect] baselines``)."""
     advisory_checks: tuple[str, ...] = ()
     """Checks whose findings are shown but do not fail the everyday gate (``[gate]``)."""
     _type_by_name: dict[str, ItemType] = field(

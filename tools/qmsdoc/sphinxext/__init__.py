@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 from qmsdoc import __version__
 from qmsdoc.sphinxext.aggregate import aggregate_node, resolve_aggregates
 from qmsdoc.sphinxext.domain import QmsDomain
-from qmsdoc.sphinxext.events import check_items
+from qmsdoc.sphinxext.events import check_items, remember_evidence
 from qmsdoc.sphinxext.evidence_display import evidence_node, resolve_evidence
 from qmsdoc.sphinxext.matrix_directive import MATRIX_DIRECTIVES, MATRIX_RENDERERS
 from qmsdoc.sphinxext.needtypes import install_item_directive, register_profile
@@ -71,6 +71,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", register_profile, priority=5)
     app.connect("config-inited", install_item_directive, priority=700)
     app.connect("env-check-consistency", check_items)
+    app.connect("env-updated", remember_evidence)
     app.add_node(aggregate_node)
     app.add_node(evidence_node)
     app.connect("doctree-resolved", resolve_evidence)

@@ -9,7 +9,7 @@ from sphinx.domains import Domain
 from sphinx.util import logging
 
 from qmsdoc.checks import CheckContext
-from qmsdoc.device_file import load_evidence
+from qmsdoc.device_file import load_evidence, load_reviews
 from qmsdoc.errors import QmsError
 from qmsdoc.model import load_items
 from qmsdoc.sphinxext.needtypes import project_of
@@ -148,7 +148,14 @@ class QmsDomain(Domain):
             except QmsError as error:
                 LOGGER.warning("qmsdoc: %s", error, type="qms", subtype="evidence")
                 evidence = None
-            cached = CheckContext(items=items, profile=profile, evidence=evidence)
+            try:
+                reviews = load_reviews(project)
+            except QmsError as error:
+                LOGGER.warning("qmsdoc: %s", error, type="qms", subtype="suspect")
+                reviews = None
+            cached = CheckContext(
+                items=items, profile=profile, evidence=evidence, reviews=reviews
+            )
             self.__dict__["_check_context"] = cached
         return cached
 

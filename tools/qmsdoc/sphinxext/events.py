@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from qmsdoc.checks import Finding
 
-__all__ = ["check_items", "emit_finding"]
+__all__ = ["check_items", "emit_finding", "remember_evidence"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -35,11 +35,26 @@ def check_items(app: Sphinx, env: BuildEnvironment) -> None:
     context = domain.check_context()
     if context is None:
         return
-    findings = run_checks(context.items, context.profile, evidence=context.evidence)
-    domain.data["evidence_fingerprint"] = evidence_fingerprint(project_of(env.config))
+    findings = run_checks(
+        context.items,
+        context.profile,
+        evidence=context.evidence,
+        reviews=context.reviews,
+    )
+
     domain.set_findings(findings)
     for finding in findings:
         emit_finding(finding)
+
+
+def remember_evidence(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """At ``env-updated`` (before the environment is saved): note the evidence read."""
+    try:
+        project = project_of(env.config)
+    except QmsError:
+        return []
+    QmsDomain.of(env).data["evidence_fingerprint"] = evidence_fingerprint(project)
+    return []
 
 
 def emit_finding(finding: Finding) -> None:

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from qmsdoc.vcs.base import FakeHistory, History, SourceState
+from qmsdoc.vcs.base import CommitRecord, FakeHistory, History, PullRequest, SourceState
 from qmsdoc.vcs.git import GitHistory, source_state
 
-__all__ = ["FakeHistory", "GitHistory", "History", "SourceState", "source_state"]
+__all__ = [
+    "CommitRecord",
+    "FakeHistory",
+    "GitHistory",
+    "History",
+    "PullRequest",
+    "SourceState",
+    "source_state",
+]

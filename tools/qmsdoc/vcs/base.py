@@ -5,11 +5,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["FakeHistory", "History", "SourceState"]
+__all__ = ["CommitRecord", "FakeHistory", "History", "PullRequest", "SourceState"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CommitRecord:
+    """One commit: who, when, why, and which ``.rst`` files it added, modified or deleted."""
+
+    sha: str
+    author: str
+    email: str
+    date: str
+    """Author date, ISO 8601 with offset."""
+    subject: str
+    body: str
+    changed: tuple[tuple[str, str], ...]
+    """(status A/M/D, POSIX path relative to the project root)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PullRequest:
+    """A pull request as recorded by its merge (or squash) commit."""
+
+    number: int
+    merge_commit: str
+    merged_at: str
+    trailers: tuple[tuple[str, str], ...]
+    """(trailer, value), e.g. ("Approved-by", "alice"), from the merge message."""
+    commits: tuple[str, ...]
+    """The commits the pull request brought in."""
 
 
 class History(Protocol):
-    """Read access to the sources as they were at a past commit."""
+    """Read access to the project's history (git, or a fake in tests)."""
 
     def files_at(self, commit: str) -> dict[str, str] | None:
         """``.rst`` files (POSIX path relative to the root -> text) at ``commit``.
@@ -17,16 +45,45 @@ class History(Protocol):
         None when the commit is unknown (not in the repository, shallow clone, no git).
         """
 
+    def commits(self) -> list[CommitRecord]:
+        """Non-merge commits that touched ``.rst`` files, oldest first."""
+
+    def file_at(self, commit: str, path: str) -> str | None:
+        """One file at ``commit``, or None if it did not exist there."""
+
+    def pull_requests(self) -> list[PullRequest]:
+        """Pull requests recorded by merge commits (or squash commits naming #N)."""
+
 
 class FakeHistory:
-    """An in-memory history for tests: commit -> files."""
+    """An in-memory history for tests: the files at each commit, and the commits."""
 
-    def __init__(self, commits: dict[str, dict[str, str]]) -> None:
-        self._commits = commits
+    def __init__(
+        self,
+        files: dict[str, dict[str, str]],
+        *,
+        commits: list[CommitRecord] | None = None,
+        pull_requests: list[PullRequest] | None = None,
+    ) -> None:
+        self._files = files
+        self._commits = commits or []
+        self._pull_requests = pull_requests or []
 
     def files_at(self, commit: str) -> dict[str, str] | None:
         """The files recorded for ``commit``, or None."""
-        return self._commits.get(commit)
+        return self._files.get(commit)
+
+    def commits(self) -> list[CommitRecord]:
+        """The commits given, oldest first."""
+        return list(self._commits)
+
+    def file_at(self, commit: str, path: str) -> str | None:
+        """One file recorded for ``commit``."""
+        return (self._files.get(commit) or {}).get(path)
+
+    def pull_requests(self) -> list[PullRequest]:
+        """The pull requests given."""
+        return list(self._pull_requests)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -6,9 +6,11 @@ command that does not need history (gitpython fails at import time without it).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+from typing import Any
 
-from qmsdoc.vcs.base import SourceState
+from qmsdoc.vcs.base import CommitRecord, PullRequest, SourceState
 
 __all__ = ["GitHistory", "source_state"]
 
@@ -79,3 +81,136 @@ class GitHistory:
             data = entry.data_stream.read()
             files[path[len(prefix) :]] = data.decode("utf-8", errors="replace")
         return files
+
+    def commits(self) -> list[CommitRecord]:
+        """Non-merge commits that touched ``.rst`` files under the root, oldest first."""
+        repository = self._repository()
+        if repository is None:
+            return []
+        prefix = self._prefix(repository)
+        try:
+            output = repository.git.log(
+                "--reverse",
+                "--no-merges",
+                "--no-renames",
+                "--name-status",
+                "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%b%x1f",
+                "--",
+                f"{prefix}*.rst" if prefix else "*.rst",
+            )
+        except Exception:
+            return []
+        return [
+            record
+            for chunk in output.split("\x1e")
+            if (record := _commit(chunk, prefix))
+        ]
+
+    def file_at(self, commit: str, path: str) -> str | None:
+        """One file at ``commit`` (path relative to the root), or None."""
+        repository = self._repository()
+        if repository is None:
+            return None
+        try:
+            blob = repository.commit(commit).tree / f"{self._prefix(repository)}{path}"
+            data: bytes = blob.data_stream.read()
+        except (KeyError, ValueError, Exception):
+            return None
+        return data.decode("utf-8", errors="replace")
+
+    def pull_requests(self) -> list[PullRequest]:
+        """Pull requests from merge commits ``Merge pull request #N`` and squash ``(#N)``."""
+        repository = self._repository()
+        if repository is None:
+            return []
+        try:
+            output = repository.git.log("--format=%x1e%H%x1f%P%x1f%aI%x1f%B")
+        except Exception:
+            return []
+        requests = []
+        for chunk in output.split("\x1e"):
+            parts = chunk.split("\x1f")
+            if len(parts) != 4:
+                continue
+            sha, parents, date, message = parts
+            number = _pull_request_number(
+                message.splitlines()[0] if message else "", merge=" " in parents.strip()
+            )
+            if number is None:
+                continue
+            parent_list = parents.split()
+            members: tuple[str, ...] = (sha,)
+            if len(parent_list) > 1:
+                try:
+                    members = tuple(
+                        repository.git.rev_list(
+                            f"{parent_list[0]}..{parent_list[1]}"
+                        ).split()
+                    )
+                except Exception:
+                    members = ()
+            requests.append(
+                PullRequest(
+                    number=number,
+                    merge_commit=sha,
+                    merged_at=date,
+                    trailers=_trailers(message),
+                    commits=members,
+                )
+            )
+        return requests
+
+    def _repository(self) -> Any:
+        try:
+            import git  # noqa: PLC0415 (see module docstring)
+
+            return git.Repo(self._root, search_parent_directories=True)
+        except Exception:
+            return None
+
+    def _prefix(self, repository: Any) -> str:
+        top = Path(repository.working_tree_dir or self._root).resolve()
+        prefix = self._root.resolve().relative_to(top).as_posix()
+        return "" if prefix == "." else f"{prefix}/"
+
+
+_TRAILER = re.compile(
+    r"^(Approved-by|Reviewed-by|Signed-off-by|Co-authored-by):\s*(.+?)\s*$",
+    re.MULTILINE,
+)
+
+
+def _commit(chunk: str, prefix: str) -> CommitRecord | None:
+    fields = chunk.split("\x1f")
+    if len(fields) < 7:
+        return None
+    sha, author, email, date, subject, body, rest = (
+        fields[0].strip(),
+        *fields[1:6],
+        fields[6],
+    )
+    changed = []
+    for line in rest.splitlines():
+        status, _, path = line.partition("\t")
+        if (
+            status[:1] in ("A", "M", "D")
+            and path.startswith(prefix)
+            and path.endswith(".rst")
+        ):
+            changed.append((status[:1], path[len(prefix) :]))
+    return CommitRecord(
+        sha=sha, author=author, email=email, date=date, subject=subject, body=body.strip(),
+        changed=tuple(changed),
+    )  # fmt: skip
+
+
+def _pull_request_number(subject: str, *, merge: bool) -> int | None:
+    match = re.match(r"Merge pull request #(\d+)", subject) if merge else None
+    match = match or re.search(r"\(#(\d+)\)\s*$", subject)
+    return int(match.group(1)) if match else None
+
+
+def _trailers(message: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (match.group(1), match.group(2)) for match in _TRAILER.finditer(message)
+    )

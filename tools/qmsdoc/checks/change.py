@@ -1,0 +1,44 @@
+"""Change-control checks: links whose target changed since they were reviewed."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.history.suspect import suspect_links
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from qmsdoc.checks.context import CheckContext
+
+__all__ = ["check_link_suspect"]
+
+
+def check_link_suspect(context: CheckContext) -> Iterator[Finding]:
+    """A link is reviewed again after its target changed (suspect link).
+
+    Serves IEC 62304 6.2.3 and 7.4.3 (analysis of the impact of changes on existing
+    items and risk controls) and 21 CFR 820.30(i). Reported at the source item, with
+    the items downstream of it that the change may also affect.
+    """
+    if context.reviews is None:
+        return
+    for suspect in suspect_links(
+        context.graph, context.reviews, excluded=context.profile.suspect_excluded
+    ):
+        source = context.graph.item(suspect.source)
+        if source is None:
+            continue
+        downstream = (
+            f"; downstream: {', '.join(suspect.downstream)}"
+            if suspect.downstream
+            else ""
+        )
+        yield finding_at(
+            source,
+            "link_suspect",
+            f"{suspect.source} {suspect.link_type} {suspect.target} is suspect: {suspect.reason} "
+            f"(run `qms review {suspect.source}:{suspect.link_type}:{suspect.target}` after "
+            f"checking it){downstream}",
+        )

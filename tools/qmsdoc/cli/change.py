@@ -1,0 +1,201 @@
+"""``qms history``, ``qms diff``, ``qms suspect`` and ``qms review``: change control."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from qmsdoc.device_file import read_items, read_raw_items
+from qmsdoc.errors import InputError, ProjectError
+from qmsdoc.export import write_diff_workbook
+from qmsdoc.history import item_histories
+from qmsdoc.history.diff import diff_revisions
+from qmsdoc.history.suspect import (
+    read_reviews,
+    review_links,
+    suspect_links,
+    write_reviews,
+)
+from qmsdoc.model.rst_source import scan_text
+from qmsdoc.report import write_atomic
+from qmsdoc.report.clock import generation_time
+from qmsdoc.trace import TraceGraph
+from qmsdoc.vcs import GitHistory, source_state
+
+if TYPE_CHECKING:
+    from qmsdoc.cli.context import CliContext
+    from qmsdoc.model import RawItem
+    from qmsdoc.project import Project
+
+__all__ = ["diff_command", "history_command", "review_command", "suspect_command"]
+
+
+@click.command("history")
+@click.argument("item_id")
+@click.pass_obj
+def history_command(state: CliContext, item_id: str) -> None:
+    """The commits that added, changed, moved or removed ITEM_ID, oldest first."""
+    project = state.project
+    history = GitHistory(project.root)
+    if source_state(project.root).commit is None:
+        raise ProjectError(
+            f"{project.root}: not a git repository; no history available"
+        )
+    changes = item_histories(
+        history, directives=project.profile.directives, is_source=project.is_source
+    ).get(item_id)
+    if not changes:
+        raise click.BadParameter(
+            f"no history for {item_id!r} (unknown id, or never committed)"
+        )
+    for change in changes:
+        commit = change.commit
+        pr = f" PR #{change.pull_request.number}" if change.pull_request else ""
+        click.echo(
+            f"{commit.date}  {commit.sha[:12]}  {change.kind:8} {commit.author} <{commit.email}>{pr}"
+        )
+        click.echo(f"{'':27}{commit.subject}  ({change.path})")
+        if change.pull_request:
+            for trailer, value in change.pull_request.trailers:
+                click.echo(f"{'':27}{trailer}: {value}")
+
+
+@click.command("diff")
+@click.argument("old")
+@click.argument("new", required=False)
+@click.option(
+    "--json",
+    "json_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the difference as JSON.",
+)
+@click.option(
+    "--xlsx",
+    "xlsx_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write it as an XLSX sheet.",
+)
+@click.pass_obj
+def diff_command(
+    state: CliContext,
+    old: str,
+    new: str | None,
+    json_file: Path | None,
+    xlsx_file: Path | None,
+) -> None:
+    """Items added, removed and changed from revision OLD to NEW (default: the working tree)."""
+    project = state.project
+    link_names = {link.name for link in project.profile.links}
+    difference = diff_revisions(
+        _items_at(project, old),
+        _items_at(project, new) if new else read_raw_items(project),
+        old=old,
+        new=new or "working tree",
+        link_names=link_names,
+    )
+    for item in difference.items:
+        click.echo(f"{item.kind:8} {item.item_id:10} {item.title}  ({item.path})")
+        for change in item.fields:
+            click.echo(f"{'':19}{change.name}: {change.old!r} -> {change.new!r}")
+        for link in item.links_added:
+            click.echo(f"{'':19}+ link {link}")
+        for link in item.links_removed:
+            click.echo(f"{'':19}- link {link}")
+        for line in item.text_diff[2:]:
+            click.echo(f"{'':19}{line}")
+    counts = ", ".join(
+        f"{len(difference.of_kind(kind))} {kind}"
+        for kind in ("added", "removed", "changed")
+    )
+    click.echo(f"qms diff {difference.old}..{difference.new}: {counts}")
+    if json_file is not None:
+        text = json.dumps(difference.document(), indent=2, ensure_ascii=False) + "\n"
+        write_atomic(json_file, text.encode("utf-8"))
+    if xlsx_file is not None:
+        write_diff_workbook(
+            xlsx_file, difference, generation_time(source_state(project.root))
+        )
+
+
+@click.command("suspect")
+@click.pass_obj
+def suspect_command(state: CliContext) -> None:
+    """Links whose target changed since they were reviewed; exit 1 if any."""
+    project = state.project
+    record = _record(project)
+    reviews = read_reviews(record) or {}
+    graph = TraceGraph(read_items(project))
+    suspects = suspect_links(graph, reviews, excluded=project.profile.suspect_excluded)
+    for suspect in suspects:
+        click.echo(
+            f"{suspect.source}:{suspect.link_type}:{suspect.target}  {suspect.reason}"
+        )
+        if suspect.downstream:
+            click.echo(f"{'':4}downstream: {', '.join(suspect.downstream)}")
+    click.echo(
+        f"qms suspect: {len(suspects)} suspect links (record {record.relative_to(project.root).as_posix()})"
+    )
+    if suspects:
+        raise click.exceptions.Exit(1)
+
+
+@click.command("review")
+@click.argument("selectors", nargs=-1)
+@click.option(
+    "--all", "review_all", is_flag=True, help="Mark every link reviewed (adoption)."
+)
+@click.pass_obj
+def review_command(
+    state: CliContext, selectors: tuple[str, ...], review_all: bool
+) -> None:
+    """Mark links reviewed: ITEM (links from or to it), SOURCE:LINK:TARGET, or --all."""
+    if review_all:
+        selectors = (*selectors, "--all")
+    if not selectors:
+        raise click.UsageError("name an item, a link SOURCE:LINK:TARGET, or --all")
+    project = state.project
+    record = _record(project)
+    graph = TraceGraph(read_items(project))
+    updated, touched = review_links(
+        graph,
+        read_reviews(record) or {},
+        selectors,
+        excluded=project.profile.suspect_excluded,
+    )
+    write_reviews(record, updated)
+    for source, link, target in touched:
+        click.echo(f"reviewed {source}:{link}:{target}")
+    click.echo(
+        f"qms review: {len(touched)} links reviewed; record {record.relative_to(project.root).as_posix()} has {len(updated)} links"
+    )
+
+
+def _record(project: Project) -> Path:
+    if project.profile.suspect_record is None:
+        raise ProjectError(
+            "the profile has no [suspect] record; suspect links are not tracked"
+        )
+    return project.root / project.profile.suspect_record
+
+
+def _items_at(project: Project, revision: str) -> list[RawItem]:
+    files = GitHistory(project.root).files_at(revision)
+    if files is None:
+        raise InputError(
+            f"unknown revision {revision!r} (not in this repository's history)"
+        )
+    raw: list[RawItem] = []
+    for path, text in sorted(files.items()):
+        if project.is_source(path):
+            raw.extend(
+                scan_text(
+                    text,
+                    path=path,
+                    docname=path.rsplit(".", 1)[0],
+                    directives=project.profile.directives,
+                )
+            )
+    return raw

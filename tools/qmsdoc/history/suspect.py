@@ -1,0 +1,177 @@
+"""Suspect links: a link is suspect when its target changed since the link was reviewed.
+
+Each reviewed link is one line of a committed record (``SOURCE LINK TARGET
+FINGERPRINT``, sorted, so that merges of independent reviews do not conflict). The
+fingerprint is a digest of the target's title, fields, links and text, leaving out
+fields whose change alone does not matter (a status change does not make children
+suspect). ``qms review`` rewrites the lines it reviews, so the review is itself a
+commit for a reviewer to approve. Serves IEC 62304 6.2.3, 7.4.3 and 21 CFR 820.30(i).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qmsdoc.errors import InputError
+from qmsdoc.report.atomic import write_atomic
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable, Mapping
+    from pathlib import Path
+
+    from qmsdoc.model import Item
+    from qmsdoc.trace import TraceGraph
+
+__all__ = [
+    "LinkKey",
+    "SuspectLink",
+    "item_fingerprint",
+    "read_reviews",
+    "review_links",
+    "suspect_links",
+    "write_reviews",
+]
+
+#: (source id, link type, target id)
+LinkKey = tuple[str, str, str]
+_HEADER = (
+    "# qmsdoc reviewed links: SOURCE LINK TARGET FINGERPRINT-OF-TARGET\n"
+    "# One line per link, sorted. Written by `qms review`; review changes in a pull request.\n"
+)
+_LINE = re.compile(r"(\S+) (\S+) (\S+) ([0-9a-f]{16})")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SuspectLink:
+    """A link whose target changed since review (or that was never reviewed)."""
+
+    source: str
+    link_type: str
+    target: str
+    reason: str
+    downstream: tuple[str, ...]
+    """Items that depend on the source, transitively: they may need re-review too."""
+
+
+def item_fingerprint(item: Item, excluded: Collection[str]) -> str:
+    """A 16-hex digest of what the item says, without the excluded fields."""
+    fields = sorted(
+        (name, " ".join(value.split()))
+        for name, value in item.fields
+        if name not in excluded
+    )
+    links = sorted((link.link_type, link.target) for link in item.links)
+    content = "\n".join(line.strip() for line in item.content.strip().splitlines())
+    text = repr((item.item_type, " ".join(item.title.split()), fields, links, content))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def read_reviews(path: Path) -> dict[LinkKey, str] | None:
+    """The review record, or None when the project keeps none yet.
+
+    :raises InputError: On a line that is not ``SOURCE LINK TARGET FINGERPRINT``.
+    """
+    if not path.is_file():
+        return None
+    reviews: dict[LinkKey, str] = {}
+    for number, line in enumerate(
+        path.read_text(encoding="utf-8").splitlines(), start=1
+    ):
+        if not line.strip() or line.startswith("#"):
+            continue
+        match = _LINE.fullmatch(line.strip())
+        if match is None:
+            raise InputError(
+                f"{path}:{number}: not 'SOURCE LINK TARGET FINGERPRINT': {line.strip()!r}"
+            )
+        reviews[(match.group(1), match.group(2), match.group(3))] = match.group(4)
+    return reviews
+
+
+def write_reviews(path: Path, reviews: Mapping[LinkKey, str]) -> None:
+    """Write the record atomically, sorted, one line per link."""
+    lines = [
+        f"{s} {link} {t} {fingerprint}\n"
+        for (s, link, t), fingerprint in sorted(reviews.items())
+    ]
+    write_atomic(path, (_HEADER + "".join(lines)).encode("utf-8"))
+
+
+def suspect_links(
+    graph: TraceGraph, reviews: Mapping[LinkKey, str], *, excluded: Collection[str]
+) -> list[SuspectLink]:
+    """Links whose target's fingerprint differs from the reviewed one, or unreviewed."""
+    fingerprints: dict[str, str] = {}
+    suspects = []
+    for item in graph:
+        for edge in graph.outgoing(item.id):
+            target = graph.item(edge.target)
+            if target is None or target.id == item.id:
+                continue
+            if target.id not in fingerprints:
+                fingerprints[target.id] = item_fingerprint(target, excluded)
+            reviewed = reviews.get((item.id, edge.link_type, target.id))
+            if reviewed == fingerprints[target.id]:
+                continue
+            reason = (
+                "never reviewed"
+                if reviewed is None
+                else f"{target.id} changed since the link was reviewed"
+            )
+            suspects.append(
+                SuspectLink(
+                    source=item.id,
+                    link_type=edge.link_type,
+                    target=target.id,
+                    reason=reason,
+                    downstream=tuple(graph.downstream(item.id)),
+                )
+            )
+    return suspects
+
+
+def review_links(
+    graph: TraceGraph,
+    reviews: Mapping[LinkKey, str],
+    selectors: Iterable[str],
+    *,
+    excluded: Collection[str],
+) -> tuple[dict[LinkKey, str], list[LinkKey]]:
+    """Mark links reviewed: each selector is an item id (links from or to it),
+    ``SOURCE:LINK:TARGET``, or ``--all``. Links that no longer exist are dropped.
+
+    :returns: The new record and the links whose line was added or changed.
+    :raises InputError: If a selector matches no link.
+    """
+    current = {
+        (item.id, edge.link_type, edge.target): item_fingerprint(target, excluded)
+        for item in graph
+        for edge in graph.outgoing(item.id)
+        if (target := graph.item(edge.target)) is not None and target.id != item.id
+    }
+    chosen: set[LinkKey] = set()
+    for selector in selectors:
+        matched = {key for key in current if _matches(key, selector)}
+        if not matched:
+            raise InputError(
+                f"{selector!r} matches no link (use an item id, SOURCE:LINK:TARGET or --all)"
+            )
+        chosen |= matched
+    updated = {key: value for key, value in reviews.items() if key in current}
+    touched = []
+    for key in sorted(chosen):
+        if updated.get(key) != current[key]:
+            touched.append(key)
+        updated[key] = current[key]
+    return updated, touched
+
+
+def _matches(key: LinkKey, selector: str) -> bool:
+    if selector == "--all":
+        return True
+    if selector.count(":") == 2:
+        return tuple(selector.split(":")) == key
+    return selector in (key[0], key[2])
