@@ -10,7 +10,7 @@ SPHINXBUILD := $(BIN)/sphinx-build
 QMS := $(BIN)/qms
 SPHINXOPTS ?= -q
 
-.PHONY: all html check matrix gaps evidence test lint typecheck dossier clean distclean help
+.PHONY: all html check matrix gaps evidence test lint typecheck dossier bench clean distclean help
 
 all: dossier
 
@@ -21,6 +21,7 @@ help:
 	@echo "make check     the gate: qms check (findings.json), qms gaps (gaps.json) and a strict Sphinx build"
 	@echo "make matrix    write the traceability workbook traceability/traceability.xlsx"
 	@echo "make evidence  run the Serenya tests and import their JUnit result for this commit"
+	@echo "make bench     benchmark against stock sphinx-needs (BENCHOPTS=--quick for a smoke run)"
 	@echo "make clean     remove _build"
 
 $(STAMP): pyproject.toml
@@ -64,8 +65,8 @@ gaps: $(STAMP)
 	$(QMS) gaps
 
 lint: $(STAMP)
-	$(BIN)/ruff check tools tests
-	$(BIN)/ruff format --check tools tests
+	$(BIN)/ruff check tools tests design-controls/serenya_core
+	$(BIN)/ruff format --check tools tests design-controls/serenya_core
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -75,6 +76,13 @@ test: lint typecheck
 
 dossier: evidence html check matrix
 	@echo "dossier: HTML in _build/html; findings.json, gaps.json and traceability.xlsx in traceability/"
+
+# Performance against stock sphinx-needs on the synthetic corpus of ../shared/gen_corpus.py:
+# writes bench/results.md (see bench/README.md). Options: BENCHOPTS="--quick" or
+# BENCHOPTS="--sizes 500,2000 --repeat 5 --with-10k".
+BENCHOPTS ?=
+bench: $(STAMP)
+	$(BIN)/python bench/run_bench.py $(BENCHOPTS)
 
 clean:
 	rm -rf _build

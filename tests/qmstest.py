@@ -62,7 +62,9 @@ def copy_serenya(destination: Path) -> Path:
         target = destination / part
         target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(
+                source, target, ignore=shutil.ignore_patterns("__pycache__")
+            )
         else:
             shutil.copy2(source, target)
     return destination

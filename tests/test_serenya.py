@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 import pytest
 from sphinx.application import Sphinx
 
-from qmstest import REPOSITORY, copy_serenya, sphinx_build
 from qmsdoc.device_file import check_device_file, read_raw_items
 from qmsdoc.project import load_project
 from qmsdoc.sphinxext.domain import QmsDomain
+from qmstest import REPOSITORY, copy_serenya, sphinx_build
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -145,7 +145,13 @@ def test_unverified_requirement_fails_the_gate_until_waived(tmp_path: Path) -> N
     record = root / "traceability" / "reviewed-links.txt"
     before = set(record.read_text().splitlines())
     reviewed = subprocess.run(
-        [sys.executable, "-c", "from qmsdoc.cli import main; main()", "review", "REQ-900"],
+        [
+            sys.executable,
+            "-c",
+            "from qmsdoc.cli import main; main()",
+            "review",
+            "REQ-900",
+        ],
         cwd=root,
         capture_output=True,
         text=True,

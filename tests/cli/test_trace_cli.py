@@ -18,8 +18,8 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qmstest import copy_serenya
 from qmsdoc.cli import cli
+from qmstest import copy_serenya
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -141,7 +141,11 @@ def test_matrix_writes_the_workbook_under_the_root(
     assert about["Generated (UTC)"] == "2024-01-02T03:04:06Z"
     assert about["Gap report"] == "pass"
     assert result.output.split()[2] == about["Items"]
-    assert sorted(p.name for p in target.parent.iterdir()) == ["traceability.xlsx"]
+    # the workbook is the only file written next to the committed review record
+    assert sorted(p.name for p in target.parent.iterdir()) == [
+        "reviewed-links.txt",
+        "traceability.xlsx",
+    ]
 
 
 def test_matrix_output_option_and_html_base(
@@ -153,7 +157,7 @@ def test_matrix_output_option_and_html_base(
         serenya_copy, "matrix", "--output", str(target), "--html-base", "https://x/"
     )
     assert result.exit_code == 0, result.output
-    assert not (serenya_copy / "traceability").exists()
+    assert not (serenya_copy / "traceability" / "traceability.xlsx").exists()
     sheet = load_workbook(target)["All items"]
     assert isinstance(sheet, Worksheet)
     link = sheet["A2"].hyperlink

@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qmstest import REPOSITORY
 from qmsdoc.device_file import read_items
 from qmsdoc.export import WorkbookContext, workbook_bytes, write_workbook
 from qmsdoc.profile import load_profile
@@ -24,6 +23,7 @@ from qmsdoc.project import load_project
 from qmsdoc.trace import TraceGraph
 from qmsdoc.trace.gaps import gap_report
 from qmsdoc.trace.matrix import build_matrix
+from qmstest import REPOSITORY
 
 from .._rst import default_profile, item
 

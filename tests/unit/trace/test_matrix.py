@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
-from qmstest import REPOSITORY
 from qmsdoc.device_file import read_items
 from qmsdoc.profile.model import MatrixColumn, MatrixSpec, PathStep
 from qmsdoc.project import load_project
 from qmsdoc.trace import TraceGraph
 from qmsdoc.trace.matrix import MatrixCell, MatrixRow, build_matrix, follow, natural_key
+from qmstest import REPOSITORY
 
 from .._rst import item
 

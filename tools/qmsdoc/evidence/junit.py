@@ -74,7 +74,9 @@ def parse_junit(
         if _local(suite.tag) == "testsuite":
             for name, value in _properties(suite):
                 properties.setdefault(name, value)
-    results = tuple(_cases(root, "", verifies_property))
+    # a bare <testsuite> root (every Surefire TEST-*.xml) names the suite of its cases
+    top = root.get("name", "") if _local(root.tag) == "testsuite" else ""
+    results = tuple(_cases(root, top, verifies_property))
     return JunitReport(
         results=results,
         commit=_first(properties, _COMMIT_PROPERTIES),

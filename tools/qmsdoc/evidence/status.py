@@ -80,7 +80,8 @@ def item_signature(raw: RawItem, unchanged_fields: Sequence[str]) -> str:
         for name, value in raw.options
         if name not in unchanged_fields
     )
-    content = "\n".join(line.strip() for line in raw.content.strip().splitlines())
+    # re-wrapping a paragraph is not a change: all white space counts as one space
+    content = " ".join(raw.content.split())
     text = repr((raw.directive, " ".join(raw.title.split()), options, content))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -124,7 +125,10 @@ def evaluate_evidence(
                     stale_reason=stale.reason(run, item_id, None),
                 )
             )
-        for test_id in automated.get(_case_key(result), []):
+        test_ids = dict.fromkeys(
+            t for key in _case_keys(result) for t in automated.get(key, [])
+        )
+        for test_id in test_ids:
             linked.setdefault(test_id, []).append(
                 LinkedResult(
                     run=run,
@@ -192,10 +196,18 @@ def _automated_index(graph: TraceGraph, config: EvidenceConfig) -> dict[str, lis
     return index
 
 
-def _case_key(result: TestResult) -> str:
-    """``path/to/test_x.py::test_y`` for a pytest case (classname ``path.to.test_x``)."""
-    module = result.classname.replace(".", "/")
-    return _normalise(f"{module}.py::{result.name}")
+def _case_keys(result: TestResult) -> list[str]:
+    """Node ids a case may be declared as: ``path/to/test_x.py::test_y``, and for a
+    test method ``path/to/test_x.py::TestClass::test_y`` (the JUnit classname joins
+    module and class with dots, so every split is a candidate); also ``classname::name``.
+    """
+    parts = result.classname.split(".") if result.classname else []
+    keys = [_normalise(f"{result.classname}::{result.name}")]
+    for split in range(len(parts), 0, -1):
+        module = "/".join(parts[:split])
+        inner = "::".join([*parts[split:], result.name])
+        keys.append(_normalise(f"{module}.py::{inner}"))
+    return keys
 
 
 def _normalise(node_id: str) -> str:

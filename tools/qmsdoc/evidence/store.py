@@ -125,25 +125,45 @@ def _read(path: Path) -> EvidenceRun:
             )
         results = tuple(
             TestResult(
-                suite=str(entry["suite"]),
-                classname=str(entry["classname"]),
-                name=str(entry["name"]),
+                suite=_text(entry["suite"], "suite"),
+                classname=_text(entry["classname"], "classname"),
+                name=_text(entry["name"], "name"),
                 outcome=_outcome(entry["outcome"], path),
                 duration=float(entry["duration"]),
-                message=str(entry["message"]),
-                verifies=tuple(str(item) for item in entry["verifies"]),
+                message=_text(entry["message"], "message"),
+                verifies=_texts(entry["verifies"], "verifies"),
             )
-            for entry in document["results"]
+            for entry in _list(document["results"], "results")
         )
         return EvidenceRun(
-            run_id=str(document["run"]),
-            commit=document.get("commit"),
-            date=document.get("date"),
+            run_id=_text(document["run"], "run"),
+            commit=_optional_text(document.get("commit"), "commit"),
+            date=_optional_text(document.get("date"), "date"),
             source=str(document.get("source", "")),
             results=results,
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise InputError(f"{path}: not a valid evidence record: {error}") from None
+
+
+def _text(value: object, name: str) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"{name} must be a string, not {type(value).__name__}")
+    return value
+
+
+def _optional_text(value: object, name: str) -> str | None:
+    return None if value is None else _text(value, name)
+
+
+def _texts(value: object, name: str) -> tuple[str, ...]:
+    return tuple(_text(item, name) for item in _list(value, name))
+
+
+def _list(value: object, name: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise ValueError(f"{name} must be a list, not {type(value).__name__}")
+    return value
 
 
 def _outcome(value: object, path: Path) -> Any:

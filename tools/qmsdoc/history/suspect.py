@@ -64,7 +64,7 @@ def item_fingerprint(item: Item, excluded: Collection[str]) -> str:
         if name not in excluded
     )
     links = sorted((link.link_type, link.target) for link in item.links)
-    content = "\n".join(line.strip() for line in item.content.strip().splitlines())
+    content = " ".join(item.content.split())
     text = repr((item.item_type, " ".join(item.title.split()), fields, links, content))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -11,6 +11,12 @@ from qmsdoc.errors import OutputError
 __all__ = ["write_atomic"]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one.
 
@@ -20,6 +26,8 @@ def write_atomic(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
+            # mkstemp creates 0600; a report gets the mode a plain write would give
+            Path(temporary).chmod(0o666 & ~_umask())
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
             Path(temporary).replace(path)

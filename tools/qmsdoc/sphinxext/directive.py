@@ -11,7 +11,6 @@ from qmsdoc.errors import QmsError
 from qmsdoc.model import Location, RawItem
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.evidence_display import evidence_node
-from qmsdoc.sphinxext.needtypes import project_of
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -48,7 +47,7 @@ class ItemDirective(NeedDirective):
 
     def _shows_evidence(self) -> bool:
         try:
-            profile = project_of(self.config).profile
+            profile = QmsDomain.of(self.env).project().profile
         except QmsError:
             return False
         config = profile.evidence

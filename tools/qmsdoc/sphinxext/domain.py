@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from qmsdoc.checks import Finding
     from qmsdoc.model import RawItem
+    from qmsdoc.project import Project
 
 __all__ = ["QmsDomain"]
 
@@ -132,12 +133,23 @@ class QmsDomain(Domain):
                         sources.add(source)
         return sources
 
+    def project(self) -> Project:
+        """The project of this build, loaded once (the profile is parsed once per build).
+
+        :raises QmsError: If the project file or profile cannot be used.
+        """
+        cached: Project | None = self.__dict__.get("_project")
+        if cached is None:
+            cached = project_of(self.env.config)
+            self.__dict__["_project"] = cached
+        return cached
+
     def check_context(self) -> CheckContext | None:
         """The items of this build, checked; computed once per build and kept in memory."""
         cached: CheckContext | None = self.__dict__.get("_check_context")
         if cached is None:
             try:
-                project = project_of(self.env.config)
+                project = self.project()
             except QmsError:
                 return None
             profile = project.profile

@@ -18,7 +18,6 @@ from qmsdoc.errors import QmsError
 from qmsdoc.model.rst_source import scan_file
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.evidence_display import evidence_fingerprint
-from qmsdoc.sphinxext.needtypes import project_of
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -34,10 +33,23 @@ __all__ = ["NEED_REFERENCE", "note_references", "outdated_pages"]
 NEED_REFERENCE = re.compile(r":need:`(?:[^`<]*<)?([^`<>]+?)>?`")
 
 
+#: sphinx-needs directives that show many needs: their pages are aggregate pages too
+NEEDS_AGGREGATES = re.compile(
+    r"^\s*\.\.\s+(?:needtable|needlist|needflow|needpie|needbar|needextract|needgantt|"
+    r"needsequence|needreport|needuml|needarch)::",
+    re.MULTILINE,
+)
+
+
 def note_references(app: Sphinx, docname: str, source: list[str]) -> None:
-    """At ``source-read``: remember which item ids a page cites with ``:need:``."""
+    """At ``source-read``: remember which item ids a page cites with ``:need:``, and
+    whether it holds a sphinx-needs table or list of needs (then it is rebuilt like
+    qmsdoc's own matrices whenever an item changes)."""
+    domain = QmsDomain.of(app.env)
     ids = {match.group(1).strip() for match in NEED_REFERENCE.finditer(source[0])}
-    QmsDomain.of(app.env).note_references(docname, ids)
+    domain.note_references(docname, ids)
+    if NEEDS_AGGREGATES.search(source[0]):
+        domain.note_aggregate_page(docname)
 
 
 def outdated_pages(
@@ -50,7 +62,7 @@ def outdated_pages(
     """Pages to re-read besides the changed ones, because they show a changed item."""
     domain = QmsDomain.of(env)
     try:
-        project = project_of(env.config)
+        project = domain.project()
     except QmsError:
         return []
     evidence_changed = evidence_fingerprint(project) != domain.data.get(

@@ -1,0 +1,1 @@
+"""Unit tests of test evidence: JUnit parsing, result records, verification states."""
