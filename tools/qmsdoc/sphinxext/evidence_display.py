@@ -66,18 +66,30 @@ def _render(state: VerificationState) -> nodes.Node:
     shown = [
         linked for linked in state.results if linked.result.outcome != "skipped"
     ] or list(state.results)
-    for index, linked in enumerate(shown):
+    # one entry per case and run; the test items it reached the item through, together
+    grouped: dict[tuple[str, str], list[LinkedResult]] = {}
+    for linked in shown:
+        grouped.setdefault((linked.run.run_id, linked.result.node_id), []).append(
+            linked
+        )
+    for index, group in enumerate(grouped.values()):
         parts.append("; " if index else ". Latest results: ")
-        parts.append(_describe(linked))
+        parts.append(_describe(group))
     container = paragraph(*parts)
     container["classes"] += ["qms-evidence", f"qms-evidence-{state.state}"]
     return container
 
 
-def _describe(linked: LinkedResult) -> str:
-    run = linked.run
+def _describe(group: list[LinkedResult]) -> str:
+    first = group[0]
+    run = first.run
     commit = run.commit[:10] if run.commit else "unknown commit"
-    when = f", {run.date}" if run.date else ""
-    via = f" via {linked.via}" if linked.via else ""
-    stale = f" [stale: {linked.stale_reason}]" if linked.stale_reason else ""
-    return f"{linked.result.node_id} {linked.result.outcome}{via} (run {run.run_id}, {commit}{when}){stale}"
+    when = f", {run.date[:19]}" if run.date else ""
+    vias = sorted({linked.via for linked in group if linked.via})
+    via = f" ({', '.join(vias)})" if vias else ""
+    reasons = sorted({linked.stale_reason for linked in group if linked.stale_reason})
+    stale = f" [stale: {'; '.join(reasons)}]" if reasons else ""
+    return (
+        f"{first.result.name} {first.result.outcome}{via} "
+        f"(run {run.run_id}, {commit}{when}){stale}"
+    )
