@@ -12,11 +12,18 @@ from typing import TYPE_CHECKING
 from qmsdoc.checks import Finding, run_checks
 from qmsdoc.evidence.status import EvidenceView, evaluate_evidence, item_signature
 from qmsdoc.evidence.store import read_runs
+from qmsdoc.history.approvals import (
+    Approval,
+    item_approvals,
+    read_review_exports,
+    read_signers,
+)
+from qmsdoc.history.items import item_histories
 from qmsdoc.history.suspect import read_reviews
 from qmsdoc.model import Item, load_items
 from qmsdoc.model.rst_source import scan_file
 from qmsdoc.trace import TraceGraph
-from qmsdoc.vcs import GitHistory
+from qmsdoc.vcs import GitHistory, source_state
 
 if TYPE_CHECKING:
     from qmsdoc.model import RawItem
@@ -64,10 +71,39 @@ def check_device_file(project: Project) -> CheckOutcome:
     raw = read_raw_items(project)
     items = load_items(raw, project.profile)
     evidence = load_evidence(project, items, raw)
+    approvals = load_approvals(project) if project.profile.approval_types else None
     findings = run_checks(
-        items, project.profile, evidence=evidence, reviews=load_reviews(project)
+        items,
+        project.profile,
+        evidence=evidence,
+        reviews=load_reviews(project),
+        approvals=approvals,
     )
     return CheckOutcome(items=items, findings=tuple(findings), evidence=evidence)
+
+
+def load_approvals(project: Project) -> dict[str, list[Approval]] | None:
+    """Each item's signature manifest from git history, or None when not configured
+    or not in a git repository.
+
+    :raises InputError: If the signer registry or a review export is invalid.
+    """
+    if project.profile.signer_registry is None:
+        return None
+    history = GitHistory(project.root)
+    if source_state(project.root).commit is None:
+        return None
+    registry = project.root / project.profile.signer_registry
+    signers = read_signers(registry) if registry.exists() else {}
+    folder = project.profile.review_exports
+    reviews = read_review_exports(project.root / folder) if folder else {}
+    histories = item_histories(
+        history, directives=project.profile.directives, is_source=project.is_source
+    )
+    return {
+        item_id: item_approvals(changes, reviews=reviews, signers=signers)
+        for item_id, changes in histories.items()
+    }
 
 
 def load_reviews(project: Project) -> dict[tuple[str, str, str], str] | None:

@@ -9,7 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.change import check_link_suspect
+from qmsdoc.checks.change import (
+    check_approval_missing,
+    check_approval_signer_unknown,
+    check_link_suspect,
+)
 from qmsdoc.checks.context import CheckContext
 from qmsdoc.checks.coverage import check_coverage
 from qmsdoc.checks.evidence import (
@@ -51,6 +55,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
     from qmsdoc.evidence.status import EvidenceView
+    from qmsdoc.history.approvals import Approval
     from qmsdoc.model import Item
     from qmsdoc.profile import Profile
 
@@ -78,6 +83,8 @@ REGISTRY: tuple[Check, ...] = (
     Check(check_id="link_self", summary="item links to itself", function=check_link_self),
     Check(check_id="link_cycle", summary="links form a cycle", function=check_link_cycle),
     Check(check_id="coverage", summary="design-control chain coverage (one id per rule)", function=check_coverage),
+    Check(check_id="approval_missing", summary="last change of an item without a covering approval (Part 11)", function=check_approval_missing),
+    Check(check_id="approval_signer_unknown", summary="approver not in the signer registry (Part 11 11.50)", function=check_approval_signer_unknown),
     Check(check_id="link_suspect", summary="link whose target changed since it was reviewed (IEC 62304 6.2.3)", function=check_link_suspect),
     Check(check_id="risk_estimate", summary="severity or probability missing or off the plan's scale (ISO 14971 5.5)", function=check_risk_estimate),
     Check(check_id="risk_uncontrolled", summary="risk needing control has no risk control (7.1)", function=check_risk_uncontrolled),
@@ -109,6 +116,7 @@ def catalogue(profile: Profile) -> list[tuple[str, str]]:
         and (profile.risk is not None or not check.check_id.startswith("risk_"))
         and (profile.evidence is not None or not check.check_id.startswith("evidence_"))
         and (profile.suspect_record is not None or check.check_id != "link_suspect")
+        and (bool(profile.approval_types) or not check.check_id.startswith("approval_"))
     ]
     entries.extend((rule.check_id, rule.description) for rule in profile.coverage)
     entries.extend(WAIVER_CHECKS)
@@ -121,6 +129,7 @@ def run_checks(
     *,
     evidence: EvidenceView | None = None,
     reviews: Mapping[tuple[str, str, str], str] | None = None,
+    approvals: Mapping[str, Sequence[Approval]] | None = None,
 ) -> list[Finding]:
     """Run every registered check, apply waivers, and return the findings in stable order.
 
@@ -128,9 +137,14 @@ def run_checks(
     :param profile: The profile the items are checked against.
     :param evidence: Test results linked to the items, when loaded.
     :param reviews: The reviewed-link record, when the project keeps one.
+    :param approvals: Signature manifest per item, when approvals are required.
     """
     context = CheckContext(
-        items=tuple(items), profile=profile, evidence=evidence, reviews=reviews
+        items=tuple(items),
+        profile=profile,
+        evidence=evidence,
+        reviews=reviews,
+        approvals=approvals,
     )
     findings = [finding for check in REGISTRY for finding in check.function(context)]
     check_ids = {check_id for check_id, _ in catalogue(profile)}

@@ -9,9 +9,10 @@ from qmsdoc.risk.estimate import RiskEstimate, estimate_risks
 from qmsdoc.trace import TraceGraph
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from qmsdoc.evidence.status import EvidenceView
+    from qmsdoc.history.approvals import Approval
     from qmsdoc.model import Item
     from qmsdoc.profile import Profile
 
@@ -28,6 +29,8 @@ class CheckContext:
     """Test results linked to the items; None when no evidence was loaded."""
     reviews: Mapping[tuple[str, str, str], str] | None = None
     """Reviewed-link record (source, link, target) -> target fingerprint; None: untracked."""
+    approvals: Mapping[str, Sequence[Approval]] | None = None
+    """Signature manifest per item id; None when approvals are not required."""
     graph: TraceGraph = field(init=False)
     risks: tuple[RiskEstimate, ...] = field(init=False)
     """Computed risk of every hazardous situation; empty without a risk model."""

@@ -15,6 +15,7 @@ import click
 
 from qmsdoc import __version__
 from qmsdoc.cli.change import (
+    approvals_command,
     diff_command,
     history_command,
     review_command,
@@ -58,6 +59,7 @@ cli.add_command(history_command)
 cli.add_command(diff_command)
 cli.add_command(suspect_command)
 cli.add_command(review_command)
+cli.add_command(approvals_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from qmsdoc.device_file import read_items, read_raw_items
+from qmsdoc.device_file import load_approvals, read_items, read_raw_items
 from qmsdoc.errors import InputError, ProjectError
 from qmsdoc.export import write_diff_workbook
 from qmsdoc.history import item_histories
@@ -23,6 +24,7 @@ from qmsdoc.model.rst_source import scan_text
 from qmsdoc.report import write_atomic
 from qmsdoc.report.clock import generation_time
 from qmsdoc.trace import TraceGraph
+from qmsdoc.trace.matrix import natural_key
 from qmsdoc.vcs import GitHistory, source_state
 
 if TYPE_CHECKING:
@@ -30,7 +32,13 @@ if TYPE_CHECKING:
     from qmsdoc.model import RawItem
     from qmsdoc.project import Project
 
-__all__ = ["diff_command", "history_command", "review_command", "suspect_command"]
+__all__ = [
+    "approvals_command",
+    "diff_command",
+    "history_command",
+    "review_command",
+    "suspect_command",
+]
 
 
 @click.command("history")
@@ -199,3 +207,76 @@ def _items_at(project: Project, revision: str) -> list[RawItem]:
                 )
             )
     return raw
+
+
+@click.command("approvals")
+@click.argument("item_ids", nargs=-1)
+@click.option(
+    "--json",
+    "json_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the manifest as JSON.",
+)
+@click.pass_obj
+def approvals_command(
+    state: CliContext, item_ids: tuple[str, ...], json_file: Path | None
+) -> None:
+    """Signature manifest: who authored, reviewed and approved each item's last change."""
+    project = state.project
+    if project.profile.signer_registry is None:
+        raise ProjectError("the profile has no [approvals] table")
+    manifests = load_approvals(project)
+    if manifests is None:
+        raise ProjectError(
+            f"{project.root}: not a git repository; no approvals available"
+        )
+    wanted = item_ids or tuple(sorted(manifests, key=natural_key))
+    document = {}
+    for item_id in wanted:
+        if item_id not in manifests:
+            raise click.BadParameter(f"no history for {item_id!r}")
+        entries = []
+        click.echo(item_id)
+        for approval in manifests[item_id]:
+            who = (
+                f"{approval.name} ({approval.role})"
+                if approval.role
+                else (approval.name or f"{approval.login} (not in the signer registry)")
+            )
+            covers = (
+                "" if approval.covers_last_change else "  NOT COVERING THE LAST CHANGE"
+            )
+            pr = f" PR #{approval.pull_request}" if approval.pull_request else ""
+            click.echo(
+                f"  {approval.meaning:10} {utc(approval.time)}  {who}  signed {approval.signed[:12]}{pr} ({approval.note}){covers}"
+            )
+            entries.append(
+                {
+                    "meaning": approval.meaning,
+                    "login": approval.login,
+                    "name": approval.name,
+                    "role": approval.role,
+                    "time_utc": utc(approval.time),
+                    "signed_commit": approval.signed,
+                    "pull_request": approval.pull_request,
+                    "covers_last_change": approval.covers_last_change,
+                    "note": approval.note,
+                }
+            )
+        document[item_id] = entries
+    if json_file is not None:
+        write_atomic(
+            json_file,
+            (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode(),
+        )
+
+
+def utc(timestamp: str) -> str:
+    """An ISO 8601 time with offset, as UTC ``YYYY-MM-DDTHH:MM:SSZ``."""
+    try:
+        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    except ValueError:
+        return timestamp
+    if moment.tzinfo is None:
+        return timestamp
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

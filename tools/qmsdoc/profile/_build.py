@@ -46,6 +46,7 @@ _TOP_KEYS = frozenset(
         "evidence",
         "gate",
         "suspect",
+        "approvals",
         "extends",
     }
 )
@@ -114,6 +115,10 @@ class _Builder:
             )
         suspect = self.table(data, "suspect", required=False)
         self.only_keys(suspect, "suspect", {"record", "unchanged_fields", "baselines"})
+        approvals = self.table(data, "approvals", required=False)
+        self.only_keys(
+            approvals, "approvals", {"registry", "reviews", "required_types"}
+        )
         gate = self.table(data, "gate", required=False)
         self.only_keys(gate, "gate", {"advisory"})
         return Profile(
@@ -122,6 +127,15 @@ class _Builder:
             else None,
             suspect_excluded=self.strings(suspect, "suspect", "unchanged_fields"),
             baseline_pattern=self.text(suspect, "suspect", "baselines", "v*"),
+            signer_registry=self.text(approvals, "approvals", "registry")
+            if "registry" in approvals
+            else None,
+            review_exports=self.text(approvals, "approvals", "reviews")
+            if "reviews" in approvals
+            else None,
+            approval_types=self.known_types(
+                approvals, "approvals", "required_types", {t.name for t in types}
+            ),
             advisory_checks=tuple(
                 name.removeprefix("qms.")
                 for name in self.strings(gate, "gate", "advisory")

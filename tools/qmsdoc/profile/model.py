@@ -230,6 +230,12 @@ class Profile:
     """Fields whose change alone does not make links to an item suspect."""
     baseline_pattern: str = "v*"
     """Git tags that are baselines (``[suspect] baselines``)."""
+    signer_registry: str | None = None
+    """Committed registry of signers (``[approvals] registry``)."""
+    review_exports: str | None = None
+    """Folder of exported pull-request reviews (``[approvals] reviews``)."""
+    approval_types: tuple[str, ...] = ()
+    """Item types whose last change needs a covering approval (``required_types``)."""
     advisory_checks: tuple[str, ...] = ()
     """Checks whose findings are shown but do not fail the everyday gate (``[gate]``)."""
     _type_by_name: dict[str, ItemType] = field(

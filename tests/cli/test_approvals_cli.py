@@ -1,0 +1,174 @@
+"""Approvals from a real git history: trailers of merge commits, signer registry."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SIGNERS = """\
+[signers.carol]
+name = "Carol Checker"
+role = "Quality manager"
+"""
+
+
+def _git(
+    root: Path, *args: str, author: str = "Alice Author <alice@example.com>"
+) -> str:
+    name, email = author.rsplit(" <", 1)
+    env_args = ["-c", f"user.name={name}", "-c", f"user.email={email.rstrip('>')}"]
+    done = subprocess.run(
+        ["git", *env_args, *args], cwd=root, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def _qms(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from qmsdoc.cli import main; main()", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _edit_requirement(root: Path, old: str, new: str) -> None:
+    items = root / "items.rst"
+    text = items.read_text(encoding="utf-8")
+    assert old in text
+    items.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_approval_before_the_last_edit_is_flagged(valid_root: Path) -> None:
+    root = valid_root
+    (root / "traceability").mkdir()
+    (root / "traceability" / "signers.toml").write_text(SIGNERS, encoding="utf-8")
+    with (root / "qms.toml").open("a", encoding="utf-8") as config:
+        config.write(
+            '\n[approvals]\nregistry = "traceability/signers.toml"\nrequired_types = ["requirement"]\n'
+        )
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "Initial device file")
+
+    # a pull request changes REQ-001 and is merged with an approval trailer
+    _git(root, "checkout", "-q", "-b", "feature")
+    _edit_requirement(
+        root,
+        "below the lower or above the upper limit.",
+        "below the lower limit or above the upper limit.",
+    )
+    _git(
+        root,
+        "commit",
+        "-q",
+        "-am",
+        "Clarify the flag rule",
+        author="Bob Builder <bob@example.com>",
+    )
+    _git(root, "checkout", "-q", "main")
+    _git(
+        root,
+        "merge",
+        "-q",
+        "--no-ff",
+        "feature",
+        "-m",
+        "Merge pull request #1 from team/feature\n\nApproved-by: carol",
+    )
+    covered = _qms(root, "approvals", "REQ-001", "--json", "manifest.json")
+    assert covered.returncode == 0, covered.stderr
+    assert "approval" in covered.stdout
+    assert "Carol Checker (Quality manager)" in covered.stdout
+    assert "NOT COVERING" not in covered.stdout
+    manifest = json.loads((root / "manifest.json").read_text())["REQ-001"]
+    approval = next(entry for entry in manifest if entry["meaning"] == "approval")
+    assert approval["name"] == "Carol Checker"
+    assert approval["pull_request"] == 1
+    assert approval["covers_last_change"] is True
+    assert approval["time_utc"].endswith("Z")
+    assert len(approval["signed_commit"]) == 40
+    authorship = next(entry for entry in manifest if entry["meaning"] == "authorship")
+    assert authorship["name"] == "Bob Builder"
+    assert _qms(root, "check").returncode == 0
+
+    # a later edit committed without a pull request is not covered by that approval
+    _edit_requirement(
+        root, "The software shall flag", "The software shall mark and flag"
+    )
+    _git(
+        root,
+        "commit",
+        "-q",
+        "-am",
+        "Reword without review",
+        author="Bob Builder <bob@example.com>",
+    )
+    flagged = _qms(root, "approvals", "REQ-001")
+    assert "NOT COVERING THE LAST CHANGE" in flagged.stdout
+    assert "given before the last change" in flagged.stdout
+    check = _qms(root, "check")
+    assert check.returncode == 1
+    assert (
+        "REQ-001: the last change has no approval; approvals by carol do not cover it [qms.approval_missing]"
+        in check.stdout
+    )
+
+
+def test_unknown_approver_is_a_finding(valid_root: Path) -> None:
+    root = valid_root
+    (root / "traceability").mkdir()
+    (root / "traceability" / "signers.toml").write_text(SIGNERS, encoding="utf-8")
+    with (root / "qms.toml").open("a", encoding="utf-8") as config:
+        config.write(
+            '\n[approvals]\nregistry = "traceability/signers.toml"\nrequired_types = ["requirement"]\n'
+        )
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "Initial device file")
+    _git(root, "checkout", "-q", "-b", "feature")
+    _edit_requirement(
+        root, "The software shall flag", "The software shall mark and flag"
+    )
+    _git(root, "commit", "-q", "-am", "Reword")
+    _git(root, "checkout", "-q", "main")
+    _git(
+        root,
+        "merge",
+        "-q",
+        "--no-ff",
+        "feature",
+        "-m",
+        "Merge pull request #2 from team/feature\n\nApproved-by: mallory",
+    )
+    check = _qms(root, "check")
+    assert check.returncode == 1
+    assert (
+        "REQ-001: approved by mallory, not in the signer registry [qms.approval_signer_unknown]"
+        in check.stdout
+    )
+
+
+def test_malformed_signer_registry_is_one_line_exit_2(valid_root: Path) -> None:
+    root = valid_root
+    (root / "traceability").mkdir()
+    (root / "traceability" / "signers.toml").write_text(
+        "[signers.carol]\nname = 1\n", encoding="utf-8"
+    )
+    with (root / "qms.toml").open("a", encoding="utf-8") as config:
+        config.write(
+            '\n[approvals]\nregistry = "traceability/signers.toml"\nrequired_types = ["requirement"]\n'
+        )
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "Initial device file")
+    result = _qms(root, "check")
+    assert result.returncode == 2
+    assert "signers.toml: [signers.carol] needs name and role strings" in result.stderr
+    assert "Traceback" not in result.stderr
