@@ -14,11 +14,13 @@ from qmsdoc.evidence.status import EvidenceView, evaluate_evidence, item_signatu
 from qmsdoc.evidence.store import read_runs
 from qmsdoc.history.approvals import (
     Approval,
+    ReviewRecord,
+    Signer,
     item_approvals,
     read_review_exports,
     read_signers,
 )
-from qmsdoc.history.items import item_histories
+from qmsdoc.history.items import ItemChange, item_histories
 from qmsdoc.history.suspect import read_reviews
 from qmsdoc.model import Item, load_items
 from qmsdoc.model.rst_source import scan_file
@@ -82,6 +84,41 @@ def check_device_file(project: Project) -> CheckOutcome:
     return CheckOutcome(items=items, findings=tuple(findings), evidence=evidence)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HistoryView:
+    """Each item's changes and signature manifest, from git history."""
+
+    head: str
+    changes: dict[str, list[ItemChange]]
+    approvals: dict[str, list[Approval]]
+
+
+def load_history(project: Project) -> HistoryView | None:
+    """Item histories and manifests, or None outside a git repository.
+
+    :raises InputError: If the signer registry or a review export is invalid.
+    """
+    state = source_state(project.root)
+    if state.commit is None:
+        return None
+    history = GitHistory(project.root)
+    changes = item_histories(
+        history, directives=project.profile.directives, is_source=project.is_source
+    )
+    signers: dict[str, Signer] = {}
+    reviews: dict[int, list[ReviewRecord]] = {}
+    if project.profile.signer_registry is not None:
+        registry = project.root / project.profile.signer_registry
+        signers = read_signers(registry) if registry.exists() else {}
+    if project.profile.review_exports:
+        reviews = read_review_exports(project.root / project.profile.review_exports)
+    approvals = {
+        item_id: item_approvals(item_changes, reviews=reviews, signers=signers)
+        for item_id, item_changes in changes.items()
+    }
+    return HistoryView(head=state.commit, changes=changes, approvals=approvals)
+
+
 def load_approvals(project: Project) -> dict[str, list[Approval]] | None:
     """Each item's signature manifest from git history, or None when not configured
     or not in a git repository.
@@ -90,20 +127,8 @@ def load_approvals(project: Project) -> dict[str, list[Approval]] | None:
     """
     if project.profile.signer_registry is None:
         return None
-    history = GitHistory(project.root)
-    if source_state(project.root).commit is None:
-        return None
-    registry = project.root / project.profile.signer_registry
-    signers = read_signers(registry) if registry.exists() else {}
-    folder = project.profile.review_exports
-    reviews = read_review_exports(project.root / folder) if folder else {}
-    histories = item_histories(
-        history, directives=project.profile.directives, is_source=project.is_source
-    )
-    return {
-        item_id: item_approvals(changes, reviews=reviews, signers=signers)
-        for item_id, changes in histories.items()
-    }
+    view = load_history(project)
+    return view.approvals if view is not None else None
 
 
 def load_reviews(project: Project) -> dict[tuple[str, str, str], str] | None:

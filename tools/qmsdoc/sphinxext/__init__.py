@@ -43,6 +43,7 @@ from qmsdoc.sphinxext.aggregate import aggregate_node, resolve_aggregates
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.events import check_items, remember_evidence
 from qmsdoc.sphinxext.evidence_display import evidence_node, resolve_evidence
+from qmsdoc.sphinxext.history_display import history_node, resolve_history
 from qmsdoc.sphinxext.matrix_directive import MATRIX_DIRECTIVES, MATRIX_RENDERERS
 from qmsdoc.sphinxext.needtypes import install_item_directive, register_profile
 from qmsdoc.sphinxext.outdated import note_references, outdated_pages
@@ -74,6 +75,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", remember_evidence)
     app.add_node(aggregate_node)
     app.add_node(evidence_node)
+    app.add_node(history_node)
+    app.connect("doctree-resolved", resolve_history)
     app.connect("doctree-resolved", resolve_evidence)
     for name, directive in {**RISK_DIRECTIVES, **MATRIX_DIRECTIVES}.items():
         app.add_directive(name, directive)

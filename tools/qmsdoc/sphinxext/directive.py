@@ -11,6 +11,7 @@ from qmsdoc.errors import QmsError
 from qmsdoc.model import Location, RawItem
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.evidence_display import evidence_node
+from qmsdoc.sphinxext.history_display import history_node
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -43,6 +44,8 @@ class ItemDirective(NeedDirective):
         if item_id and self._shows_evidence():
             output.append(evidence_node(item_id=item_id.strip()))
             domain.note_evidence_page(self.env.docname)
+        if item_id:
+            output.append(history_node(item_id=item_id.strip()))
         return output
 
     def _shows_evidence(self) -> bool:

@@ -9,7 +9,7 @@ from sphinx.domains import Domain
 from sphinx.util import logging
 
 from qmsdoc.checks import CheckContext
-from qmsdoc.device_file import load_evidence, load_reviews
+from qmsdoc.device_file import HistoryView, load_evidence, load_history, load_reviews
 from qmsdoc.errors import QmsError
 from qmsdoc.model import load_items
 from qmsdoc.sphinxext.needtypes import project_of
@@ -41,6 +41,7 @@ class QmsDomain(Domain):
         "references": {},
         "evidence_pages": set(),
         "evidence_fingerprint": "",
+        "history_head": "",
     }
 
     @classmethod
@@ -143,6 +144,17 @@ class QmsDomain(Domain):
             cached = project_of(self.env.config)
             self.__dict__["_project"] = cached
         return cached
+
+    def history(self) -> HistoryView | None:
+        """Item histories of this build (from git), loaded once; None outside git."""
+        if "_history" not in self.__dict__:
+            try:
+                self.__dict__["_history"] = load_history(self.project())
+            except QmsError as error:
+                LOGGER.warning("qmsdoc: %s", error, type="qms", subtype="history")
+                self.__dict__["_history"] = None
+        view: HistoryView | None = self.__dict__["_history"]
+        return view
 
     def check_context(self) -> CheckContext | None:
         """The items of this build, checked; computed once per build and kept in memory."""

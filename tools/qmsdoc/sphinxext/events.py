@@ -11,6 +11,7 @@ from qmsdoc.errors import QmsError
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.evidence_display import evidence_fingerprint
 from qmsdoc.sphinxext.needtypes import project_of
+from qmsdoc.vcs import source_state
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -53,7 +54,9 @@ def remember_evidence(app: Sphinx, env: BuildEnvironment) -> list[str]:
         project = project_of(env.config)
     except QmsError:
         return []
-    QmsDomain.of(env).data["evidence_fingerprint"] = evidence_fingerprint(project)
+    domain = QmsDomain.of(env)
+    domain.data["evidence_fingerprint"] = evidence_fingerprint(project)
+    domain.data["history_head"] = source_state(project.root).commit or ""
     return []
 
 

@@ -18,6 +18,7 @@ from qmsdoc.errors import QmsError
 from qmsdoc.model.rst_source import scan_file
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.evidence_display import evidence_fingerprint
+from qmsdoc.vcs import source_state
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -68,7 +69,9 @@ def outdated_pages(
     evidence_changed = evidence_fingerprint(project) != domain.data.get(
         "evidence_fingerprint"
     )
-    if not (added or changed or removed or evidence_changed):
+    head = source_state(project.root).commit or ""
+    head_moved = head != domain.data.get("history_head", "")
+    if not (added or changed or removed or evidence_changed or head_moved):
         return []
     old: dict[str, RawItem] = {}
     for docname in changed | removed:
@@ -100,6 +103,9 @@ def outdated_pages(
         pages.update(domain.aggregate_pages())
     if evidence_changed:
         pages.update(domain.evidence_pages())
+    if head_moved:
+        # every item shows its history: a new commit can change any of them
+        pages.update(page for page, raws in domain.raw_items_by_doc.items() if raws)
     pages -= removed
     pages &= set(env.found_docs)
     return sorted(page for page in pages if page is not None)

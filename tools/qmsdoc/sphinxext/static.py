@@ -50,6 +50,7 @@ p.qms-evidence-verified { border-color: #4caf50; }
 p.qms-evidence-failed { border-color: #d32f2f; background: #fdecea; }
 p.qms-evidence-stale { border-color: #f9a825; background: #fff8e1; }
 p.qms-evidence-not_run { border-color: #9e9e9e; }
+p.qms-history { font-size: 0.8em; color: #555; margin: -0.5em 0 1.2em 0; padding: 0 6px; }
 input.qms-filter { margin: 0.5em 0; width: 20em; }
 @media print { table.qms-table thead th { position: static; } }
 """

@@ -1,0 +1,81 @@
+"""The change history and signatures under each item (IEC 62304 8.2.4, Part 11 11.50).
+
+The item directive leaves a :class:`history_node` after each item; it is filled at
+``doctree-resolved`` from git history. Pages holding one are re-read when HEAD moves
+(see :func:`qmsdoc.sphinxext.outdated.outdated_pages`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from qmsdoc.sphinxext.domain import QmsDomain
+from qmsdoc.sphinxext.tables import paragraph
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+    from qmsdoc.history.approvals import Approval
+    from qmsdoc.history.items import ItemChange
+
+__all__ = ["history_node", "resolve_history"]
+
+#: how many changes to list under an item (the most recent ones)
+_SHOWN = 3
+
+
+class history_node(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
+    """Placeholder for an item's history."""
+
+
+def resolve_history(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Replace every placeholder with the item's recent changes and signatures."""
+    placeholders = list(doctree.findall(history_node))
+    if not placeholders:
+        return
+    view = QmsDomain.of(app.env).history()
+    for node in placeholders:
+        changes = view.changes.get(node["item_id"], []) if view is not None else []
+        if view is None:
+            node.replace_self([])
+            continue
+        node.replace_self([_render(changes, view.approvals.get(node["item_id"], []))])
+
+
+def _render(changes: list[ItemChange], approvals: list[Approval]) -> nodes.Node:
+    if not changes:
+        text = paragraph(nodes.strong("", "History: "), "not committed yet")
+    else:
+        parts: list[str | nodes.Node] = [nodes.strong("", "History: ")]
+        recent = changes[-_SHOWN:]
+        if len(changes) > len(recent):
+            parts.append(f"{len(changes) - len(recent)} earlier changes; ")
+        for index, change in enumerate(recent):
+            if index:
+                parts.append("; ")
+            pr = f", PR #{change.pull_request.number}" if change.pull_request else ""
+            parts.append(
+                f"{change.kind} {change.commit.date[:10]} by {change.commit.author} "
+                f"({change.commit.sha[:10]}{pr})"
+            )
+        signed = [a for a in approvals if a.meaning != "authorship"]
+        if signed:
+            parts.append(". Signatures: ")
+            for index, approval in enumerate(signed):
+                if index:
+                    parts.append("; ")
+                who = approval.name or f"{approval.login} (unregistered)"
+                role = f", {approval.role}" if approval.role else ""
+                covers = (
+                    ""
+                    if approval.covers_last_change
+                    else " [does not cover the last change]"
+                )
+                parts.append(
+                    f"{approval.meaning} by {who}{role}, {approval.time}{covers}"
+                )
+        text = paragraph(*parts)
+    text["classes"] += ["qms-history"]
+    return text
