@@ -53,6 +53,7 @@ def item_histories(
         for sha in merged.commits:
             by_commit.setdefault(sha, merged)
     where: dict[str, tuple[str, str]] = {}  # id -> (path, signature), as of now
+    in_file: dict[str, set[str]] = {}  # path -> ids, the same state indexed by file
     changes: dict[str, list[ItemChange]] = {}
     for commit in history.commits():
         before: dict[str, tuple[str, str]] = {}
@@ -60,9 +61,8 @@ def item_histories(
         for status, path in commit.changed:
             if not is_source(path):
                 continue
-            for item_id, known in list(where.items()):
-                if known[0] == path:
-                    before[item_id] = known
+            for item_id in in_file.get(path, ()):
+                before[item_id] = where[item_id]
             if status != "D":
                 text = history.file_at(commit.sha, path) or ""
                 after.update(_signatures(text, path, directives))
@@ -72,10 +72,13 @@ def item_histories(
             kind = _kind(old, new)
             if kind is None:
                 continue
+            if old is not None:
+                in_file.get(old[0], set()).discard(item_id)
             if new is None:
                 where.pop(item_id, None)
             else:
                 where[item_id] = new
+                in_file.setdefault(new[0], set()).add(item_id)
             path = new[0] if new else (old[0] if old else "")
             changes.setdefault(item_id, []).append(
                 ItemChange(

@@ -45,6 +45,7 @@ class GitHistory:
     def __init__(self, root: Path) -> None:
         self._root = root
         self._cache: dict[str, dict[str, str] | None] = {}
+        self._opened: dict[str, Any] = {}
 
     def files_at(self, commit: str) -> dict[str, str] | None:
         """``.rst`` files under the root at ``commit``; None if it cannot be read."""
@@ -161,12 +162,17 @@ class GitHistory:
         return requests
 
     def _repository(self) -> Any:
-        try:
-            import git  # noqa: PLC0415 (see module docstring)
+        """The repository object, opened once (opening it costs more than a read)."""
+        if "repository" not in self._opened:
+            try:
+                import git  # noqa: PLC0415 (see module docstring)
 
-            return git.Repo(self._root, search_parent_directories=True)
-        except Exception:
-            return None
+                self._opened["repository"] = git.Repo(
+                    self._root, search_parent_directories=True
+                )
+            except Exception:  # no git, or not a repository
+                self._opened["repository"] = None
+        return self._opened["repository"]
 
     def _prefix(self, repository: Any) -> str:
         top = Path(repository.working_tree_dir or self._root).resolve()
