@@ -40,6 +40,10 @@ from typing import TYPE_CHECKING, Any
 
 from qmsdoc import __version__
 from qmsdoc.sphinxext.aggregate import aggregate_node, resolve_aggregates
+from qmsdoc.sphinxext.changelog_directive import (
+    CHANGELOG_DIRECTIVES,
+    CHANGELOG_RENDERERS,
+)
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.events import check_items, remember_evidence
 from qmsdoc.sphinxext.evidence_display import evidence_node, resolve_evidence
@@ -78,9 +82,13 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(history_node)
     app.connect("doctree-resolved", resolve_history)
     app.connect("doctree-resolved", resolve_evidence)
-    for name, directive in {**RISK_DIRECTIVES, **MATRIX_DIRECTIVES}.items():
+    for name, directive in {
+        **RISK_DIRECTIVES,
+        **MATRIX_DIRECTIVES,
+        **CHANGELOG_DIRECTIVES,
+    }.items():
         app.add_directive(name, directive)
-    renderers = {**RISK_RENDERERS, **MATRIX_RENDERERS}
+    renderers = {**RISK_RENDERERS, **MATRIX_RENDERERS, **CHANGELOG_RENDERERS}
     app.connect("doctree-resolved", partial(resolve_aggregates, renderers=renderers))
     app.connect("source-read", note_references)
     app.connect("env-get-outdated", outdated_pages)

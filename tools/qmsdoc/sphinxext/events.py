@@ -11,7 +11,7 @@ from qmsdoc.errors import QmsError
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.evidence_display import evidence_fingerprint
 from qmsdoc.sphinxext.needtypes import project_of
-from qmsdoc.vcs import source_state
+from qmsdoc.sphinxext.outdated import history_mark
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -56,7 +56,7 @@ def remember_evidence(app: Sphinx, env: BuildEnvironment) -> list[str]:
         return []
     domain = QmsDomain.of(env)
     domain.data["evidence_fingerprint"] = evidence_fingerprint(project)
-    domain.data["history_head"] = source_state(project.root).commit or ""
+    domain.data["history_head"] = history_mark(project)
     return []
 
 

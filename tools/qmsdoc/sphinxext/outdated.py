@@ -18,7 +18,7 @@ from qmsdoc.errors import QmsError
 from qmsdoc.model.rst_source import scan_file
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.evidence_display import evidence_fingerprint
-from qmsdoc.vcs import source_state
+from qmsdoc.vcs import GitHistory, source_state
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
 
     from qmsdoc.model import RawItem
+    from qmsdoc.project import Project
 
-__all__ = ["NEED_REFERENCE", "note_references", "outdated_pages"]
+__all__ = ["NEED_REFERENCE", "history_mark", "note_references", "outdated_pages"]
 
 #: a ``:need:`` role, with an optional explicit title: ``:need:`text <ID>``` or ``:need:`ID```
 NEED_REFERENCE = re.compile(r":need:`(?:[^`<]*<)?([^`<>]+?)>?`")
@@ -69,8 +70,7 @@ def outdated_pages(
     evidence_changed = evidence_fingerprint(project) != domain.data.get(
         "evidence_fingerprint"
     )
-    head = source_state(project.root).commit or ""
-    head_moved = head != domain.data.get("history_head", "")
+    head_moved = history_mark(project) != domain.data.get("history_head", "")
     if not (added or changed or removed or evidence_changed or head_moved):
         return []
     old: dict[str, RawItem] = {}
@@ -104,11 +104,24 @@ def outdated_pages(
     if evidence_changed:
         pages.update(domain.evidence_pages())
     if head_moved:
-        # every item shows its history: a new commit can change any of them
+        # every item shows its history: a new commit can change any of them, and a
+        # new baseline tag changes the change log
         pages.update(page for page, raws in domain.raw_items_by_doc.items() if raws)
+        pages.update(domain.aggregate_pages())
     pages -= removed
     pages &= set(env.found_docs)
     return sorted(page for page in pages if page is not None)
+
+
+def history_mark(project: Project) -> str:
+    """HEAD and the newest baseline tag: when either moves, history pages are stale."""
+    commit = source_state(project.root).commit or ""
+    tag = (
+        GitHistory(project.root).latest_tag(project.profile.baseline_pattern)
+        if commit
+        else None
+    )
+    return f"{commit}@{tag or ''}"
 
 
 def _by_id(raws: Iterable[RawItem]) -> dict[str, RawItem]:

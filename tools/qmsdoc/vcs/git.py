@@ -161,6 +161,17 @@ class GitHistory:
             )
         return requests
 
+    def latest_tag(self, pattern: str) -> str | None:
+        """The newest tag matching ``pattern`` reachable from HEAD, or None."""
+        repository = self._repository()
+        if repository is None:
+            return None
+        try:
+            tag = repository.git.describe("--tags", "--abbrev=0", f"--match={pattern}")
+        except Exception:  # no matching tag
+            return None
+        return str(tag).strip() or None
+
     def _repository(self) -> Any:
         """The repository object, opened once (opening it costs more than a read)."""
         if "repository" not in self._opened:
