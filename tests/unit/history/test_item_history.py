@@ -49,7 +49,7 @@ def _commit(
     return CommitRecord(
         sha=sha,
         author=author,
-        email=f"{author.split()[0].lower()}@example.com",
+        email=f"{author.split(maxsplit=1)[0].lower()}@example.com",
         date="2024-01-01T10:00:00+00:00",
         subject=subject or f"commit {sha}",
         body="",
@@ -172,9 +172,7 @@ def test_changes_are_attributed_to_the_pull_request_that_brought_them_in() -> No
         trailers=(("Approved-by", "carol"), ("Reviewed-by", "dave")),
         commits=("c2",),
     )
-    histories = _histories(
-        FakeHistory(files, commits=commits, pull_requests=[request])
-    )
+    histories = _histories(FakeHistory(files, commits=commits, pull_requests=[request]))
     added, changed = histories["REQ-001"]
     assert added.pull_request is None
     assert changed.pull_request == request
@@ -273,7 +271,9 @@ def test_a_squash_merge_subject_names_the_pull_request(tmp_path: Path) -> None:
     _git(repository, "config", "commit.gpgsign", "false")
     (repository / "items.rst").write_text(REQ_1, encoding="utf-8")
     _git(repository, "add", "-A")
-    _git(repository, "commit", "-q", "-m", "Add REQ-001 (#12)", "-m", "Approved-by: erin")
+    _git(
+        repository, "commit", "-q", "-m", "Add REQ-001 (#12)", "-m", "Approved-by: erin"
+    )
     squash = _git(repository, "rev-parse", "HEAD")
     (request,) = GitHistory(repository).pull_requests()
     assert (request.number, request.merge_commit, request.commits) == (

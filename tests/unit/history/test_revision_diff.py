@@ -90,6 +90,7 @@ def test_an_added_item_with_its_fields_and_links() -> None:
                 FieldChange(name="level", old=None, new="software"),
                 FieldChange(name="status", old=None, new="draft"),
                 FieldChange(name="title", old=None, new="Export results as PDF"),
+                FieldChange(name="type", old=None, new="requirement"),
             ),
             text_diff=(),
             links_added=("satisfies UN-002",),
@@ -114,6 +115,7 @@ def test_a_removed_item() -> None:
         ("level", "software", None),
         ("status", "draft", None),
         ("title", "Export results as PDF", None),
+        ("type", "requirement", None),
     ]
     assert removed.links_removed == ("satisfies UN-002",)
     assert removed.links_added == ()
@@ -235,4 +237,12 @@ def test_the_json_document() -> None:
         "-The software shall flag and highlight a result",
         "+The software shall flag a result",
         " below the lower or above the upper limit.",
+    ]
+
+
+def test_a_change_of_item_type_is_a_change() -> None:
+    new = BASE.replace(".. user_need:: Share results", ".. requirement:: Share results")
+    difference = _diff(BASE, new)
+    assert [(item.item_id, item.kind) for item in difference.items] == [
+        ("UN-002", "changed")
     ]

@@ -147,7 +147,7 @@ def _diff(
 def _fields(raw: RawItem | None, link_names: Collection[str]) -> dict[str, str]:
     if raw is None:
         return {}
-    fields = {"title": " ".join(raw.title.split())}
+    fields = {"type": raw.directive, "title": " ".join(raw.title.split())}
     fields.update(
         (name, " ".join(value.split()))
         for name, value in raw.options

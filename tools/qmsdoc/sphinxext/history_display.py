@@ -37,10 +37,15 @@ def resolve_history(app: Sphinx, doctree: nodes.document, fromdocname: str) -> N
         return
     view = QmsDomain.of(app.env).history()
     for node in placeholders:
-        changes = view.changes.get(node["item_id"], []) if view is not None else []
         if view is None:
-            node.replace_self([])
+            unavailable = paragraph(
+                nodes.strong("", "History: "),
+                "unavailable (the sources are not in a git repository)",
+            )
+            unavailable["classes"] += ["qms-history"]
+            node.replace_self([unavailable])
             continue
+        changes = view.changes.get(node["item_id"], [])
         node.replace_self([_render(changes, view.approvals.get(node["item_id"], []))])
 
 

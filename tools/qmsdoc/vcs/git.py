@@ -90,15 +90,15 @@ class GitHistory:
             return []
         prefix = self._prefix(repository)
         try:
-            output = repository.git.log(
-                "--reverse",
-                "--no-merges",
-                "--no-renames",
-                "--name-status",
-                "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%b%x1f",
-                "--",
-                f"{prefix}*.rst" if prefix else "*.rst",
-            )
+            # core.quotePath=false: file names outside ASCII come through as they are
+            output = repository.git.execute(
+                [
+                    "git", "-c", "core.quotePath=false", "log", "--reverse", "--no-merges",
+                    "--no-renames", "--name-status",
+                    "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%b%x1f",
+                    "--", f"{prefix}*.rst" if prefix else "*.rst",
+                ]
+            )  # fmt: skip
         except Exception:
             return []
         return [
