@@ -75,7 +75,8 @@ test: lint typecheck
 	$(BIN)/pytest
 
 dossier: evidence html check matrix
-	@echo "dossier: HTML in _build/html; findings.json, gaps.json and traceability.xlsx in traceability/"
+	$(QMS) dossier
+	@echo "dossier: _build/dossier/<pathway>/index.html, sealed by MANIFEST.sha256"
 
 # Performance against stock sphinx-needs on the synthetic corpus of ../shared/gen_corpus.py:
 # writes bench/results.md (see bench/README.md). Options: BENCHOPTS="--quick" or

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 __all__ = ["PROJECT_FILE", "Project", "find_root", "load_project"]
 
 PROJECT_FILE = "qms.toml"
-_PROJECT_KEYS = frozenset({"name", "sources", "exclude", "profile"})
+_PROJECT_KEYS = frozenset({"name", "sources", "exclude", "profile", "pathways"})
 _DEFAULT_EXCLUDE = (
     "_build",
     ".venv",
@@ -42,6 +42,8 @@ class Project:
     exclude: tuple[str, ...]
     profile: Profile
     config_file: Path | None
+    pathways: tuple[str, ...] = ()
+    """Submission pathways the dossier is built for (``make dossier``)."""
 
     def source_files(self) -> list[Path]:
         """Every ``.rst`` file under the item folders, sorted, minus excluded folders."""
@@ -135,6 +137,7 @@ def load_project(root: Path, config_file: Path | None = None) -> Project:
         name=_text(table, "name", root.name, where),
         sources=_strings(table, "sources", (".",), where),
         exclude=_strings(table, "exclude", _DEFAULT_EXCLUDE, where),
+        pathways=_strings(table, "pathways", (), where),
         profile=profile,
         config_file=config_file,
     )

@@ -23,6 +23,7 @@ from qmsdoc.cli.change import (
 )
 from qmsdoc.cli.check import check_command, checks_command, items_command
 from qmsdoc.cli.context import CliContext
+from qmsdoc.cli.dossier import dossier_command
 from qmsdoc.cli.evidence import evidence_group
 from qmsdoc.cli.profile import profile_command
 from qmsdoc.cli.trace import gaps_command, matrix_command
@@ -60,6 +61,7 @@ cli.add_command(diff_command)
 cli.add_command(suspect_command)
 cli.add_command(review_command)
 cli.add_command(approvals_command)
+cli.add_command(dossier_command)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

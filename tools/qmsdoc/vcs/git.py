@@ -161,6 +161,16 @@ class GitHistory:
             )
         return requests
 
+    def commit_of(self, revision: str) -> str | None:
+        """The full SHA a revision (tag, branch, abbreviated SHA) names, or None."""
+        repository = self._repository()
+        if repository is None:
+            return None
+        try:
+            return str(repository.commit(revision).hexsha)
+        except Exception:  # unknown revision
+            return None
+
     def latest_tag(self, pattern: str) -> str | None:
         """The newest tag matching ``pattern`` reachable from HEAD, or None."""
         repository = self._repository()

@@ -1,0 +1,261 @@
+"""Assemble the technical file of one pathway into a folder, sealed by a manifest.
+
+Everything is written into a temporary folder beside the target and moved into place
+only when complete, so a failed run never leaves a dossier that looks whole. The
+folder holds the HTML build, the section index, the workbook, the findings and gap
+reports, the evidence records, the approval manifest when there is one, the readiness
+report, and ``MANIFEST.sha256`` with every file's digest, the source commit and
+whether the tree was clean. With ``SOURCE_DATE_EPOCH`` (default: the commit time) two
+runs on the same commit give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qmsdoc import __version__
+from qmsdoc.device_file import check_device_file, load_approvals
+from qmsdoc.dossier.plan import load_pathway
+from qmsdoc.dossier.readiness import (
+    ALL_CONDITIONS,
+    EVERYDAY_CONDITIONS,
+    GateCondition,
+    SectionState,
+    gate_conditions,
+    section_states,
+)
+from qmsdoc.errors import OutputError, ProjectError
+from qmsdoc.export import WorkbookContext, workbook_bytes
+from qmsdoc.export.dossier_page import render_index
+from qmsdoc.report import findings_document, gaps_document
+from qmsdoc.report.clock import generation_time
+from qmsdoc.risk.estimate import estimate_risks
+from qmsdoc.trace import TraceGraph
+from qmsdoc.trace.gaps import gap_report
+from qmsdoc.vcs import source_state
+
+if TYPE_CHECKING:
+    from qmsdoc.project import Project
+
+__all__ = ["DossierResult", "assemble_dossier"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DossierResult:
+    """Where the dossier went, its sections and whether the gate passed."""
+
+    folder: Path
+    sections: tuple[SectionState, ...]
+    conditions: tuple[GateCondition, ...]
+
+    @property
+    def passes(self) -> bool:
+        """No checked condition fails."""
+        return not any(condition.fails for condition in self.conditions)
+
+
+def assemble_dossier(
+    project: Project,
+    pathway: str,
+    *,
+    html: Path,
+    output: Path,
+    release: str | None,
+) -> DossierResult:
+    """Build the dossier folder ``output / pathway``.
+
+    :param html: A finished Sphinx HTML build of the project.
+    :param release: A release tag: every gate condition is checked.
+    :raises ProjectError: If the pathway is unknown or the HTML build is missing.
+    :raises OutputError: If the folder cannot be written.
+    """
+    plan = load_pathway(pathway)
+    if not (html / "index.html").is_file():
+        raise ProjectError(f"{html}: no HTML build here; run `make html` first")
+    outcome = check_device_file(project)
+    graph = TraceGraph(outcome.items)
+    state = source_state(project.root)
+    generated = generation_time(state)
+    pages = {
+        path.relative_to(project.root).with_suffix("").as_posix()
+        for path in project.source_files()
+    }
+    files: dict[str, bytes] = {}
+    files["findings.json"] = _json(
+        findings_document(
+            outcome.findings, project.profile, item_count=len(outcome.items)
+        )
+    )
+    report = gap_report(graph, project.profile)
+    files["gaps.json"] = _json(gaps_document(report, graph))
+    files["traceability.xlsx"] = workbook_bytes(
+        WorkbookContext(
+            project=project.name, profile=project.profile, graph=graph, gaps=report,
+            commit=state.label, generated=generated, generator=f"qmsdoc {__version__}",
+            html_base="html/",
+        )
+    )  # fmt: skip
+    records = {"findings", "gaps", "workbook"}
+    evidence_folder = (
+        project.root / project.profile.evidence.directory
+        if project.profile.evidence
+        else None
+    )
+    if evidence_folder is not None and evidence_folder.is_dir():
+        for record in sorted(evidence_folder.glob("*.json")):
+            files[f"evidence/{record.name}"] = record.read_bytes()
+            records.add("evidence")
+    approvals = load_approvals(project)
+    if approvals:
+        files["approvals.json"] = _json(
+            {
+                item_id: [_approval(a) for a in entries]
+                for item_id, entries in sorted(approvals.items())
+            }
+        )
+        records.add("approvals")
+    sections = section_states(
+        plan, graph=graph, profile=project.profile, pages=pages, records=records
+    )
+    risks = estimate_risks(graph, project.profile.risk) if project.profile.risk else []
+    checked = ALL_CONDITIONS if release else EVERYDAY_CONDITIONS
+    conditions = gate_conditions(
+        graph=graph, findings=outcome.findings, evidence=outcome.evidence, risks=risks,
+        profile=project.profile, sections=sections, checked=checked,
+    )  # fmt: skip
+    stamp = generated.strftime("%Y-%m-%dT%H:%M:%SZ")
+    commit = state.commit or "unknown"
+    gate_fails = any(condition.fails for condition in conditions)
+    files["dossier-report.json"] = _json(
+        _report(
+            plan.name,
+            sections,
+            conditions,
+            commit=commit,
+            clean=state.clean,
+            release=release,
+            generated=stamp,
+        )
+    )
+    files["index.html"] = render_index(
+        {
+            "project": project.name, "plan": plan, "sections": sections, "conditions": conditions,
+            "gate_fails": gate_fails, "commit": commit, "clean": bool(state.clean),
+            "release": release, "generated": stamp, "generator": f"qmsdoc {__version__}",
+            "records": sorted(name for name in files if name != "index.html"),
+        },
+        overrides=project.root / "templates",
+    ).encode("utf-8")  # fmt: skip
+    folder = output / plan.name
+    _write_sealed(folder, files, html=html, commit=commit, clean=state.clean)
+    return DossierResult(
+        folder=folder, sections=tuple(sections), conditions=tuple(conditions)
+    )
+
+
+def _write_sealed(
+    folder: Path,
+    files: dict[str, bytes],
+    *,
+    html: Path,
+    commit: str,
+    clean: bool | None,
+) -> None:
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    except OSError as error:
+        raise OutputError(
+            f"{folder.parent}: cannot be written: {error.strerror or error}"
+        ) from None
+    try:
+        shutil.copytree(
+            html,
+            staging / "html",
+            ignore=shutil.ignore_patterns(".buildinfo", ".doctrees"),
+        )
+        for name, data in files.items():
+            target = staging / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        lines = [
+            f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.relative_to(staging).as_posix()}"
+            for path in sorted(staging.rglob("*"))
+            if path.is_file()
+        ]
+        tree = "clean" if clean else ("modified" if clean is False else "unknown")
+        header = f"# source commit: {commit}\n# working tree: {tree}\n"
+        (staging / "MANIFEST.sha256").write_text(
+            header + "\n".join(lines) + "\n", encoding="utf-8"
+        )
+        if folder.exists():
+            shutil.rmtree(folder)
+        staging.rename(folder)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(
+            f"{folder}: cannot be written: {error.strerror or error}"
+        ) from None
+
+
+def _report(
+    pathway: str,
+    sections: list[SectionState],
+    conditions: list[GateCondition],
+    *,
+    commit: str,
+    clean: bool | None,
+    release: str | None,
+    generated: str,
+) -> dict[str, Any]:
+    return {
+        "pathway": pathway,
+        "commit": commit,
+        "working_tree_clean": clean,
+        "release": release,
+        "generated": generated,
+        "gate": "fail" if any(condition.fails for condition in conditions) else "pass",
+        "sections": [
+            {
+                "id": state.plan.section_id,
+                "title": state.plan.title,
+                "required": state.plan.required,
+                "state": state.state,
+                "detail": state.detail,
+                "sources": list(state.sources),
+            }
+            for state in sections
+        ],
+        "conditions": [
+            {
+                "condition": c.name,
+                "checked": c.checked,
+                "fails": c.fails,
+                "failures": list(c.failures),
+            }
+            for c in conditions
+        ],
+    }
+
+
+def _approval(approval: Any) -> dict[str, Any]:
+    return {
+        "meaning": approval.meaning,
+        "login": approval.login,
+        "name": approval.name,
+        "role": approval.role,
+        "time": approval.time,
+        "signed_commit": approval.signed,
+        "pull_request": approval.pull_request,
+        "covers_last_change": approval.covers_last_change,
+    }
+
+
+def _json(document: Any) -> bytes:
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

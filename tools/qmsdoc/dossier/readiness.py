@@ -1,0 +1,235 @@
+"""Section completeness and the release-readiness gate, framework-free.
+
+Each section is filled (every source it names is present and not empty), not
+applicable (with the reason from the plan), external (prepared outside the design
+history file, with a note) or missing (with what is missing). The gate collects the
+conditions that stop a release: unresolved findings, unverified requirements or risk
+controls, failed or stale evidence, open suspect links, unaccepted residual risk,
+missing approvals. Each condition can be switched on or off; a release turns all on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from qmsdoc.trace.matrix import build_matrix
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Sequence
+
+    from qmsdoc.checks import Finding
+    from qmsdoc.dossier.plan import PathwayPlan, SectionPlan
+    from qmsdoc.evidence.status import EvidenceView
+    from qmsdoc.profile import Profile
+    from qmsdoc.risk.estimate import RiskEstimate
+    from qmsdoc.trace import TraceGraph
+
+__all__ = [
+    "ALL_CONDITIONS",
+    "EVERYDAY_CONDITIONS",
+    "GateCondition",
+    "SectionState",
+    "gate_conditions",
+    "section_states",
+]
+
+State = Literal["filled", "not applicable", "external", "missing"]
+ALL_CONDITIONS = (
+    "findings",
+    "unverified",
+    "failed_evidence",
+    "stale_evidence",
+    "suspect_links",
+    "residual_risk",
+    "approvals",
+    "sections",
+)
+#: conditions checked on every dossier build; a release adds the others
+EVERYDAY_CONDITIONS = (
+    "findings",
+    "failed_evidence",
+    "suspect_links",
+    "residual_risk",
+    "sections",
+)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SectionState:
+    """A section of the plan and how the device file fills it."""
+
+    plan: SectionPlan
+    state: State
+    detail: str
+    sources: tuple[str, ...]
+    """What fills it (pages, item counts, matrices, records)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GateCondition:
+    """One condition of the release-readiness gate and what fails it."""
+
+    name: str
+    checked: bool
+    failures: tuple[str, ...]
+
+    @property
+    def fails(self) -> bool:
+        """Checked and not met."""
+        return self.checked and bool(self.failures)
+
+
+def section_states(
+    plan: PathwayPlan,
+    *,
+    graph: TraceGraph,
+    profile: Profile,
+    pages: Collection[str],
+    records: Collection[str],
+) -> list[SectionState]:
+    """The state of every section of ``plan``.
+
+    :param pages: Document names of the project (e.g. ``source/intended-use``).
+    :param records: The generated records present in the dossier.
+    """
+    return [
+        _state(section, graph=graph, profile=profile, pages=pages, records=records)
+        for section in plan.sections
+    ]
+
+
+def _state(
+    section: SectionPlan,
+    *,
+    graph: TraceGraph,
+    profile: Profile,
+    pages: Collection[str],
+    records: Collection[str],
+) -> SectionState:
+    if section.not_applicable:
+        return SectionState(
+            plan=section,
+            state="not applicable",
+            detail=section.not_applicable,
+            sources=(),
+        )
+    if section.administrative:
+        return SectionState(
+            plan=section, state="external", detail=section.administrative, sources=()
+        )
+    sources: list[str] = []
+    missing: list[str] = []
+    for page in section.pages:
+        (sources if page in pages else missing).append(f"page {page}")
+    for type_name in section.item_types:
+        count = sum(
+            1
+            for item in graph.of_type(type_name)
+            if all(
+                (item.field(key) or "").strip() == value for key, value in section.where
+            )
+        )
+        condition = "".join(f" with {key} {value}" for key, value in section.where)
+        (sources if count else missing).append(f"{count} {type_name} items{condition}")
+    for name in section.matrices:
+        spec = profile.matrix(name)
+        rows = len(build_matrix(graph, spec).rows) if spec is not None else 0
+        (sources if rows else missing).append(f"matrix {name} ({rows} rows)")
+    for record in section.records:
+        (sources if record in records else missing).append(f"record {record}")
+    if missing:
+        return SectionState(
+            plan=section,
+            state="missing",
+            detail="missing: " + "; ".join(missing),
+            sources=tuple(sources),
+        )
+    return SectionState(plan=section, state="filled", detail="", sources=tuple(sources))
+
+
+def gate_conditions(
+    *,
+    graph: TraceGraph,
+    findings: Sequence[Finding],
+    evidence: EvidenceView | None,
+    risks: Sequence[RiskEstimate],
+    profile: Profile,
+    sections: Sequence[SectionState],
+    checked: Collection[str],
+) -> list[GateCondition]:
+    """Every gate condition, with what fails it; only ``checked`` ones can fail."""
+    failures: dict[str, list[str]] = {name: [] for name in ALL_CONDITIONS}
+    _finding_failures(findings, failures)
+    _evidence_failures(graph, evidence, profile, failures)
+    _risk_failures(risks, profile, failures)
+    failures["sections"] = [
+        f"{state.plan.section_id} {state.plan.title}: {state.detail}"
+        for state in sections
+        if state.state == "missing" and state.plan.required
+    ]
+    return [
+        GateCondition(
+            name=name, checked=name in checked, failures=tuple(failures[name])
+        )
+        for name in ALL_CONDITIONS
+    ]
+
+
+def _finding_failures(
+    findings: Sequence[Finding], failures: dict[str, list[str]]
+) -> None:
+    for finding in findings:
+        where = f"{finding.path}:{finding.line}: {finding.message}"
+        if finding.waived:
+            continue
+        if finding.check_id == "link_suspect":
+            failures["suspect_links"].append(where)
+        elif finding.check_id.startswith("approval_"):
+            failures["approvals"].append(where)
+        elif finding.fails_strict_gate and not finding.check_id.startswith("evidence_"):
+            failures["findings"].append(f"{where} [qms.{finding.check_id}]")
+
+
+def _evidence_failures(
+    graph: TraceGraph,
+    evidence: EvidenceView | None,
+    profile: Profile,
+    failures: dict[str, list[str]],
+) -> None:
+    if evidence is None or profile.evidence is None:
+        return
+    labels = {
+        "failed": "failed_evidence",
+        "stale": "stale_evidence",
+        "not_run": "unverified",
+    }
+    texts = {
+        "failed": "verification failed",
+        "stale": "results are stale",
+        "not_run": "no result",
+    }
+    for item_id, state in sorted(evidence.states.items()):
+        item = graph.item(item_id)
+        if item is None or item.item_type not in profile.evidence.verified_types:
+            continue
+        if state.state in labels:
+            failures[labels[state.state]].append(f"{item_id}: {texts[state.state]}")
+
+
+def _risk_failures(
+    risks: Sequence[RiskEstimate], profile: Profile, failures: dict[str, list[str]]
+) -> None:
+    if profile.risk is None:
+        return
+    for estimate in risks:
+        residual = estimate.residual
+        if residual is None or residual.region.acceptable:
+            continue
+        justified = bool(
+            (estimate.situation.field(profile.risk.fields.benefit_risk) or "").strip()
+        )
+        if not (residual.region.needs_benefit_risk and justified):
+            failures["residual_risk"].append(
+                f"{estimate.situation.id}: residual risk {residual.region.label} not accepted"
+            )
