@@ -34,6 +34,16 @@ $(STAMP): pyproject.toml
 html: $(STAMP)
 	$(SPHINXBUILD) -b html $(SPHINXOPTS) . _build/html
 
+singlehtml: $(STAMP)
+	$(SPHINXBUILD) -b singlehtml $(SPHINXOPTS) . _build/singlehtml
+
+# The PDF route prints the single-page HTML with headless Chromium (Debian package
+# `chromium`); installed here when missing, as root (the machines of this project are).
+pdf-toolchain:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+		{ echo "installing chromium (PDF toolchain)"; \
+		  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 # The gate: the core check (fast, writes findings.json), the gap report (gaps.json)
 # and a strict Sphinx build from scratch, so that rST errors and unknown directives
 # fail too. All always run; any failure fails the gate.
@@ -71,11 +81,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck pdf-toolchain
 	$(BIN)/pytest
 
-dossier: evidence html check matrix
-	$(QMS) dossier
+dossier: evidence html singlehtml check matrix pdf-toolchain
+	$(QMS) dossier --singlehtml _build/singlehtml
 	@echo "dossier: _build/dossier/<pathway>/index.html, sealed by MANIFEST.sha256"
 
 # Performance against stock sphinx-needs on the synthetic corpus of ../shared/gen_corpus.py:

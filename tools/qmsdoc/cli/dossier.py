@@ -38,6 +38,12 @@ __all__ = ["dossier_command"]
     help="The Sphinx HTML build to include.",
 )
 @click.option(
+    "--singlehtml",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="A single-page HTML build to print as technical-file.pdf (needs Chromium).",
+)
+@click.option(
     "--output",
     "-o",
     type=click.Path(file_okay=False, path_type=Path),
@@ -48,9 +54,11 @@ __all__ = ["dossier_command"]
 @click.pass_obj
 def dossier_command(
     state: CliContext,
+    *,
     pathways: tuple[str, ...],
     release: str | None,
     html: Path,
+    singlehtml: Path | None,
     output: Path,
 ) -> None:
     """Assemble the technical file of each pathway; exit 1 if the gate fails."""
@@ -66,8 +74,18 @@ def dossier_command(
     output = output if output.is_absolute() else project.root / output
     failed = False
     for pathway in chosen:
+        single = None
+        if singlehtml is not None:
+            single = (
+                singlehtml if singlehtml.is_absolute() else project.root / singlehtml
+            )
         result = assemble_dossier(
-            project, pathway, html=html, output=output, release=release
+            project,
+            pathway,
+            html=html,
+            output=output,
+            release=release,
+            singlehtml=single,
         )
         click.echo(f"{pathway}: {result.folder}")
         for section in result.sections:

@@ -33,6 +33,7 @@ from qmsdoc.dossier.readiness import (
 from qmsdoc.errors import OutputError, ProjectError
 from qmsdoc.export import WorkbookContext, workbook_bytes
 from qmsdoc.export.dossier_page import render_index
+from qmsdoc.export.pdf import print_pdf
 from qmsdoc.report import findings_document, gaps_document
 from qmsdoc.report.clock import generation_time
 from qmsdoc.risk.estimate import estimate_risks
@@ -67,6 +68,7 @@ def assemble_dossier(
     html: Path,
     output: Path,
     release: str | None,
+    singlehtml: Path | None = None,
 ) -> DossierResult:
     """Build the dossier folder ``output / pathway``.
 
@@ -143,6 +145,24 @@ def assemble_dossier(
             generated=stamp,
         )
     )
+    if singlehtml is not None:
+        files["technical-file.pdf"] = _pdf(
+            singlehtml,
+            cover={
+                "Title": f"{project.name}: {plan.title}",
+                "Pathway": plan.name,
+                "Commit": commit,
+                "Working tree": {
+                    True: "clean",
+                    False: "modified",
+                    None: "unknown (not in git)",
+                }[state.clean],
+                "Release": release or "none (not a release build)",
+                "Generated": stamp,
+            },
+            dirty=not state.clean,
+            generated=generated,
+        )
     files["index.html"] = render_index(
         {
             "project": project.name, "plan": plan, "sections": sections, "conditions": conditions,
@@ -157,6 +177,15 @@ def assemble_dossier(
     return DossierResult(
         folder=folder, sections=tuple(sections), conditions=tuple(conditions)
     )
+
+
+def _pdf(
+    singlehtml: Path, *, cover: dict[str, str], dirty: bool, generated: Any
+) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="qms-dossier-pdf-") as work:
+        target = Path(work) / "technical-file.pdf"
+        print_pdf(singlehtml, target, cover=cover, dirty=dirty, generated=generated)
+        return target.read_bytes()
 
 
 def _write_sealed(
