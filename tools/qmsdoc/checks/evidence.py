@@ -10,6 +10,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
+    from qmsdoc.evidence.status import State, VerificationState
+    from qmsdoc.model import Item
 
 __all__ = [
     "check_evidence_failed",
@@ -24,18 +26,7 @@ def check_evidence_failed(context: CheckContext) -> Iterator[Finding]:
     Serves 21 CFR 820.30(f), IEC 62304 5.7.5 and ISO 14971 7.2: a failed verification
     is a nonconformity until it is resolved and the test passes.
     """
-    view = context.evidence
-    config = context.profile.evidence
-    if view is None or config is None:
-        return
-    for item in context.items:
-        state = view.states.get(item.id)
-        if (
-            state is None
-            or state.state != "failed"
-            or item.item_type not in config.verified_types
-        ):
-            continue
+    for item, state in _verified_items_in(context, "failed"):
         failed = [linked for linked in state.results if linked.result.failed]
         cases = ", ".join(
             f"{linked.result.node_id} ({linked.result.outcome} in run {linked.run.run_id})"
@@ -52,18 +43,7 @@ def check_evidence_stale(context: CheckContext) -> Iterator[Finding]:
     Serves IEC 62304 5.7.5 and 6.3.2 (regression after change) and 21 CFR 820.30(i):
     a result produced before a change does not verify the changed item.
     """
-    view = context.evidence
-    config = context.profile.evidence
-    if view is None or config is None:
-        return
-    for item in context.items:
-        state = view.states.get(item.id)
-        if (
-            state is None
-            or state.state != "stale"
-            or item.item_type not in config.verified_types
-        ):
-            continue
+    for item, state in _verified_items_in(context, "stale"):
         reasons = sorted(
             {linked.stale_reason for linked in state.results if linked.stale_reason}
         )
@@ -94,3 +74,21 @@ def check_evidence_unknown_item(context: CheckContext) -> Iterator[Finding]:
             docname="",
             message=f"run {run.run_id}: {result.node_id} verifies {item_id!r}, which is not an item",
         )
+
+
+def _verified_items_in(
+    context: CheckContext, wanted: State
+) -> Iterator[tuple[Item, VerificationState]]:
+    """Requirements and risk controls (the profile's verified types) in one state."""
+    view = context.evidence
+    config = context.profile.evidence
+    if view is None or config is None:
+        return
+    for item in context.items:
+        state = view.states.get(item.id)
+        if (
+            state is not None
+            and state.state == wanted
+            and item.item_type in config.verified_types
+        ):
+            yield item, state
