@@ -48,6 +48,7 @@ from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.events import check_items, remember_evidence
 from qmsdoc.sphinxext.evidence_display import evidence_node, resolve_evidence
 from qmsdoc.sphinxext.history_display import history_node, resolve_history
+from qmsdoc.sphinxext.item_header import item_header_node, resolve_item_headers
 from qmsdoc.sphinxext.matrix_directive import MATRIX_DIRECTIVES, MATRIX_RENDERERS
 from qmsdoc.sphinxext.needtypes import install_item_directive, register_profile
 from qmsdoc.sphinxext.outdated import note_references, outdated_pages
@@ -71,6 +72,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     )
     app.add_config_value("qms_root", "", "", types=frozenset({str}))
     app.add_config_value("qms_confdir", "", "", types=frozenset({str}))
+    app.add_config_value("qms_item_head", "qmsdoc", "env", types=frozenset({str}))
     app.add_config_value("qms_profile_digest", "", "env", types=frozenset({str}))
     app.add_domain(QmsDomain)
     app.connect("config-inited", register_profile, priority=5)
@@ -80,6 +82,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(aggregate_node)
     app.add_node(evidence_node)
     app.add_node(history_node)
+    app.add_node(item_header_node)
+    app.connect("doctree-resolved", resolve_item_headers)
     app.connect("doctree-resolved", resolve_history)
     app.connect("doctree-resolved", resolve_evidence)
     for name, directive in {

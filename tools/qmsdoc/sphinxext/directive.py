@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from docutils import nodes
 from sphinx_needs.directives.need import NeedDirective
 
 from qmsdoc.errors import QmsError
@@ -12,11 +13,10 @@ from qmsdoc.model import Location, RawItem
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.evidence_display import evidence_node
 from qmsdoc.sphinxext.history_display import history_node
+from qmsdoc.sphinxext.item_header import item_header_node
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-    from docutils import nodes
 
 __all__ = ["ItemDirective"]
 
@@ -41,6 +41,17 @@ class ItemDirective(NeedDirective):
         if duplicate:
             return []
         output = list(super().run())
+        if item_id and self.config.qms_item_head == "qmsdoc":
+            # the head goes after the anchor targets, before the need's own box
+            position = next(
+                (
+                    index
+                    for index, node in enumerate(output)
+                    if not isinstance(node, nodes.target)
+                ),
+                len(output),
+            )
+            output.insert(position, item_header_node(item_id=item_id.strip()))
         if item_id and self._shows_evidence():
             output.append(evidence_node(item_id=item_id.strip()))
             domain.note_evidence_page(self.env.docname)

@@ -62,6 +62,10 @@ def register_profile(app: Sphinx, config: Config) -> None:
         }
         for link in profile.links
     }
+    if config.qms_item_head == "qmsdoc":
+        # qmsdoc renders each item's head from the graph (sphinxext.item_header);
+        # sphinx-needs shows the body only
+        config.needs_default_layout = "focus"
     # identity is checked by qmsdoc against the profile, so it is reported once
     config.needs_id_required = False
     config.needs_id_regex = ""

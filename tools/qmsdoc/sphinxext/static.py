@@ -50,6 +50,14 @@ p.qms-evidence-verified { border-color: #4caf50; }
 p.qms-evidence-failed { border-color: #d32f2f; background: #fdecea; }
 p.qms-evidence-stale { border-color: #f9a825; background: #fff8e1; }
 p.qms-evidence-not_run { border-color: #9e9e9e; }
+div.qms-item { border: 1px solid #bbb; border-left: 6px solid #ccc; padding: 4px 8px; margin: 1em 0 0 0; background: #fafafa; font-size: 0.85em; }
+div.qms-item-head { font-size: 1.15em; margin-bottom: 2px; }
+span.qms-item-type { color: #555; }
+span.qms-item-title { font-weight: bold; }
+a.qms-item-id { margin-left: 0.4em; }
+div.qms-fields span.qms-field { margin-right: 1em; }
+div.qms-item { overflow-wrap: anywhere; }
+span.qms-dead-link { color: #c62828; text-decoration: line-through; }
 p.qms-history { font-size: 0.8em; color: #555; margin: -0.5em 0 1.2em 0; padding: 0 6px; }
 input.qms-filter { margin: 0.5em 0; width: 20em; }
 @media print { table.qms-table thead th { position: static; } }
