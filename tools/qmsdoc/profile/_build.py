@@ -7,20 +7,17 @@ so a bad profile stops the build with one clear message.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal
 
-from qmsdoc.errors import ProfileError
+from qmsdoc.profile._primitives import sorted_names
+from qmsdoc.profile._sections import Sections
 from qmsdoc.profile.model import (
     FIELD_KINDS,
     SEVERITIES,
     CoverageRule,
-    EvidenceConfig,
     FieldSpec,
     ItemType,
     LinkType,
-    MatrixColumn,
-    MatrixSpec,
-    PathStep,
     Profile,
 )
 from qmsdoc.risk._build import build_risk_model
@@ -30,7 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = ["build_profile"]
 
-_NAME = re.compile(r"[a-z][a-z0-9_]*")
 _DIRECTIVE = re.compile(r"[a-z][a-z0-9_-]*")
 #: fields sphinx-needs reserves for itself, which a profile may not declare
 _RESERVED = frozenset({"id", "title", "type", "content", "docname", "lineno"})
@@ -63,18 +59,12 @@ def build_profile(data: Mapping[str, Any], source: str) -> Profile:
     return builder.profile(data)
 
 
-class _Builder:
-    def __init__(self, source: str) -> None:
-        self.source = source
-
-    def fail(self, key: str, problem: str) -> ProfileError:
-        return ProfileError(self.source, problem, key=key)
-
+class _Builder(Sections):
     def profile(self, data: Mapping[str, Any]) -> Profile:
         for key in data:
             if key not in _TOP_KEYS and key != "project":
                 raise self.fail(
-                    key, f"unknown table; expected one of {_sorted(_TOP_KEYS)}"
+                    key, f"unknown table; expected one of {sorted_names(_TOP_KEYS)}"
                 )
         meta = self.table(data, "profile")
         self.only_keys(
@@ -220,7 +210,9 @@ class _Builder:
             raise self.fail("types", "the profile declares no item types")
         clash = field_names & link_names
         if clash:
-            raise self.fail("links", f"{_sorted(clash)} is both a field and a link")
+            raise self.fail(
+                "links", f"{sorted_names(clash)} is both a field and a link"
+            )
         type_names = set(table)
         types = []
         for name, raw in table.items():
@@ -357,211 +349,3 @@ class _Builder:
                 )
             )
         return tuple(rules)
-
-    def matrices(
-        self, table: Mapping[str, Any], *, type_names: set[str], link_names: set[str]
-    ) -> tuple[MatrixSpec, ...]:
-        specs = []
-        for name, raw in table.items():
-            key = f"matrices.{name}"
-            self.name(name, key)
-            spec = self.as_table(raw, key)
-            self.only_keys(
-                spec,
-                key,
-                {"title", "description", "root", "expand", "expand_types", "columns"},
-            )
-            root = self.text(spec, key, "root")
-            if root not in type_names:
-                raise self.fail(f"{key}.root", f"unknown item type {root!r}")
-            raw_columns = spec.get("columns")
-            if not isinstance(raw_columns, list) or not raw_columns:
-                raise self.fail(f"{key}.columns", "must be a non-empty list of tables")
-            expand = self.path(spec, key, "expand", link_names)
-            columns = []
-            for number, raw_column in enumerate(raw_columns, start=1):
-                column_key = f"{key}.columns[{number}]"
-                column = self.as_table(raw_column, column_key)
-                self.only_keys(
-                    column, column_key, {"title", "from", "path", "types", "required"}
-                )
-                start = self.text(column, column_key, "from", "root")
-                if start not in ("root", "row"):
-                    raise self.fail(f"{column_key}.from", "must be 'root' or 'row'")
-                if start == "row" and not expand:
-                    raise self.fail(
-                        f"{column_key}.from", "'row' needs an 'expand' path"
-                    )
-                required = column.get("required", False)
-                if not isinstance(required, bool):
-                    raise self.fail(f"{column_key}.required", "must be true or false")
-                columns.append(
-                    MatrixColumn(
-                        title=self.text(column, column_key, "title"),
-                        start="row" if start == "row" else "root",
-                        path=self.path(column, column_key, "path", link_names),
-                        types=self.known_types(column, column_key, "types", type_names),
-                        required=required,
-                    )
-                )
-            titles = [column.title for column in columns]
-            if len(set(titles)) != len(titles):
-                raise self.fail(f"{key}.columns", "two columns have the same title")
-            specs.append(
-                MatrixSpec(
-                    name=name,
-                    title=self.text(spec, key, "title"),
-                    description=self.text(spec, key, "description", ""),
-                    root=root,
-                    expand=expand,
-                    expand_types=self.known_types(
-                        spec, key, "expand_types", type_names
-                    ),
-                    columns=tuple(columns),
-                )
-            )
-        return tuple(specs)
-
-    def evidence(
-        self, table: Mapping[str, Any], *, type_fields: Mapping[str, tuple[str, ...]]
-    ) -> EvidenceConfig:
-        key = "evidence"
-        self.only_keys(
-            table,
-            key,
-            {
-                "directory", "verifies_property", "name_pattern", "test_types",
-                "automated_field", "verified_types", "unchanged_fields",
-            },
-        )  # fmt: skip
-        names = set(type_fields)
-        test_types = self.known_types(table, key, "test_types", names)
-        automated_field = self.text(table, key, "automated_field", "automated_test")
-        for type_name in test_types:
-            if automated_field not in type_fields[type_name]:
-                raise self.fail(
-                    f"{key}.automated_field",
-                    f"{automated_field!r} is not a field of {type_name!r}",
-                )
-        pattern_text = table.get("name_pattern")
-        if pattern_text is not None and not isinstance(pattern_text, str):
-            raise self.fail(
-                f"{key}.name_pattern", "must be a regular expression string"
-            )
-        pattern = None
-        if pattern_text:
-            try:
-                pattern = re.compile(pattern_text)
-            except re.error as error:
-                raise self.fail(
-                    f"{key}.name_pattern", f"invalid regular expression: {error}"
-                ) from None
-        return EvidenceConfig(
-            directory=self.text(table, key, "directory", "traceability/evidence"),
-            verifies_property=self.text(table, key, "verifies_property", "verifies"),
-            name_pattern=pattern,
-            test_types=test_types,
-            automated_field=automated_field,
-            verified_types=self.known_types(table, key, "verified_types", names),
-            unchanged_fields=self.strings(table, key, "unchanged_fields"),
-        )
-
-    def path(
-        self, spec: Mapping[str, Any], key: str, name: str, link_names: set[str]
-    ) -> tuple[PathStep, ...]:
-        steps = []
-        for step in self.strings(spec, key, name) if name in spec else ():
-            link = step.removeprefix("<")
-            if link not in link_names:
-                raise self.fail(
-                    f"{key}.{name}", f"link type {link!r} is not declared in [links]"
-                )
-            steps.append(PathStep(link=link, incoming=step.startswith("<")))
-        return tuple(steps)
-
-    def known_types(
-        self, spec: Mapping[str, Any], key: str, name: str, type_names: set[str]
-    ) -> tuple[str, ...]:
-        values = self.strings(spec, key, name)
-        for value in values:
-            if value not in type_names:
-                raise self.fail(f"{key}.{name}", f"unknown item type {value!r}")
-        return values
-
-    # -- primitives -------------------------------------------------------------------
-
-    def table(
-        self, data: Mapping[str, Any], key: str, *, required: bool = True
-    ) -> Mapping[str, Any]:
-        if key not in data:
-            if required:
-                raise self.fail(key, "missing table")
-            return {}
-        return self.as_table(data[key], key)
-
-    def as_table(self, value: object, key: str) -> Mapping[str, Any]:
-        if not isinstance(value, dict):
-            raise self.fail(key, "must be a table")
-        return cast("Mapping[str, Any]", value)
-
-    def text(
-        self, spec: Mapping[str, Any], key: str, name: str, default: str | None = None
-    ) -> str:
-        if name not in spec:
-            if default is None:
-                raise self.fail(f"{key}.{name}", "missing value")
-            return default
-        value = spec[name]
-        if not isinstance(value, str) or (default is None and not value.strip()):
-            raise self.fail(f"{key}.{name}", "must be a non-empty string")
-        return value
-
-    def strings(self, spec: Mapping[str, Any], key: str, name: str) -> tuple[str, ...]:
-        value = spec.get(name, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise self.fail(f"{key}.{name}", "must be a list of strings")
-        if len(set(value)) != len(value):
-            raise self.fail(f"{key}.{name}", "lists a value twice")
-        return tuple(value)
-
-    def integer(self, spec: Mapping[str, Any], key: str, name: str) -> int | None:
-        value = spec.get(name)
-        if value is not None and (
-            not isinstance(value, int) or isinstance(value, bool)
-        ):
-            raise self.fail(f"{key}.{name}", "must be a whole number")
-        return value
-
-    def pattern(self, pattern: str, key: str) -> re.Pattern[str]:
-        try:
-            return re.compile(pattern)
-        except re.error as error:
-            raise self.fail(
-                f"{key}.id_pattern", f"invalid regular expression: {error}"
-            ) from None
-
-    def name(self, name: str, key: str) -> None:
-        if not _NAME.fullmatch(name):
-            raise self.fail(key, "names are lower case letters, digits and underscores")
-
-    def only_keys(self, spec: Mapping[str, Any], key: str, allowed: set[str]) -> None:
-        for name in spec:
-            if name not in allowed:
-                raise self.fail(
-                    f"{key}.{name}", f"unknown key; expected one of {_sorted(allowed)}"
-                )
-
-    def unique(self, types: list[ItemType], attribute: str) -> None:
-        seen: dict[str, str] = {}
-        for item_type in types:
-            value = getattr(item_type, attribute)
-            if value in seen:
-                raise self.fail(
-                    f"types.{item_type.name}.{attribute}",
-                    f"{value!r} is already used by type {seen[value]!r}",
-                )
-            seen[value] = item_type.name
-
-
-def _sorted(names: set[str] | frozenset[str]) -> str:
-    return ", ".join(sorted(names))

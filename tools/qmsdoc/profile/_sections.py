@@ -1,0 +1,148 @@
+"""Profile tables beyond types and links: trace matrices and test evidence."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from qmsdoc.profile._primitives import Primitives
+from qmsdoc.profile.model import EvidenceConfig, MatrixColumn, MatrixSpec, PathStep
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+__all__ = ["Sections"]
+
+
+class Sections(Primitives):
+    """Builds the ``[matrices]`` and ``[evidence]`` tables."""
+
+    def matrices(
+        self, table: Mapping[str, Any], *, type_names: set[str], link_names: set[str]
+    ) -> tuple[MatrixSpec, ...]:
+        specs = []
+        for name, raw in table.items():
+            key = f"matrices.{name}"
+            self.name(name, key)
+            spec = self.as_table(raw, key)
+            self.only_keys(
+                spec,
+                key,
+                {"title", "description", "root", "expand", "expand_types", "columns"},
+            )
+            root = self.text(spec, key, "root")
+            if root not in type_names:
+                raise self.fail(f"{key}.root", f"unknown item type {root!r}")
+            raw_columns = spec.get("columns")
+            if not isinstance(raw_columns, list) or not raw_columns:
+                raise self.fail(f"{key}.columns", "must be a non-empty list of tables")
+            expand = self.path(spec, key, "expand", link_names)
+            columns = []
+            for number, raw_column in enumerate(raw_columns, start=1):
+                column_key = f"{key}.columns[{number}]"
+                column = self.as_table(raw_column, column_key)
+                self.only_keys(
+                    column, column_key, {"title", "from", "path", "types", "required"}
+                )
+                start = self.text(column, column_key, "from", "root")
+                if start not in ("root", "row"):
+                    raise self.fail(f"{column_key}.from", "must be 'root' or 'row'")
+                if start == "row" and not expand:
+                    raise self.fail(
+                        f"{column_key}.from", "'row' needs an 'expand' path"
+                    )
+                required = column.get("required", False)
+                if not isinstance(required, bool):
+                    raise self.fail(f"{column_key}.required", "must be true or false")
+                columns.append(
+                    MatrixColumn(
+                        title=self.text(column, column_key, "title"),
+                        start="row" if start == "row" else "root",
+                        path=self.path(column, column_key, "path", link_names),
+                        types=self.known_types(column, column_key, "types", type_names),
+                        required=required,
+                    )
+                )
+            titles = [column.title for column in columns]
+            if len(set(titles)) != len(titles):
+                raise self.fail(f"{key}.columns", "two columns have the same title")
+            specs.append(
+                MatrixSpec(
+                    name=name,
+                    title=self.text(spec, key, "title"),
+                    description=self.text(spec, key, "description", ""),
+                    root=root,
+                    expand=expand,
+                    expand_types=self.known_types(
+                        spec, key, "expand_types", type_names
+                    ),
+                    columns=tuple(columns),
+                )
+            )
+        return tuple(specs)
+
+    def evidence(
+        self, table: Mapping[str, Any], *, type_fields: Mapping[str, tuple[str, ...]]
+    ) -> EvidenceConfig:
+        key = "evidence"
+        self.only_keys(
+            table,
+            key,
+            {
+                "directory", "verifies_property", "name_pattern", "test_types",
+                "automated_field", "verified_types", "unchanged_fields",
+            },
+        )  # fmt: skip
+        names = set(type_fields)
+        test_types = self.known_types(table, key, "test_types", names)
+        automated_field = self.text(table, key, "automated_field", "automated_test")
+        for type_name in test_types:
+            if automated_field not in type_fields[type_name]:
+                raise self.fail(
+                    f"{key}.automated_field",
+                    f"{automated_field!r} is not a field of {type_name!r}",
+                )
+        pattern_text = table.get("name_pattern")
+        if pattern_text is not None and not isinstance(pattern_text, str):
+            raise self.fail(
+                f"{key}.name_pattern", "must be a regular expression string"
+            )
+        pattern = None
+        if pattern_text:
+            try:
+                pattern = re.compile(pattern_text)
+            except re.error as error:
+                raise self.fail(
+                    f"{key}.name_pattern", f"invalid regular expression: {error}"
+                ) from None
+        return EvidenceConfig(
+            directory=self.text(table, key, "directory", "traceability/evidence"),
+            verifies_property=self.text(table, key, "verifies_property", "verifies"),
+            name_pattern=pattern,
+            test_types=test_types,
+            automated_field=automated_field,
+            verified_types=self.known_types(table, key, "verified_types", names),
+            unchanged_fields=self.strings(table, key, "unchanged_fields"),
+        )
+
+    def path(
+        self, spec: Mapping[str, Any], key: str, name: str, link_names: set[str]
+    ) -> tuple[PathStep, ...]:
+        steps = []
+        for step in self.strings(spec, key, name) if name in spec else ():
+            link = step.removeprefix("<")
+            if link not in link_names:
+                raise self.fail(
+                    f"{key}.{name}", f"link type {link!r} is not declared in [links]"
+                )
+            steps.append(PathStep(link=link, incoming=step.startswith("<")))
+        return tuple(steps)
+
+    def known_types(
+        self, spec: Mapping[str, Any], key: str, name: str, type_names: set[str]
+    ) -> tuple[str, ...]:
+        values = self.strings(spec, key, name)
+        for value in values:
+            if value not in type_names:
+                raise self.fail(f"{key}.{name}", f"unknown item type {value!r}")
+        return values
