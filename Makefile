@@ -15,7 +15,7 @@ SPHINXOPTS ?= -q
 all: dossier
 
 help:
-	@echo "make dossier   set up .venv, build the HTML and run the gate (the main job)"
+	@echo "make dossier   set up .venv, run the Serenya tests, build HTML and PDF, run the gate, assemble the dossiers"
 	@echo "make test      lint (ruff), type-check (mypy --strict) and run the test suite"
 	@echo "make html      build the device file as HTML into _build/html"
 	@echo "make check     the gate: qms check (findings.json), qms gaps (gaps.json) and a strict Sphinx build"
