@@ -242,3 +242,26 @@ def test_an_unknown_project_key_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ProfileError) as raised:
         load_project(tmp_path)
     assert str(raised.value).startswith(f"{path}: [project.sourcse]: unknown key")
+
+
+def test_the_classification_table_is_read_and_checked(tmp_path: Path) -> None:
+    _config(
+        tmp_path,
+        '[project.classification]\nus_class = "II"\neu_regulation = "MDR"\neu_class = "IIb"\n'
+        'software_safety_class = "B"\nexternal_controls = true\n',
+    )
+    claims = load_project(tmp_path).classification
+    assert (claims.us_class, claims.eu_class, claims.external_controls) == (
+        "II",
+        "IIb",
+        True,
+    )
+    path = _config(tmp_path, '[project.classification]\nus_klass = "II"\n')
+    with pytest.raises(ProfileError) as raised:
+        load_project(tmp_path)
+    assert str(raised.value).startswith(
+        f"{path}: [project.classification.us_klass]: unknown key"
+    )
+    _config(tmp_path, '[project.classification]\nexternal_controls = "yes"\n')
+    with pytest.raises(ProfileError, match="must be true or false"):
+        load_project(tmp_path)

@@ -6,9 +6,10 @@ holds ``conf.py``). Both the Sphinx extension and the CLI use this one reader.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from qmsdoc.dossier.consistency import Classification
 from qmsdoc.errors import ProfileError, ProjectError
 from qmsdoc.profile import Profile, load_profile, read_toml
 
@@ -18,7 +19,15 @@ if TYPE_CHECKING:
 __all__ = ["PROJECT_FILE", "Project", "find_root", "load_project"]
 
 PROJECT_FILE = "qms.toml"
-_PROJECT_KEYS = frozenset({"name", "sources", "exclude", "profile", "pathways"})
+_PROJECT_KEYS = frozenset(
+    {"name", "sources", "exclude", "profile", "pathways", "classification"}
+)
+_CLASSIFICATION_KEYS = frozenset(
+    {
+        "us_class", "documentation_level", "eu_regulation", "eu_class",
+        "software_safety_class", "external_controls", "rationale",
+    }
+)  # fmt: skip
 _DEFAULT_EXCLUDE = (
     "_build",
     ".venv",
@@ -44,6 +53,8 @@ class Project:
     config_file: Path | None
     pathways: tuple[str, ...] = ()
     """Submission pathways the dossier is built for (``make dossier``)."""
+    classification: Classification = field(default_factory=Classification)
+    """The classification the file claims (``[project.classification]``)."""
 
     def source_files(self) -> list[Path]:
         """Every ``.rst`` file under the item folders, sorted, minus excluded folders."""
@@ -138,8 +149,37 @@ def load_project(root: Path, config_file: Path | None = None) -> Project:
         sources=_strings(table, "sources", (".",), where),
         exclude=_strings(table, "exclude", _DEFAULT_EXCLUDE, where),
         pathways=_strings(table, "pathways", (), where),
+        classification=_classification(table.get("classification", {}), where),
         profile=profile,
         config_file=config_file,
+    )
+
+
+def _classification(raw: object, where: str) -> Classification:
+    if not isinstance(raw, dict):
+        raise ProfileError(where, "must be a table", key="project.classification")
+    for key, value in raw.items():
+        if key not in _CLASSIFICATION_KEYS:
+            raise ProfileError(
+                where,
+                f"unknown key; expected one of {', '.join(sorted(_CLASSIFICATION_KEYS))}",
+                key=f"project.classification.{key}",
+            )
+        if key == "external_controls" and not isinstance(value, bool):
+            raise ProfileError(
+                where, "must be true or false", key=f"project.classification.{key}"
+            )
+        if key != "external_controls" and not isinstance(value, str):
+            raise ProfileError(
+                where, "must be a string", key=f"project.classification.{key}"
+            )
+    return Classification(
+        us_class=raw.get("us_class"),
+        documentation_level=raw.get("documentation_level"),
+        eu_regulation=raw.get("eu_regulation"),
+        eu_class=raw.get("eu_class"),
+        software_safety_class=raw.get("software_safety_class"),
+        external_controls=bool(raw.get("external_controls", False)),
     )
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from qmsdoc import __version__
 from qmsdoc.device_file import check_device_file, load_approvals
+from qmsdoc.dossier.consistency import consistency_problems
 from qmsdoc.dossier.plan import load_pathway
 from qmsdoc.dossier.readiness import (
     ALL_CONDITIONS,
@@ -130,6 +131,7 @@ def assemble_dossier(
     conditions = gate_conditions(
         graph=graph, findings=outcome.findings, evidence=outcome.evidence, risks=risks,
         profile=project.profile, sections=sections, checked=checked,
+        consistency=consistency_problems(project.classification, plan.name, risks),
     )  # fmt: skip
     stamp = generated.strftime("%Y-%m-%dT%H:%M:%SZ")
     commit = state.commit or "unknown"

@@ -36,6 +36,7 @@ __all__ = [
 
 State = Literal["filled", "not applicable", "external", "missing"]
 ALL_CONDITIONS = (
+    "consistency",
     "findings",
     "unverified",
     "failed_evidence",
@@ -47,6 +48,7 @@ ALL_CONDITIONS = (
 )
 #: conditions checked on every dossier build; a release adds the others
 EVERYDAY_CONDITIONS = (
+    "consistency",
     "findings",
     "failed_evidence",
     "suspect_links",
@@ -157,9 +159,11 @@ def gate_conditions(
     profile: Profile,
     sections: Sequence[SectionState],
     checked: Collection[str],
+    consistency: Sequence[str] = (),
 ) -> list[GateCondition]:
     """Every gate condition, with what fails it; only ``checked`` ones can fail."""
     failures: dict[str, list[str]] = {name: [] for name in ALL_CONDITIONS}
+    failures["consistency"] = list(consistency)
     _finding_failures(findings, failures)
     _evidence_failures(graph, evidence, profile, failures)
     _risk_failures(risks, profile, failures)
