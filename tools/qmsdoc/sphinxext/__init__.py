@@ -44,6 +44,7 @@ from qmsdoc.sphinxext.changelog_directive import (
     CHANGELOG_DIRECTIVES,
     CHANGELOG_RENDERERS,
 )
+from qmsdoc.sphinxext.document_directives import DOCUMENT_DIRECTIVES, DOCUMENT_RENDERERS
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.events import check_items, remember_evidence
 from qmsdoc.sphinxext.evidence_display import evidence_node, resolve_evidence
@@ -90,9 +91,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
         **RISK_DIRECTIVES,
         **MATRIX_DIRECTIVES,
         **CHANGELOG_DIRECTIVES,
+        **DOCUMENT_DIRECTIVES,
     }.items():
         app.add_directive(name, directive)
-    renderers = {**RISK_RENDERERS, **MATRIX_RENDERERS, **CHANGELOG_RENDERERS}
+    renderers = {
+        **RISK_RENDERERS,
+        **MATRIX_RENDERERS,
+        **CHANGELOG_RENDERERS,
+        **DOCUMENT_RENDERERS,
+    }
     app.connect("doctree-resolved", partial(resolve_aggregates, renderers=renderers))
     app.connect("source-read", note_references)
     app.connect("env-get-outdated", outdated_pages)
