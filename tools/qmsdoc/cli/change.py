@@ -20,7 +20,7 @@ from qmsdoc.history.suspect import (
     suspect_links,
     write_reviews,
 )
-from qmsdoc.model.rst_source import scan_text
+from qmsdoc.model.rst_source import scan_files
 from qmsdoc.report import write_atomic
 from qmsdoc.report.clock import generation_time
 from qmsdoc.trace import TraceGraph
@@ -195,18 +195,9 @@ def _items_at(project: Project, revision: str) -> list[RawItem]:
         raise InputError(
             f"unknown revision {revision!r} (not in this repository's history)"
         )
-    raw: list[RawItem] = []
-    for path, text in sorted(files.items()):
-        if project.is_source(path):
-            raw.extend(
-                scan_text(
-                    text,
-                    path=path,
-                    docname=path.rsplit(".", 1)[0],
-                    directives=project.profile.directives,
-                )
-            )
-    return raw
+    return scan_files(
+        files, directives=project.profile.directives, is_source=project.is_source
+    )
 
 
 @click.command("approvals")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from qmsdoc.model.rst_source import scan_text
+from qmsdoc.model.rst_source import scan_files
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -254,17 +254,11 @@ class _StalenessJudge:
         config = self._profile.evidence
         unchanged = config.unchanged_fields if config else ()
         signatures: dict[str, str] = {}
-        for path, text in files.items():
-            if not self._is_source(path):
-                continue
-            raws = scan_text(
-                text,
-                path=path,
-                docname=path.rsplit(".", 1)[0],
-                directives=self._profile.directives,
-            )
-            for raw in raws:
-                item_id = (raw.option("id") or "").strip()
-                if item_id:
-                    signatures.setdefault(item_id, item_signature(raw, unchanged))
+        raws = scan_files(
+            files, directives=self._profile.directives, is_source=self._is_source
+        )
+        for raw in raws:
+            item_id = (raw.option("id") or "").strip()
+            if item_id:
+                signatures.setdefault(item_id, item_signature(raw, unchanged))
         return signatures

@@ -11,6 +11,7 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qmsdoc.profile import split_list
 from qmsdoc.trace.matrix import natural_key
 
 if TYPE_CHECKING:
@@ -159,10 +160,8 @@ def _fields(raw: RawItem | None, link_names: Collection[str]) -> dict[str, str]:
 def _links(raw: RawItem | None, link_names: Collection[str]) -> set[str]:
     if raw is None:
         return set()
-    links = set()
+    links: set[str] = set()
     for name, value in raw.options:
         if name in link_names:
-            for target in value.replace(";", ",").replace("\n", ",").split(","):
-                if target.strip():
-                    links.add(f"{name} {target.strip()}")
+            links.update(f"{name} {target}" for target in split_list(value))
     return links

@@ -18,10 +18,10 @@ from qmsdoc.errors import ProjectError
 from qmsdoc.model.items import Location, RawItem
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Callable, Collection, Mapping
     from pathlib import Path
 
-__all__ = ["scan_file", "scan_text"]
+__all__ = ["scan_file", "scan_files", "scan_text"]
 
 _DIRECTIVE = re.compile(r"(\s*)\.\.\s+([A-Za-z0-9][\w:+.-]*)::(?:\s+(.*))?$")
 _EXPLICIT = re.compile(r"(\s*)\.\.(?:\s|$)")
@@ -57,6 +57,27 @@ def scan_file(path: Path, *, root: Path, directives: Collection[str]) -> list[Ra
     return scan_text(
         text, path=relative, docname=relative.rsplit(".", 1)[0], directives=directives
     )
+
+
+def scan_files(
+    files: Mapping[str, str],
+    *,
+    directives: Collection[str],
+    is_source: Callable[[str], bool],
+) -> list[RawItem]:
+    """The item directives of files given as text (e.g. read from a past commit).
+
+    :param files: POSIX path relative to the project root -> text.
+    :param is_source: Whether a path holds items of the project.
+    """
+    raw: list[RawItem] = []
+    for path, text in sorted(files.items()):
+        if is_source(path):
+            docname = path.rsplit(".", 1)[0]
+            raw.extend(
+                scan_text(text, path=path, docname=docname, directives=directives)
+            )
+    return raw
 
 
 def scan_text(

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils.parsers.rst import directives
 
 from qmsdoc.history.diff import diff_revisions
-from qmsdoc.model.rst_source import scan_text
+from qmsdoc.model.rst_source import scan_files
 from qmsdoc.sphinxext.aggregate import AggregateDirective
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.tables import paragraph, table
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
 
     from docutils import nodes
 
-    from qmsdoc.model import RawItem
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
     from qmsdoc.sphinxext.tables import Cell
 
@@ -61,18 +60,9 @@ def render_changelog(request: RenderRequest) -> Sequence[nodes.Node]:
     if files is None:
         request.warn(f"qms-changelog: unknown baseline {baseline!r}")
         return []
-    old: list[RawItem] = []
-    for path, text in sorted(files.items()):
-        if project.is_source(path):
-            docname = path.rsplit(".", 1)[0]
-            old.extend(
-                scan_text(
-                    text,
-                    path=path,
-                    docname=docname,
-                    directives=project.profile.directives,
-                )
-            )
+    old = scan_files(
+        files, directives=project.profile.directives, is_source=project.is_source
+    )
     difference = diff_revisions(
         old,
         list(domain.raw_items()),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sphinx.domains import Domain
@@ -12,6 +11,7 @@ from qmsdoc.checks import CheckContext
 from qmsdoc.device_file import HistoryView, load_evidence, load_history, load_reviews
 from qmsdoc.errors import QmsError
 from qmsdoc.model import load_items
+from qmsdoc.profile import split_list
 from qmsdoc.sphinxext.needtypes import project_of
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class QmsDomain(Domain):
         sources = set()
         for raw in self.raw_items():
             for name, value in raw.options:
-                if name in link_names and item_ids & set(re.split(r"[,;\s]+", value)):
+                if name in link_names and item_ids & set(split_list(value)):
                     source = raw.option("id")
                     if source:
                         sources.add(source)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from qmsdoc.errors import QmsError
 from qmsdoc.model.rst_source import scan_file
+from qmsdoc.profile import split_list
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.evidence_display import evidence_fingerprint
 from qmsdoc.vcs import GitHistory, source_state
@@ -141,7 +142,5 @@ def _targets(raw: RawItem, link_names: set[str]) -> set[str]:
     targets: set[str] = set()
     for name, value in raw.options:
         if name in link_names:
-            targets.update(
-                part.strip() for part in re.split(r"[,;\s]+", value) if part.strip()
-            )
+            targets.update(split_list(value))
     return targets
