@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import pytest
@@ -10,6 +11,17 @@ from qmstest import copy_root
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep tool output plain whatever terminal runs the suite.
+
+    CI may set ``FORCE_COLOR``; Sphinx and pytest then write ANSI colour
+    codes into the text the tests read back.
+    """
+    del config
+    os.environ.pop("FORCE_COLOR", None)
+    os.environ["NO_COLOR"] = "1"
 
 
 @pytest.fixture

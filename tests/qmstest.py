@@ -76,8 +76,8 @@ def sphinx_build(source: Path, *options: str, builder: str = "html") -> SphinxRu
     warnings_file.parent.mkdir(parents=True, exist_ok=True)
     completed = subprocess.run(
         [
-            sys.executable, "-m", "sphinx", "-b", builder, "-w", str(warnings_file),
-            *options, str(source), str(source / "_build" / builder),
+            sys.executable, "-m", "sphinx", "--no-color", "-b", builder,
+            "-w", str(warnings_file), *options, str(source), str(source / "_build" / builder),
         ],
         capture_output=True,
         text=True,
