@@ -7,6 +7,7 @@ into the core fails here.
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -58,3 +59,38 @@ def test_layer_module_imports_cleanly(module: str) -> None:
 def test_core_is_most_of_the_package() -> None:
     assert len(CORE) >= 20
     assert "qmsdoc.checks.coverage" in CORE
+
+
+#: each library made for one job is imported by exactly one module of the engine
+SINGLE_IMPORTERS = {
+    "openpyxl": "qmsdoc.export.xlsx",
+    "jinja2": "qmsdoc.export.dossier_page",
+    "defusedxml": "qmsdoc.safe_xml",
+    "cyclonedx": "qmsdoc.soup.cyclonedx_reader",
+    "spdx_tools": "qmsdoc.soup.spdx_reader",
+    "packaging": "qmsdoc.soup.diff",
+    "git": "qmsdoc.vcs.git",
+}
+
+
+def _top_level_imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_each_library_is_imported_by_one_module() -> None:
+    importers: dict[str, list[str]] = {library: [] for library in SINGLE_IMPORTERS}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        for library in _top_level_imports(path) & set(SINGLE_IMPORTERS):
+            importers[library].append(module)
+    assert importers == {
+        library: [module] for library, module in SINGLE_IMPORTERS.items()
+    }

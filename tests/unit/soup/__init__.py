@@ -1,0 +1,1 @@
+"""Unit tests of SOUP: CycloneDX and SPDX reading, records, changes between imports."""
