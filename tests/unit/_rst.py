@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CORE_CHECK_PREFIXES",
     "PATH",
+    "SECURITY_CHAIN",
     "VALID_CHAIN",
     "check",
     "default_profile",
@@ -95,7 +96,14 @@ VALID_CHAIN = """\
    :status: approved
    :version: 2.31.0
    :supplier: Python Software Foundation
+   :purl: pkg:pypi/requests@2.31.0
    :safety_relevance: indirect
+   :purpose: Fetches lab results from the laboratory interface
+   :soup_requirements: HTTPS with certificate verification; responses within 2 s
+   :prerequisites: CPython 3.11 on Linux x86_64
+   :support_level: actively_maintained
+   :end_of_support: 2027-10-31
+   :contributes_to: HAZ-001
 
 .. design_output:: Results view
    :id: DO-001
@@ -131,6 +139,56 @@ VALID_CHAIN = """\
    :status: in_review
    :impact: Affects REQ-001 timing; re-run VT-001
    :changes: REQ-001
+"""
+
+
+#: a threat, its security control and a vulnerability assessment, meeting the
+#: security coverage rules together with :data:`VALID_CHAIN` (REQ-002, DO-002 and
+#: VT-002 are the control's requirement, design output and test)
+SECURITY_CHAIN = """
+.. threat:: Session token replayed against the results API
+   :id: THR-001
+   :status: approved
+   :stride: spoofing
+   :asset: Session tokens
+   :security_impact: 2
+   :exploitability: 2
+
+.. security_control:: Short-lived tokens bound to the device key
+   :id: SC-001
+   :status: approved
+   :control_category: authentication
+   :mitigates: THR-001
+
+.. requirement:: Bind session tokens to the device key
+   :id: REQ-002
+   :status: approved
+   :kind: security
+   :level: software
+   :satisfies: UN-001
+   :implements: SC-001
+
+.. design_output:: Session service
+   :id: DO-002
+   :status: approved
+   :element: software_item
+   :safety_class: B
+   :implements: REQ-002
+
+.. verification_test:: Replayed token is refused
+   :id: VT-002
+   :status: approved
+   :test_level: integration
+   :method: test
+   :verifies: REQ-002, SC-001
+
+.. vulnerability:: Proxy credentials leak on redirect
+   :id: VULN-001
+   :status: approved
+   :vulnerability_id: CVE-2023-32681
+   :vex_status: not_affected
+   :vex_justification: vulnerable_code_not_in_execute_path
+   :affects: SOUP-001
 """
 
 

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qmsdoc.checks import Finding, run_checks
+from qmsdoc.checks.intended_use import DIRECTIVE as INTENDED_USE
+from qmsdoc.checks.intended_use import check_intended_use
 from qmsdoc.evidence.status import EvidenceView, evaluate_evidence, item_signature
 from qmsdoc.evidence.store import read_runs
 from qmsdoc.history.approvals import (
@@ -24,17 +26,25 @@ from qmsdoc.history.items import ItemChange, item_histories
 from qmsdoc.history.suspect import read_reviews
 from qmsdoc.model import Item, load_items
 from qmsdoc.model.rst_source import scan_file
+from qmsdoc.soup.store import read_records
 from qmsdoc.trace import TraceGraph
 from qmsdoc.vcs import GitHistory, source_state
+from qmsdoc.vulnerability.store import read_scans
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from qmsdoc.model import RawItem
     from qmsdoc.project import Project
+    from qmsdoc.soup.records import SbomRecord
+    from qmsdoc.vulnerability.records import ScanRecord
 
 __all__ = [
     "CheckOutcome",
     "check_device_file",
     "load_evidence",
+    "load_sboms",
+    "load_scans",
     "read_items",
     "read_raw_items",
 ]
@@ -47,6 +57,8 @@ class CheckOutcome:
     items: tuple[Item, ...]
     findings: tuple[Finding, ...]
     evidence: EvidenceView | None = None
+    sboms: tuple[SbomRecord, ...] = ()
+    scans: tuple[ScanRecord, ...] = ()
 
     @property
     def passes_gate(self) -> bool:
@@ -56,7 +68,10 @@ class CheckOutcome:
 
 def read_raw_items(project: Project) -> list[RawItem]:
     """Every item directive in the project's source folders, as written."""
-    directives = project.profile.directives
+    return _scan(project, project.profile.directives)
+
+
+def _scan(project: Project, directives: Collection[str]) -> list[RawItem]:
     raw: list[RawItem] = []
     for path in project.source_files():
         raw.extend(scan_file(path, root=project.root, directives=directives))
@@ -70,18 +85,31 @@ def read_items(project: Project) -> tuple[Item, ...]:
 
 def check_device_file(project: Project) -> CheckOutcome:
     """Read the project's items and evidence and run every check on them."""
-    raw = read_raw_items(project)
+    scanned = _scan(project, {*project.profile.directives, INTENDED_USE})
+    raw = [record for record in scanned if record.directive != INTENDED_USE]
+    statements = [record for record in scanned if record.directive == INTENDED_USE]
     items = load_items(raw, project.profile)
     evidence = load_evidence(project, items, raw)
     approvals = load_approvals(project) if project.profile.approval_types else None
+    sboms, scans = load_sboms(project), load_scans(project)
     findings = run_checks(
         items,
         project.profile,
         evidence=evidence,
         reviews=load_reviews(project),
         approvals=approvals,
+        sboms=sboms,
+        scans=scans,
     )
-    return CheckOutcome(items=items, findings=tuple(findings), evidence=evidence)
+    findings.extend(check_intended_use(statements))
+    findings.sort(key=Finding.sort_key)
+    return CheckOutcome(
+        items=items,
+        findings=tuple(findings),
+        evidence=evidence,
+        sboms=sboms,
+        scans=scans,
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -139,6 +167,28 @@ def load_reviews(project: Project) -> dict[tuple[str, str, str], str] | None:
     if project.profile.suspect_record is None:
         return None
     return read_reviews(project.root / project.profile.suspect_record)
+
+
+def load_sboms(project: Project) -> tuple[SbomRecord, ...]:
+    """The imported SBOM records (none when the profile does not track SOUP).
+
+    :raises InputError: If a record is not valid.
+    """
+    config = project.profile.soup
+    if config is None:
+        return ()
+    return read_records(project.root / config.directory)
+
+
+def load_scans(project: Project) -> tuple[ScanRecord, ...]:
+    """The imported vulnerability scanner records (none without a ``[soup]`` table).
+
+    :raises InputError: If a record is not valid.
+    """
+    config = project.profile.soup
+    if config is None:
+        return ()
+    return read_scans(project.root / config.vulnerabilities)
 
 
 def load_evidence(

@@ -9,6 +9,7 @@ import math
 import re
 import time
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -20,12 +21,14 @@ from qmsdoc.device_file import read_items
 from qmsdoc.export import WorkbookContext, workbook_bytes, write_workbook
 from qmsdoc.profile import load_profile
 from qmsdoc.project import load_project
+from qmsdoc.soup.records import Component, SbomRecord
 from qmsdoc.trace import TraceGraph
 from qmsdoc.trace.gaps import gap_report
 from qmsdoc.trace.matrix import build_matrix
+from qmsdoc.vulnerability.records import ScannerFinding, ScanRecord
 from qmstest import REPOSITORY
 
-from .._rst import default_profile, item
+from .._rst import SECURITY_CHAIN, VALID_CHAIN, default_profile, item, items_from
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -43,6 +46,7 @@ HTML_BASE = "../_build/html/"
 SHEETS = [
     "Design chain",
     "Risk chain",
+    "Security chain",
     "Requirement verification",
     "Coverage",
     "Gaps",
@@ -153,7 +157,7 @@ def test_serenya_sheets_in_order() -> None:
 def test_serenya_header_rows() -> None:
     project, _, _ = _serenya()
     book = _book(_serenya_bytes())
-    for spec, name in zip(project.profile.matrices, SHEETS[:3], strict=True):
+    for spec, name in zip(project.profile.matrices, SHEETS[:4], strict=True):
         headers = [column.title for column in spec.columns]
         assert _values(_sheet(book, name))[0] == headers
     assert _values(_sheet(book, "Coverage"))[0] == COVERAGE_HEADERS
@@ -168,7 +172,7 @@ def test_serenya_header_rows() -> None:
 def test_serenya_row_counts_equal_the_graph() -> None:
     project, items, graph = _serenya()
     book = _book(_serenya_bytes())
-    for spec, name in zip(project.profile.matrices, SHEETS[:3], strict=True):
+    for spec, name in zip(project.profile.matrices, SHEETS[:4], strict=True):
         rows = build_matrix(graph, spec).rows
         assert len(rows) > 0
         assert _sheet(book, name).max_row == len(rows) + 1
@@ -207,7 +211,7 @@ def test_serenya_column_widths_are_fixed_and_capped() -> None:
 def test_serenya_matrix_cells_list_the_items_and_link_the_first() -> None:
     project, _, graph = _serenya()
     book = _book(_serenya_bytes())
-    for spec, name in zip(project.profile.matrices, SHEETS[:3], strict=True):
+    for spec, name in zip(project.profile.matrices, SHEETS[:4], strict=True):
         sheet = _sheet(book, name)
         view = build_matrix(graph, spec)
         for number, row in enumerate(view.rows, start=2):
@@ -222,7 +226,7 @@ def test_serenya_matrix_cells_list_the_items_and_link_the_first() -> None:
                 assert cell.alignment.wrap_text
     assert "MISSING" not in {
         cell
-        for name in SHEETS[:3]
+        for name in SHEETS[:4]
         for row in _values(_sheet(book, name))
         for cell in row
     }
@@ -546,3 +550,69 @@ def test_different_generated_times_differ_only_in_times() -> None:
     assert b"2025-01-02T03:04:06Z" in second[about_part]
     archive = zipfile.ZipFile(io.BytesIO(second_bytes))
     assert {info.date_time for info in archive.infolist()} == {(2025, 1, 2, 3, 4, 6)}
+
+
+# -- SOUP and vulnerability sheets ------------------------------------------------
+
+
+def test_soup_and_vulnerability_sheets_keep_untrusted_text_as_text() -> None:
+    graph = TraceGraph(items_from(VALID_CHAIN + SECURITY_CHAIN))
+    component = Component(
+        name="requests",
+        version="2.31.0",
+        supplier='=HYPERLINK("http://evil.example","x")',
+        purl="pkg:pypi/requests@2.31.0",
+        licenses=("Apache-2.0",),
+        hashes=(("SHA-256", "ab" * 32),),
+    )
+    stray = Component(
+        name="+cmd", version="1", supplier=None, purl="pkg:pypi/plus-cmd@1"
+    )
+    sbom = SbomRecord(
+        name="api",
+        source="api.cdx.json",
+        format="CycloneDX",
+        spec_version="1.6",
+        digest="0" * 64,
+        components=(component, stray),
+    )
+    scan = ScanRecord(
+        name="api",
+        scanner="trivy",
+        source="api.trivy.json",
+        digest="1" * 64,
+        findings=(
+            ScannerFinding(
+                vulnerability_id="CVE-2023-32681",
+                package="requests",
+                version="2.31.0",
+                severity="MEDIUM",
+                fixed_versions=("2.31.1",),
+                title="@SUM(A1) proxy leak",
+            ),
+            ScannerFinding(
+                vulnerability_id="CVE-2099-0001", package="plus-cmd", version="1"
+            ),
+        ),
+    )
+    context = replace(_context(graph), sboms=(sbom,), scans=(scan,))
+    book = _book(workbook_bytes(context))
+    assert book.sheetnames[-4:] == ["SOUP", "Vulnerabilities", "All items", "About"]
+    soup = _values(_sheet(book, "SOUP"))
+    assert soup[1][:4] == [
+        "api",
+        "requests",
+        "2.31.0",
+        '=HYPERLINK("http://evil.example","x")',
+    ]
+    assert soup[1][6:8] == ["ab" * 32, "SOUP-001"]
+    assert soup[2][1] == "+cmd"
+    assert soup[2][7] == "MISSING"
+    assert _sheet(book, "SOUP")["D2"].data_type == "s"
+    vulnerabilities = _values(_sheet(book, "Vulnerabilities"))
+    assert vulnerabilities[1][7:10] == [
+        "VULN-001",
+        "not_affected",
+        "@SUM(A1) proxy leak",
+    ]
+    assert vulnerabilities[2][7] == "UNASSESSED"

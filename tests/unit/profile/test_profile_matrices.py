@@ -52,6 +52,7 @@ def test_the_packaged_matrices() -> None:
     assert [spec.name for spec in profile.matrices] == [
         "design_chain",
         "risk_chain",
+        "security_chain",
         "requirement_verification",
     ]
     chain = profile.matrix("design_chain")

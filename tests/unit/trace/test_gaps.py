@@ -8,7 +8,7 @@ from qmsdoc.profile import load_profile
 from qmsdoc.trace import TraceGraph
 from qmsdoc.trace.gaps import GapReport, gap_report
 
-from .._rst import VALID_CHAIN, default_profile, item, items_from
+from .._rst import SECURITY_CHAIN, VALID_CHAIN, default_profile, item, items_from
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -67,7 +67,8 @@ def test_hole_count_counts_an_item_once_per_rule() -> None:
 
 
 def test_a_complete_chain_has_no_holes_and_passes() -> None:
-    report = gap_report(TraceGraph(items_from(VALID_CHAIN)), default_profile())
+    chain = VALID_CHAIN + SECURITY_CHAIN
+    report = gap_report(TraceGraph(items_from(chain)), default_profile())
     assert report.hole_count == 0
     assert not report.blocking_failed
     assert all(figure.percent == 100.0 for figure in report.figures)

@@ -122,6 +122,7 @@ def test_upstream_and_downstream_closures() -> None:
         "DO-001",
         "HS-001",
         "RC-001",
+        "SOUP-001",
         "VAL-001",
         "VT-001",
     ]

@@ -49,6 +49,25 @@ from qmsdoc.checks.risk import (
     check_risk_uncontrolled,
     check_risk_value_mismatch,
 )
+from qmsdoc.checks.security import (
+    check_security_estimate,
+    check_security_residual_missing,
+    check_security_residual_unjustified,
+    check_security_uncontrolled,
+    check_security_value_mismatch,
+)
+from qmsdoc.checks.soup import (
+    check_soup_hazard_unlinked,
+    check_soup_not_in_sbom,
+    check_soup_unlisted,
+    check_soup_version_mismatch,
+)
+from qmsdoc.checks.vulnerability import (
+    check_vulnerability_unassessed,
+    check_vulnerability_under_investigation,
+    check_vulnerability_unjustified,
+    check_vulnerability_unmitigated,
+)
 from qmsdoc.checks.waivers import apply_waivers
 
 if TYPE_CHECKING:
@@ -58,6 +77,8 @@ if TYPE_CHECKING:
     from qmsdoc.history.approvals import Approval
     from qmsdoc.model import Item
     from qmsdoc.profile import Profile
+    from qmsdoc.soup.records import SbomRecord
+    from qmsdoc.vulnerability.records import ScanRecord
 
 __all__ = ["REGISTRY", "Check", "CheckContext", "Finding", "catalogue", "run_checks"]
 
@@ -97,11 +118,29 @@ REGISTRY: tuple[Check, ...] = (
     Check(check_id="risk_overall_evaluation", summary="overall residual risk evaluation missing (8)", function=check_risk_overall_evaluation),
     Check(check_id="evidence_failed", summary="verification of a requirement or risk control failed (820.30(f))", function=check_evidence_failed),
     Check(check_id="evidence_stale", summary="verification result older than the last change of the item", function=check_evidence_stale),
+    Check(check_id="soup_unlisted", summary="SBOM component without a SOUP item (IEC 62304 8.1.2)", function=check_soup_unlisted),
+    Check(check_id="soup_version_mismatch", summary="SOUP item version differs from the SBOM (IEC 62304 8.1.2)", function=check_soup_version_mismatch),
+    Check(check_id="soup_not_in_sbom", summary="SOUP item whose component is in no imported SBOM (IEC 62304 6.1)", function=check_soup_not_in_sbom),
+    Check(check_id="soup_hazard_unlinked", summary="safety-relevant SOUP without a link to a hazard (IEC 62304 7.1.2)", function=check_soup_hazard_unlinked),
+    Check(check_id="vulnerability_unassessed", summary="reported vulnerability without an assessment (IEC 62304 7.1.3; 524B)", function=check_vulnerability_unassessed),
+    Check(check_id="vulnerability_unjustified", summary="not_affected vulnerability without VEX justification", function=check_vulnerability_unjustified),
+    Check(check_id="vulnerability_unmitigated", summary="affected vulnerability without action or mitigating control (524B)", function=check_vulnerability_unmitigated),
+    Check(check_id="vulnerability_under_investigation", summary="vulnerability still under investigation (IEC 62304 5.8.3)", function=check_vulnerability_under_investigation),
+    Check(check_id="security_estimate", summary="threat impact or exploitability missing or off the scale", function=check_security_estimate),
+    Check(check_id="security_uncontrolled", summary="security risk needing control has no security control", function=check_security_uncontrolled),
+    Check(check_id="security_residual_missing", summary="controlled threat without residual exploitability", function=check_security_residual_missing),
+    Check(check_id="security_residual_unjustified", summary="residual security risk not acceptable without justification", function=check_security_residual_unjustified),
+    Check(check_id="security_value_mismatch", summary="typed security risk disagrees with the computed one", function=check_security_value_mismatch),
     Check(check_id="evidence_unknown_item", summary="recorded result names an item that does not exist", function=check_evidence_unknown_item),
 )  # fmt: skip
 
-#: checks that report on waivers themselves (see :mod:`qmsdoc.checks.waivers`)
-WAIVER_CHECKS: tuple[tuple[str, str], ...] = (
+#: checks outside the registry: the waivers themselves (:mod:`qmsdoc.checks.waivers`)
+#: and statements in documents (:mod:`qmsdoc.checks.intended_use`)
+UNREGISTERED_CHECKS: tuple[tuple[str, str], ...] = (
+    (
+        "intended_use_mismatch",
+        "intended-use statement differs from the controlled one (807.92(a)(5); MDR Annex II 1.1)",
+    ),
     ("waiver_invalid", "waiver that is malformed, names no check or is not justified"),
     ("waiver_unused", "waiver that matches no finding"),
 )
@@ -117,9 +156,14 @@ def catalogue(profile: Profile) -> list[tuple[str, str]]:
         and (profile.evidence is not None or not check.check_id.startswith("evidence_"))
         and (profile.suspect_record is not None or check.check_id != "link_suspect")
         and (bool(profile.approval_types) or not check.check_id.startswith("approval_"))
+        and (
+            profile.soup is not None
+            or not check.check_id.startswith(("soup_", "vulnerability_"))
+        )
+        and (profile.security is not None or not check.check_id.startswith("security_"))
     ]
     entries.extend((rule.check_id, rule.description) for rule in profile.coverage)
-    entries.extend(WAIVER_CHECKS)
+    entries.extend(UNREGISTERED_CHECKS)
     return sorted(entries)
 
 
@@ -130,6 +174,8 @@ def run_checks(
     evidence: EvidenceView | None = None,
     reviews: Mapping[tuple[str, str, str], str] | None = None,
     approvals: Mapping[str, Sequence[Approval]] | None = None,
+    sboms: Sequence[SbomRecord] = (),
+    scans: Sequence[ScanRecord] = (),
 ) -> list[Finding]:
     """Run every registered check, apply waivers, and return the findings in stable order.
 
@@ -138,6 +184,8 @@ def run_checks(
     :param evidence: Test results linked to the items, when loaded.
     :param reviews: The reviewed-link record, when the project keeps one.
     :param approvals: Signature manifest per item, when approvals are required.
+    :param sboms: Imported SBOM records (SOUP checks compare the items with them).
+    :param scans: Imported vulnerability scanner records.
     """
     context = CheckContext(
         items=tuple(items),
@@ -145,6 +193,8 @@ def run_checks(
         evidence=evidence,
         reviews=reviews,
         approvals=approvals,
+        sboms=tuple(sboms),
+        scans=tuple(scans),
     )
     findings = [finding for check in REGISTRY for finding in check.function(context)]
     check_ids = {check_id for check_id, _ in catalogue(profile)}

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from qmsdoc.risk.estimate import RiskEstimate, estimate_risks
+from qmsdoc.security.estimate import SecurityEstimate, estimate_threats
 from qmsdoc.trace import TraceGraph
 
 if TYPE_CHECKING:
@@ -15,6 +16,8 @@ if TYPE_CHECKING:
     from qmsdoc.history.approvals import Approval
     from qmsdoc.model import Item
     from qmsdoc.profile import Profile
+    from qmsdoc.soup.records import SbomRecord
+    from qmsdoc.vulnerability.records import ScanRecord
 
 __all__ = ["CheckContext"]
 
@@ -31,9 +34,15 @@ class CheckContext:
     """Reviewed-link record (source, link, target) -> target fingerprint; None: untracked."""
     approvals: Mapping[str, Sequence[Approval]] | None = None
     """Signature manifest per item id; None when approvals are not required."""
+    sboms: tuple[SbomRecord, ...] = ()
+    """Imported SBOM records; empty when none was imported or SOUP is not tracked."""
+    scans: tuple[ScanRecord, ...] = ()
+    """Imported vulnerability scanner records."""
     graph: TraceGraph = field(init=False)
     risks: tuple[RiskEstimate, ...] = field(init=False)
     """Computed risk of every hazardous situation; empty without a risk model."""
+    threats: tuple[SecurityEstimate, ...] = field(init=False)
+    """Computed security risk of every threat; empty without a security model."""
 
     def __post_init__(self) -> None:
         graph = TraceGraph(self.items)
@@ -41,3 +50,6 @@ class CheckContext:
         risk_model = self.profile.risk
         risks = estimate_risks(graph, risk_model) if risk_model is not None else []
         object.__setattr__(self, "risks", tuple(risks))
+        security = self.profile.security
+        threats = estimate_threats(graph, security) if security is not None else []
+        object.__setattr__(self, "threats", tuple(threats))

@@ -92,8 +92,11 @@ def check_link_cycle(context: CheckContext) -> Iterator[Finding]:
 
     Serves 21 CFR 820.30(j) and ISO 14971 4.5: a cycle makes upstream and downstream
     (and so impact analysis) undefined. Reported once per cycle, at its first item.
+    Link types the profile declares ``acyclic = false`` (a threat pointing back at the
+    design it attacks) are left out.
     """
-    for group in context.graph.cycles():
+    ignore = {link.name for link in context.profile.links if not link.acyclic}
+    for group in context.graph.cycles(ignore):
         members = [
             item for item in (context.graph.item(i) for i in group) if item is not None
         ]

@@ -26,7 +26,9 @@ from qmsdoc.cli.context import CliContext
 from qmsdoc.cli.dossier import dossier_command
 from qmsdoc.cli.evidence import evidence_group
 from qmsdoc.cli.profile import profile_command
+from qmsdoc.cli.soup import soup_group
 from qmsdoc.cli.trace import gaps_command, matrix_command
+from qmsdoc.cli.vulnerability import vulnerabilities_group
 from qmsdoc.errors import QmsError
 
 if TYPE_CHECKING:
@@ -62,6 +64,8 @@ cli.add_command(suspect_command)
 cli.add_command(review_command)
 cli.add_command(approvals_command)
 cli.add_command(dossier_command)
+cli.add_command(soup_group)
+cli.add_command(vulnerabilities_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qmsdoc import __version__
-from qmsdoc.device_file import read_items
+from qmsdoc.device_file import load_sboms, load_scans, read_items
 from qmsdoc.export import WorkbookContext, write_workbook
 from qmsdoc.report import write_gaps
 from qmsdoc.report.clock import generation_time
@@ -57,6 +57,8 @@ def matrix_command(state: CliContext, output: Path | None, html_base: str) -> No
             generated=generation_time(source),
             generator=f"qmsdoc {__version__}",
             html_base=html_base,
+            sboms=load_sboms(project),
+            scans=load_scans(project),
         ),
     )
     click.echo(f"qms matrix: {len(graph)} items written to {target}")

@@ -1,7 +1,9 @@
 """The traceability workbook, written with openpyxl: the only module that imports it.
 
 Sheets: one per trace matrix of the profile that has rows, ``Coverage`` (one row per
-rule), ``Gaps`` (one row per hole), ``All items`` and ``About``. Every sheet has a frozen header row, an autofilter, fixed column widths
+rule), ``Gaps`` (one row per hole), ``SOUP`` and ``Vulnerabilities`` when SBOM and
+scanner records were imported, ``All items`` and ``About``. Every sheet has a frozen
+header row, an autofilter, fixed column widths
 and wrapped text; item cells link to the item in the HTML build. Untrusted text is
 always stored as a string (never a formula), and the file is byte-identical for the
 same input: fixed document times and fixed times on every zip entry.
@@ -21,6 +23,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from qmsdoc.checks.soup import soup_key
+from qmsdoc.checks.vulnerability import assessments_of
 from qmsdoc.report.atomic import write_atomic
 from qmsdoc.trace.matrix import build_matrix, natural_key
 
@@ -35,9 +39,11 @@ if TYPE_CHECKING:
     from qmsdoc.history.diff import RevisionDiff
     from qmsdoc.model import Item
     from qmsdoc.profile import Profile
+    from qmsdoc.soup.records import SbomRecord
     from qmsdoc.trace.gaps import GapReport
     from qmsdoc.trace.graph import TraceGraph
     from qmsdoc.trace.matrix import MatrixView
+    from qmsdoc.vulnerability.records import ScanRecord
 
 __all__ = [
     "WorkbookContext",
@@ -56,7 +62,7 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _MAX_WIDTH = 60
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
 #: sheets the workbook always has; a matrix may not take their names
-_FIXED_SHEETS = ("Coverage", "Gaps", "All items", "About")
+_FIXED_SHEETS = ("Coverage", "Gaps", "SOUP", "Vulnerabilities", "All items", "About")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,6 +78,10 @@ class WorkbookContext:
     generator: str
     html_base: str
     """Prefix of links to item pages, e.g. ``../_build/html/``."""
+    sboms: tuple[SbomRecord, ...] = ()
+    """Imported SBOM records (the ``SOUP`` sheet)."""
+    scans: tuple[ScanRecord, ...] = ()
+    """Imported scanner records (the ``Vulnerabilities`` sheet)."""
 
 
 def write_workbook(path: Path, context: WorkbookContext) -> None:
@@ -92,6 +102,10 @@ def workbook_bytes(context: WorkbookContext) -> bytes:
             writer.matrix(workbook.create_sheet(_sheet_name(spec.name)), view)
     writer.coverage(workbook.create_sheet("Coverage"))
     writer.gaps(workbook.create_sheet("Gaps"))
+    if context.sboms and context.profile.soup is not None:
+        writer.soup(workbook.create_sheet("SOUP"))
+    if context.scans and context.profile.soup is not None:
+        writer.vulnerabilities(workbook.create_sheet("Vulnerabilities"))
     writer.all_items(workbook.create_sheet("All items"))
     writer.about(workbook.create_sheet("About"))
     buffer = io.BytesIO()
@@ -232,6 +246,76 @@ class _SheetWriter:
                 )
         self.table(sheet, headers, rows, [28, 12, 60, 40])
 
+    def soup(self, sheet: WriteOnlyWorksheet) -> None:
+        context = self.context_
+        config = context.profile.soup
+        assert config is not None
+        items: dict[str, Item] = {}
+        for soup_item in context.graph.of_type(config.soup_type):
+            items.setdefault(soup_key(soup_item, config), soup_item)
+        headers = ["SBOM", "Component", "Version", "Supplier", "PURL", "Licences",
+                   "SHA-256", "SOUP item", "Safety relevance", "Support", "End of support"]  # fmt: skip
+        rows = []
+        for record in context.sboms:
+            for component in record.components:
+                item = items.get(component.key)
+                sha256 = dict(component.hashes).get("SHA-256") or dict(
+                    component.hashes
+                ).get("sha256", "")
+                rows.append(
+                    [
+                        self.text(sheet, record.name),
+                        self.text(sheet, component.name),
+                        self.text(sheet, component.version or ""),
+                        self.text(sheet, component.supplier or ""),
+                        self.text(sheet, component.purl or ""),
+                        self.text(sheet, ", ".join(component.licenses)),
+                        self.text(sheet, sha256),
+                        self.text(sheet, item.id, link=item)
+                        if item is not None
+                        else self.text(sheet, "MISSING", gap=True),
+                        self.text(sheet, _field(item, config.relevance_field)),
+                        self.text(sheet, _field(item, "support_level")),
+                        self.text(sheet, _field(item, "end_of_support")),
+                    ]
+                )
+        self.table(sheet, headers, rows, [14, 24, 12, 24, 36, 18, 20, 11, 10, 16, 12])
+
+    def vulnerabilities(self, sheet: WriteOnlyWorksheet) -> None:
+        context = self.context_
+        config = context.profile.soup
+        assert config is not None
+        headers = ["Scan", "Vulnerability", "Aliases", "Package", "Version",
+                   "Severity", "Fixed in", "Assessment", "VEX status", "Title"]  # fmt: skip
+        rows = []
+        for record in context.scans:
+            for reported in record.findings:
+                assessed = assessments_of(context.graph, config, reported)
+                first = assessed[0] if assessed else None
+                rows.append(
+                    [
+                        self.text(sheet, record.name),
+                        self.text(sheet, reported.vulnerability_id),
+                        self.text(sheet, ", ".join(reported.aliases)),
+                        self.text(sheet, reported.package),
+                        self.text(sheet, reported.version or ""),
+                        self.text(sheet, reported.severity or ""),
+                        self.text(sheet, ", ".join(reported.fixed_versions)),
+                        self.text(sheet, first.id, link=first)
+                        if first is not None
+                        else self.text(sheet, "UNASSESSED", gap=True),
+                        self.text(
+                            sheet,
+                            ", ".join(
+                                item.field(config.status_field) or ""
+                                for item in assessed
+                            ),
+                        ),
+                        self.text(sheet, reported.title),
+                    ]
+                )
+        self.table(sheet, headers, rows, [14, 22, 22, 18, 10, 9, 14, 11, 14, 50])
+
     def all_items(self, sheet: WriteOnlyWorksheet) -> None:
         headers = ["ID", "Type", "Title", "Status", "Links", "Fields", "Location"]
         rows = []
@@ -320,6 +404,10 @@ class _SheetWriter:
                 f"{self.context_.html_base}{link.location.docname}.html#{link.id}"
             )
         return cell
+
+
+def _field(item: Item | None, name: str) -> str:
+    return (item.field(name) or "") if item is not None else ""
 
 
 def _style_of(cell: Cell) -> Any:

@@ -21,6 +21,7 @@ from qmsdoc.profile.model import (
     Profile,
 )
 from qmsdoc.risk._build import build_risk_model
+from qmsdoc.security._build import build_security_model
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -40,6 +41,8 @@ _TOP_KEYS = frozenset(
         "risk",
         "matrices",
         "evidence",
+        "soup",
+        "security",
         "gate",
         "suspect",
         "approvals",
@@ -103,6 +106,23 @@ class _Builder(Sections):
                 self.as_table(data["evidence"], "evidence"),
                 type_fields={item_type.name: item_type.fields for item_type in types},
             )
+        type_fields = {item_type.name: item_type.fields for item_type in types}
+        link_names = {link.name for link in links}
+        soup = None
+        if "soup" in data:
+            soup = self.soup(
+                self.as_table(data["soup"], "soup"),
+                type_fields=type_fields,
+                link_names=link_names,
+            )
+        security = None
+        if "security" in data:
+            security = build_security_model(
+                self.as_table(data["security"], "security"),
+                self,
+                type_fields=type_fields,
+                link_names=link_names,
+            )
         suspect = self.table(data, "suspect", required=False)
         self.only_keys(suspect, "suspect", {"record", "unchanged_fields", "baselines"})
         approvals = self.table(data, "approvals", required=False)
@@ -133,6 +153,8 @@ class _Builder(Sections):
             risk=risk,
             matrices=matrices,
             evidence=evidence,
+            soup=soup,
+            security=security,
             name=self.text(meta, "profile", "name"),
             version=self.text(meta, "profile", "version"),
             description=self.text(meta, "profile", "description", ""),
@@ -188,12 +210,16 @@ class _Builder(Sections):
             key = f"links.{name}"
             self.name(name, key)
             spec = self.as_table(raw, key)
-            self.only_keys(spec, key, {"incoming", "description"})
+            self.only_keys(spec, key, {"incoming", "description", "acyclic"})
+            acyclic = spec.get("acyclic", True)
+            if not isinstance(acyclic, bool):
+                raise self.fail(f"{key}.acyclic", "must be true or false")
             links.append(
                 LinkType(
                     name=name,
                     incoming=self.text(spec, key, "incoming"),
                     description=self.text(spec, key, "description", ""),
+                    acyclic=acyclic,
                 )
             )
         return tuple(links)

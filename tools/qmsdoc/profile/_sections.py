@@ -6,7 +6,13 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from qmsdoc.profile._primitives import Primitives
-from qmsdoc.profile.model import EvidenceConfig, MatrixColumn, MatrixSpec, PathStep
+from qmsdoc.profile.model import (
+    EvidenceConfig,
+    MatrixColumn,
+    MatrixSpec,
+    PathStep,
+    SoupConfig,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -123,6 +129,77 @@ class Sections(Primitives):
             automated_field=automated_field,
             verified_types=self.known_types(table, key, "verified_types", names),
             unchanged_fields=self.strings(table, key, "unchanged_fields"),
+        )
+
+    def soup(
+        self,
+        table: Mapping[str, Any],
+        *,
+        type_fields: Mapping[str, tuple[str, ...]],
+        link_names: set[str],
+    ) -> SoupConfig:
+        key = "soup"
+        self.only_keys(
+            table,
+            key,
+            {
+                "directory", "vulnerabilities", "soup_type", "version_field",
+                "purl_field", "relevance_field", "irrelevant_values", "hazard_link",
+                "assessment_type", "identifier_field", "status_field",
+                "justification_field", "action_field", "component_link",
+                "mitigation_link",
+            },
+        )  # fmt: skip
+        soup_type = self.text(table, key, "soup_type", "soup")
+        assessment_type = self.text(table, key, "assessment_type", "vulnerability")
+        for name, type_name in (
+            ("soup_type", soup_type),
+            ("assessment_type", assessment_type),
+        ):
+            if type_name not in type_fields:
+                raise self.fail(f"{key}.{name}", f"unknown item type {type_name!r}")
+        owners = {
+            "version_field": ("version", soup_type),
+            "purl_field": ("purl", soup_type),
+            "relevance_field": ("safety_relevance", soup_type),
+            "identifier_field": ("vulnerability_id", assessment_type),
+            "status_field": ("vex_status", assessment_type),
+            "justification_field": ("vex_justification", assessment_type),
+            "action_field": ("vex_action", assessment_type),
+        }
+        fields = {}
+        for name, (default, owner) in owners.items():
+            value = self.text(table, key, name, default)
+            if value not in type_fields[owner]:
+                raise self.fail(
+                    f"{key}.{name}", f"{value!r} is not a field of {owner!r}"
+                )
+            fields[name] = value
+        links = {}
+        for name, default in (
+            ("hazard_link", "contributes_to"),
+            ("component_link", "affects"),
+            ("mitigation_link", "mitigates"),
+        ):
+            value = self.text(table, key, name, default)
+            if value not in link_names:
+                raise self.fail(f"{key}.{name}", f"unknown link type {value!r}")
+            links[name] = value
+        irrelevant = (
+            self.strings(table, key, "irrelevant_values")
+            if "irrelevant_values" in table
+            else ("none",)
+        )
+        return SoupConfig(
+            directory=self.text(table, key, "directory", "traceability/soup"),
+            vulnerabilities=self.text(
+                table, key, "vulnerabilities", "traceability/vulnerabilities"
+            ),
+            soup_type=soup_type,
+            assessment_type=assessment_type,
+            irrelevant_values=irrelevant,
+            **fields,
+            **links,
         )
 
     def path(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from qmsdoc.risk.model import RiskModel
+    from qmsdoc.security.model import SecurityModel
 
 __all__ = [
     "CoverageRule",
@@ -26,6 +27,7 @@ __all__ = [
     "PathStep",
     "Profile",
     "Severity",
+    "SoupConfig",
 ]
 
 FieldKind = Literal["text", "choice", "choices", "integer", "date", "waivers"]
@@ -92,6 +94,8 @@ class LinkType:
     name: str
     incoming: str
     description: str = ""
+    acyclic: bool = True
+    """Whether a loop through this link is a finding (``link_cycle``)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -208,6 +212,35 @@ class EvidenceConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SoupConfig:
+    """How SOUP is identified from SBOMs and vulnerabilities assessed (``[soup]``)."""
+
+    directory: str
+    """Folder of the committed SBOM records, relative to the project root."""
+    vulnerabilities: str
+    """Folder of the committed scanner records, relative to the project root."""
+    soup_type: str
+    version_field: str
+    purl_field: str
+    relevance_field: str
+    """Field saying whether a SOUP failure can contribute to a hazardous situation."""
+    irrelevant_values: tuple[str, ...]
+    """Values of ``relevance_field`` that need no link to a hazard."""
+    hazard_link: str
+    """Link from a safety-relevant SOUP item to the hazards it contributes to."""
+    assessment_type: str
+    """Item type of a vulnerability assessment."""
+    identifier_field: str
+    status_field: str
+    justification_field: str
+    action_field: str
+    component_link: str
+    """Link from an assessment to the SOUP items it concerns."""
+    mitigation_link: str
+    """Link by which a control mitigates an assessed vulnerability."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Profile:
     """Everything that configures a QMS: a company edits this, not the code."""
 
@@ -224,6 +257,10 @@ class Profile:
     """The risk model of the risk management plan, if the profile declares one."""
     matrices: tuple[MatrixSpec, ...] = ()
     evidence: EvidenceConfig | None = None
+    soup: SoupConfig | None = None
+    """SBOM and vulnerability records and their items; None: not tracked."""
+    security: SecurityModel | None = None
+    """The security risk model (threats, exploitability), if the profile declares one."""
     suspect_record: str | None = None
     """Committed record of reviewed links (``[suspect] record``); None: not tracked."""
     suspect_excluded: tuple[str, ...] = ()

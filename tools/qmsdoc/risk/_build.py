@@ -16,7 +16,13 @@ if TYPE_CHECKING:
 
     from qmsdoc.errors import ProfileError
 
-__all__ = ["build_risk_model"]
+__all__ = [
+    "Primitives",
+    "build_grid",
+    "build_regions",
+    "build_risk_model",
+    "build_scale",
+]
 
 _FIELD_ROLES = {
     "severity": "harm",
@@ -32,7 +38,9 @@ _FIELD_ROLES = {
 }
 
 
-class _Primitives(Protocol):
+class Primitives(Protocol):
+    """What the builders need of the profile builder: messages and typed reads."""
+
     def fail(self, key: str, problem: str) -> ProfileError: ...
     def as_table(self, value: object, key: str) -> Mapping[str, Any]: ...
     def text(
@@ -45,7 +53,7 @@ class _Primitives(Protocol):
 
 def build_risk_model(
     table: Mapping[str, Any],
-    primitives: _Primitives,
+    primitives: Primitives,
     *,
     type_fields: Mapping[str, tuple[str, ...]],
 ) -> RiskModel:
@@ -86,11 +94,11 @@ def build_risk_model(
         not isinstance(evaluation, str) or evaluation not in type_fields
     ):
         raise p.fail("risk.evaluation_type", f"unknown item type {evaluation!r}")
-    severity = _scale(p, table, "severity", "S")
-    p1 = _scale(p, table, "p1", "P1-")
-    p2 = _scale(p, table, "p2", "P2-")
-    probability = _scale(p, table, "probability", "P")
-    regions = _regions(p, p.as_table(table.get("regions"), "risk.regions"))
+    severity = build_scale(p, table, "severity", "S")
+    p1 = build_scale(p, table, "p1", "P1-")
+    p2 = build_scale(p, table, "p2", "P2-")
+    probability = build_scale(p, table, "probability", "P")
+    regions = build_regions(p, p.as_table(table.get("regions"), "risk.regions"))
     fields = _fields(
         p,
         p.as_table(table.get("fields", {}), "risk.fields"),
@@ -112,13 +120,13 @@ def build_risk_model(
         p1=p1,
         p2=p2,
         probability=probability,
-        combination=_grid(
+        combination=build_grid(
             p, table.get("combination"), "risk.combination", rows=p1, columns=p2,
             cell=lambda v: isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= len(probability),
             expected=f"a probability level 1-{len(probability)}",
         ),
         regions=regions,
-        matrix=_grid(
+        matrix=build_grid(
             p, table.get("matrix"), "risk.matrix", rows=severity, columns=probability,
             cell=lambda v: isinstance(v, str) and v in {region.name for region in regions},
             expected=f"one of the regions {', '.join(r.name for r in regions)}",
@@ -138,7 +146,7 @@ def build_risk_model(
 
 
 def _types(
-    p: _Primitives, table: Mapping[str, Any], type_fields: Mapping[str, tuple[str, ...]]
+    p: Primitives, table: Mapping[str, Any], type_fields: Mapping[str, tuple[str, ...]]
 ) -> tuple[str, ...]:
     value = table.get("effectiveness_types", [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -149,38 +157,52 @@ def _types(
     return tuple(value)
 
 
-def _scale(p: _Primitives, table: Mapping[str, Any], name: str, key: str) -> Scale:
-    spec = p.as_table(table.get(name), f"risk.{name}")
-    p.only_keys(spec, f"risk.{name}", {"title", "key", "levels"})
+def build_scale(
+    p: Primitives,
+    table: Mapping[str, Any],
+    name: str,
+    key: str,
+    *,
+    section: str = "risk",
+) -> Scale:
+    """The scale ``[<section>.<name>]``: title, label key and levels in order."""
+    spec = p.as_table(table.get(name), f"{section}.{name}")
+    p.only_keys(spec, f"{section}.{name}", {"title", "key", "levels"})
     raw_levels = spec.get("levels")
     if not isinstance(raw_levels, list) or not raw_levels:
         raise p.fail(
-            f"risk.{name}.levels", "must be a non-empty list of {name, meaning} tables"
+            f"{section}.{name}.levels",
+            "must be a non-empty list of {name, meaning} tables",
         )
     levels = []
     for number, raw in enumerate(raw_levels, start=1):
-        level = p.as_table(raw, f"risk.{name}.levels[{number}]")
-        p.only_keys(level, f"risk.{name}.levels[{number}]", {"name", "meaning"})
+        level = p.as_table(raw, f"{section}.{name}.levels[{number}]")
+        p.only_keys(level, f"{section}.{name}.levels[{number}]", {"name", "meaning"})
         levels.append(
             Level(
                 value=number,
-                name=p.text(level, f"risk.{name}.levels[{number}]", "name"),
-                meaning=p.text(level, f"risk.{name}.levels[{number}]", "meaning", ""),
+                name=p.text(level, f"{section}.{name}.levels[{number}]", "name"),
+                meaning=p.text(
+                    level, f"{section}.{name}.levels[{number}]", "meaning", ""
+                ),
             )
         )
     return Scale(
-        key=p.text(spec, f"risk.{name}", "key", key),
-        title=p.text(spec, f"risk.{name}", "title"),
+        key=p.text(spec, f"{section}.{name}", "key", key),
+        title=p.text(spec, f"{section}.{name}", "title"),
         levels=tuple(levels),
     )
 
 
-def _regions(p: _Primitives, table: Mapping[str, Any]) -> tuple[Region, ...]:
+def build_regions(
+    p: Primitives, table: Mapping[str, Any], *, section: str = "risk"
+) -> tuple[Region, ...]:
+    """The regions ``[<section>.regions.*]`` of an acceptability matrix."""
     if not table:
-        raise p.fail("risk.regions", "declare at least one region")
+        raise p.fail(f"{section}.regions", "declare at least one region")
     regions = []
     for name, raw in table.items():
-        key = f"risk.regions.{name}"
+        key = f"{section}.regions.{name}"
         spec = p.as_table(raw, key)
         p.only_keys(
             spec,
@@ -207,7 +229,7 @@ def _regions(p: _Primitives, table: Mapping[str, Any]) -> tuple[Region, ...]:
 
 
 def _fields(
-    p: _Primitives,
+    p: Primitives,
     table: Mapping[str, Any],
     *,
     situation: tuple[str, ...],
@@ -225,8 +247,8 @@ def _fields(
     return RiskFields(**names)
 
 
-def _grid(
-    p: _Primitives,
+def build_grid(
+    p: Primitives,
     raw: object,
     key: str,
     *,
@@ -235,6 +257,7 @@ def _grid(
     cell: Any,
     expected: str,
 ) -> tuple[tuple[Any, ...], ...]:
+    """A table of ``rows`` by ``columns`` cells, each passing ``cell``."""
     spec = p.as_table(raw, key)
     p.only_keys(spec, key, {"rows"})
     grid = spec.get("rows")

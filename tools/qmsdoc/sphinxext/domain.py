@@ -8,7 +8,14 @@ from sphinx.domains import Domain
 from sphinx.util import logging
 
 from qmsdoc.checks import CheckContext
-from qmsdoc.device_file import HistoryView, load_evidence, load_history, load_reviews
+from qmsdoc.device_file import (
+    HistoryView,
+    load_evidence,
+    load_history,
+    load_reviews,
+    load_sboms,
+    load_scans,
+)
 from qmsdoc.errors import QmsError
 from qmsdoc.model import load_items
 from qmsdoc.profile import split_list
@@ -177,8 +184,18 @@ class QmsDomain(Domain):
             except QmsError as error:
                 LOGGER.warning("qmsdoc: %s", error, type="qms", subtype="suspect")
                 reviews = None
+            try:
+                sboms, scans = load_sboms(project), load_scans(project)
+            except QmsError as error:
+                LOGGER.warning("qmsdoc: %s", error, type="qms", subtype="soup")
+                sboms, scans = (), ()
             cached = CheckContext(
-                items=items, profile=profile, evidence=evidence, reviews=reviews
+                items=items,
+                profile=profile,
+                evidence=evidence,
+                reviews=reviews,
+                sboms=sboms,
+                scans=scans,
             )
             self.__dict__["_check_context"] = cached
         return cached

@@ -41,6 +41,8 @@ def check_items(app: Sphinx, env: BuildEnvironment) -> None:
         context.profile,
         evidence=context.evidence,
         reviews=context.reviews,
+        sboms=context.sboms,
+        scans=context.scans,
     )
 
     domain.set_findings(findings)
@@ -62,7 +64,12 @@ def remember_evidence(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def emit_finding(finding: Finding) -> None:
     """Log one finding: a ``qms.<check id>`` warning, or information if waived or minor."""
-    location = (finding.docname, finding.line)
+    # a finding about a committed record (SBOM, scan, evidence) is not in a document
+    location: tuple[str, int] | str = (
+        (finding.docname, finding.line)
+        if finding.docname
+        else f"{finding.path}:{finding.line}"
+    )
     if finding.waived:
         LOGGER.info(
             "[qms.%s] deviation accepted: %s (waiver: %s)",

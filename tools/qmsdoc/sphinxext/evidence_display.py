@@ -37,11 +37,20 @@ class evidence_node(nodes.General, nodes.Element):  # noqa: N801 (docutils node 
 
 
 def evidence_fingerprint(project: Project) -> str:
-    """A digest of the evidence records, so a new or changed run refreshes the pages."""
-    config = project.profile.evidence
+    """A digest of the committed records (test evidence, SBOMs, scans), so a new or
+    changed record refreshes the pages that show them."""
+    folders = []
+    if project.profile.evidence is not None:
+        folders.append(project.profile.evidence.directory)
+    if project.profile.soup is not None:
+        folders += [
+            project.profile.soup.directory,
+            project.profile.soup.vulnerabilities,
+        ]
     digest = hashlib.sha256()
-    if config is not None:
-        folder = project.root / config.directory
+    for name in folders:
+        folder = project.root / name
+        digest.update(name.encode())
         for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
             digest.update(path.name.encode())
             digest.update(Path(path).read_bytes())

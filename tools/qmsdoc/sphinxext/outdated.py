@@ -103,7 +103,9 @@ def outdated_pages(
     if touched or added or removed:
         pages.update(domain.aggregate_pages())
     if evidence_changed:
+        # records changed: item states, and the documents that aggregate them
         pages.update(domain.evidence_pages())
+        pages.update(domain.aggregate_pages())
     if head_moved:
         # every item shows its history: a new commit can change any of them, and a
         # new baseline tag changes the change log

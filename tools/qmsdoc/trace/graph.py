@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 
     from qmsdoc.model import Item
     from qmsdoc.profile import CoverageRule
@@ -136,10 +136,12 @@ class TraceGraph:
                 return True
         return False
 
-    def cycles(self) -> list[list[str]]:
+    def cycles(self, ignore: Collection[str] = ()) -> list[list[str]]:
         """Groups of items that reach themselves through links (strongly connected).
 
         Iterative Tarjan, so a long chain cannot exhaust the recursion limit.
+
+        :param ignore: Link types left out (links that may close a loop by design).
         """
         index: dict[str, int] = {}
         low: dict[str, int] = {}
@@ -150,7 +152,9 @@ class TraceGraph:
         for root in self._items:
             if root in index:
                 continue
-            work: list[tuple[str, Iterator[str]]] = [(root, self._successors(root))]
+            work: list[tuple[str, Iterator[str]]] = [
+                (root, self._successors(root, ignore))
+            ]
             index[root] = low[root] = counter
             counter += 1
             stack.append(root)
@@ -164,7 +168,7 @@ class TraceGraph:
                         counter += 1
                         stack.append(successor)
                         on_stack.add(successor)
-                        work.append((successor, self._successors(successor)))
+                        work.append((successor, self._successors(successor, ignore)))
                         advanced = True
                         break
                     if successor in on_stack:
@@ -187,11 +191,13 @@ class TraceGraph:
                         groups.append(sorted(group))
         return sorted(groups)
 
-    def _successors(self, item_id: str) -> Iterator[str]:
+    def _successors(self, item_id: str, ignore: Collection[str]) -> Iterator[str]:
         return (
             edge.target
             for edge in self._outgoing.get(item_id, [])
-            if edge.target in self._items and edge.target != item_id
+            if edge.target in self._items
+            and edge.target != item_id
+            and edge.link_type not in ignore
         )
 
     def _closure(

@@ -1,0 +1,154 @@
+"""SOUP checks: the SOUP items in the device file against the imported SBOMs.
+
+IEC 62304 8.1.2 asks that every SOUP item be identified by title, manufacturer and
+unique designator; 5.3.3 and 5.3.4 that its requirements and prerequisites be
+specified (required fields of the SOUP type); 7.1.2 that SOUP which can contribute to
+a hazardous situation be part of the risk analysis.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.soup.records import component_key
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from qmsdoc.checks.context import CheckContext
+    from qmsdoc.model import Item
+    from qmsdoc.profile.model import SoupConfig
+    from qmsdoc.soup.records import Component, SbomRecord
+
+__all__ = [
+    "check_soup_hazard_unlinked",
+    "check_soup_not_in_sbom",
+    "check_soup_unlisted",
+    "check_soup_version_mismatch",
+]
+
+
+def soup_key(item: Item, config: SoupConfig) -> str:
+    """The component identity a SOUP item claims: its PURL without version, else title."""
+    return component_key(item.title, item.field(config.purl_field))
+
+
+def _soup_items(context: CheckContext) -> dict[str, list[Item]]:
+    config = context.profile.soup
+    found: dict[str, list[Item]] = {}
+    if config is None:
+        return found
+    for item in context.graph.of_type(config.soup_type):
+        found.setdefault(soup_key(item, config), []).append(item)
+    return found
+
+
+def _components(context: CheckContext) -> Iterator[tuple[SbomRecord, Component]]:
+    for record in context.sboms:
+        for component in record.components:
+            yield record, component
+
+
+def check_soup_unlisted(context: CheckContext) -> Iterator[Finding]:
+    """Every component of every imported SBOM has a SOUP item in the device file.
+
+    Serves IEC 62304 8.1.2 (SOUP identified) and 5.3.3/5.3.4 (SOUP specified): a
+    component the SBOM lists but the file does not describe is unevaluated SOUP.
+    """
+    config = context.profile.soup
+    if config is None:
+        return
+    items = _soup_items(context)
+    for record, component in _components(context):
+        if component.key in items:
+            continue
+        version = f" {component.version}" if component.version else ""
+        yield Finding(
+            check_id="soup_unlisted",
+            severity="error",
+            item_id=component.purl or component.name,
+            path=f"{config.directory}/{record.name}.json",
+            line=component.line,
+            docname="",
+            message=(
+                f"SBOM {record.name} lists {component.name}{version}"
+                f" ({component.purl or 'no purl'}) but no {config.soup_type} item"
+                f" has {config.purl_field} {component.purl or component.name!r}"
+            ),
+        )
+
+
+def check_soup_version_mismatch(context: CheckContext) -> Iterator[Finding]:
+    """A SOUP item states the version the SBOM records for its component.
+
+    Serves IEC 62304 8.1.2 (unique designator) and 6.1 (SOUP upgrades under change
+    control): a version that differs means the file describes other software than
+    what is built.
+    """
+    config = context.profile.soup
+    if config is None or not context.sboms:
+        return
+    versions: dict[str, set[str]] = {}
+    for _record, component in _components(context):
+        if component.version:
+            versions.setdefault(component.key, set()).add(component.version)
+    for key, items in _soup_items(context).items():
+        expected = versions.get(key)
+        if not expected:
+            continue
+        for item in items:
+            written = (item.field(config.version_field) or "").strip()
+            if written not in expected:
+                yield finding_at(
+                    item,
+                    "soup_version_mismatch",
+                    f"{config.version_field} is {written or 'empty'!r} but the SBOM"
+                    f" records {', '.join(sorted(expected))}",
+                )
+
+
+def check_soup_not_in_sbom(context: CheckContext) -> Iterator[Finding]:
+    """A SOUP item names a component that an imported SBOM still contains.
+
+    Serves IEC 62304 8.1.2 and 6.1: a SOUP item no longer in the SBOM is stale
+    documentation of a removed component (mark it obsolete or remove it).
+    """
+    config = context.profile.soup
+    if config is None or not context.sboms:
+        return
+    present = {component.key for _record, component in _components(context)}
+    for key, items in _soup_items(context).items():
+        if key in present:
+            continue
+        for item in items:
+            if item.field("status") == "obsolete":
+                continue
+            yield finding_at(
+                item,
+                "soup_not_in_sbom",
+                f"{item.field(config.purl_field) or item.title!r} is in no imported"
+                f" SBOM ({', '.join(r.name for r in context.sboms)})",
+            )
+
+
+def check_soup_hazard_unlinked(context: CheckContext) -> Iterator[Finding]:
+    """A SOUP item whose failure can contribute to a hazardous situation links to it.
+
+    Serves IEC 62304 7.1.2 (SOUP as a potential cause in the software risk analysis)
+    and ISO 14971 5.4.
+    """
+    config = context.profile.soup
+    if config is None:
+        return
+    for item in context.graph.of_type(config.soup_type):
+        relevance = item.field(config.relevance_field)
+        if relevance is None or relevance in config.irrelevant_values:
+            continue
+        if not context.graph.outgoing(item.id, config.hazard_link):
+            yield finding_at(
+                item,
+                "soup_hazard_unlinked",
+                f"{config.relevance_field} is {relevance!r} but the item has no"
+                f" {config.hazard_link} link to a hazard or hazardous situation",
+            )

@@ -1,0 +1,32 @@
+"""``.. qms-intended-use::``: an intended-use statement, controlled or quoted.
+
+The content is rendered as written, in a box; ``:controlled:`` marks the one
+controlled statement. ``qms check`` and the dossier compare every quoted statement
+with it (:mod:`qmsdoc.checks.intended_use`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+__all__ = ["IntendedUseDirective"]
+
+
+class IntendedUseDirective(SphinxDirective):
+    """Content: the statement. Option ``:controlled:`` (flag)."""
+
+    has_content = True
+    option_spec: ClassVar[dict[str, Any]] = {"controlled": directives.flag}
+
+    def run(self) -> list[nodes.Node]:
+        classes = ["qms-intended-use"]
+        if "controlled" in self.options:
+            classes.append("qms-intended-use-controlled")
+        container = nodes.container(classes=classes)
+        self.set_source_info(container)
+        self.state.nested_parse(self.content, self.content_offset, container)
+        return [container]

@@ -1,0 +1,316 @@
+"""The cybersecurity file: security risk plan and table, and the SOUP list.
+
+``.. qms-security-plan::``
+    The impact and exploitability scales and the acceptability matrix of the
+    profile's ``[security]`` plan.
+``.. qms-security-table::``
+    One row per threat: STRIDE category, asset, the hazardous situations it can
+    cause, initial security risk, security controls, residual security risk.
+``.. qms-soup-list::``
+    Every component of every imported SBOM against the SOUP items of the file, with
+    support, end of support and each reported vulnerability's VEX status.
+
+All computed from the items and records at resolve time; missing input is named.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from docutils import nodes
+
+from qmsdoc.checks.soup import soup_key
+from qmsdoc.checks.vulnerability import assessments_of, package_name
+from qmsdoc.soup.records import component_key
+from qmsdoc.sphinxext.aggregate import AggregateDirective
+from qmsdoc.sphinxext.tables import Cell, paragraph, table
+from qmsdoc.trace.matrix import natural_key
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from qmsdoc.model import Item
+    from qmsdoc.risk.model import Scale
+    from qmsdoc.security.estimate import SecurityEstimate, SecurityLevel
+    from qmsdoc.security.model import SecurityModel
+    from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
+
+__all__ = ["SECURITY_DIRECTIVES", "SECURITY_RENDERERS"]
+
+
+class SecurityPlanDirective(AggregateDirective):
+    """No options: the plan comes from the profile."""
+
+    kind = "security-plan"
+
+
+class SecurityTableDirective(AggregateDirective):
+    """No options: every threat of the file."""
+
+    kind = "security-table"
+
+
+class SoupListDirective(AggregateDirective):
+    """No options: every SBOM record imported under the profile's SOUP folder."""
+
+    kind = "soup-list"
+
+
+SECURITY_DIRECTIVES: dict[str, type[AggregateDirective]] = {
+    "qms-security-plan": SecurityPlanDirective,
+    "qms-security-table": SecurityTableDirective,
+    "qms-soup-list": SoupListDirective,
+}
+
+
+def render_plan(request: RenderRequest) -> Sequence[nodes.Node]:
+    """Scales and the acceptability matrix of the security plan."""
+    model = _model(request)
+    if model is None:
+        return []
+    headers = [
+        "Impact \\ Exploitability",
+        *(
+            model.exploitability.label(level.value)
+            for level in model.exploitability.levels
+        ),
+    ]
+    rows: list[list[Cell]] = []
+    classes: list[list[list[str]]] = []
+    for impact in reversed(model.impact.levels):
+        row: list[Cell] = [model.impact.label(impact.value)]
+        row_classes: list[list[str]] = [[]]
+        for exploitability in model.exploitability.levels:
+            region = model.region(impact.value, exploitability.value)
+            row.append(region.label)
+            row_classes.append([f"qms-region-{region.name}", "qms-heat-cell"])
+        rows.append(row)
+        classes.append(row_classes)
+    return [
+        paragraph(f"Criteria of {model.plan}."),
+        _scale_table(model.impact),
+        _scale_table(model.exploitability),
+        table(
+            headers,
+            rows,
+            classes=["qms-risk-criteria", "qms-security-criteria"],
+            cell_classes=classes,
+            stub_columns=1,
+        ),
+    ]
+
+
+def render_table(request: RenderRequest) -> Sequence[nodes.Node]:
+    """One row per threat with computed initial and residual security risk."""
+    model = _model(request)
+    if model is None:
+        return []
+    threats = sorted(request.context.threats, key=lambda e: natural_key(e.threat.id))
+    if not threats:
+        return [
+            paragraph(
+                f"Missing input: the device file has no {model.threat_type} items."
+            )
+        ]
+    rows: list[list[Cell]] = []
+    classes: list[list[list[str]]] = []
+    for estimate in threats:
+        threat = estimate.threat
+        rows.append(
+            [
+                [request.link(threat.id), nodes.Text(f" {threat.title}")],
+                (threat.field("stride") or "-").replace("_", " "),
+                threat.field("asset") or "-",
+                _links(request, estimate.situations) or "-",
+                _level(model, estimate.initial),
+                _links(request, estimate.controls) or "none",
+                _level(model, estimate.residual),
+                _acceptability(
+                    estimate.residual, threat.field(model.fields.benefit_risk)
+                ),
+            ]
+        )
+        classes.append(
+            [[], [], [], [], [_region_class(estimate.initial)], [],
+             [_region_class(estimate.residual)], []]
+        )  # fmt: skip
+    counts = _counts(threats, model)
+    return [
+        paragraph(
+            f"{len(threats)} threats; residual security risk: {counts}. "
+            "Regions are computed from the security plan's matrix."
+        ),
+        table(
+            ["Threat", "STRIDE", "Asset", "Can cause", "Initial",
+             "Security controls", "Residual", "Acceptability"],
+            rows,
+            classes=["qms-risk-table", "qms-security-table"],
+            cell_classes=classes,
+            widths=[22, 9, 12, 10, 12, 12, 12, 11],
+        ),
+    ]  # fmt: skip
+
+
+def render_soup_list(request: RenderRequest) -> Sequence[nodes.Node]:
+    """SBOM components against SOUP items, with support and vulnerability status."""
+    context = request.context
+    config = context.profile.soup
+    if config is None:
+        request.warn("qms-soup-list: the profile has no [soup] table; nothing to show")
+        return []
+    if not context.sboms:
+        return [
+            paragraph(
+                f"Missing input: no SBOM has been imported into {config.directory}"
+                " (qms soup import FILE)."
+            )
+        ]
+    items: dict[str, Item] = {}
+    for soup in context.graph.of_type(config.soup_type):
+        items.setdefault(soup_key(soup, config), soup)
+    output: list[nodes.Node] = []
+    for record in context.sboms:
+        tools = ", ".join(record.tools) or "tool not stated"
+        output.append(nodes.rubric("", f"SBOM {record.name}"))
+        output.append(
+            paragraph(
+                f"{len(record.components)} components from {record.source}"
+                f" ({record.format} {record.spec_version}, {tools};"
+                f" SHA-256 {record.digest[:16]}...)."
+            )
+        )
+        rows: list[list[Cell]] = []
+        classes: list[list[list[str]]] = []
+        for component in record.components:
+            item = items.get(component.key)
+            vulnerabilities = _vulnerabilities(
+                request, component.key, component.version
+            )
+            rows.append(
+                [
+                    f"{component.name} {component.version or ''}".strip(),
+                    component.supplier or "-",
+                    ", ".join(component.licenses) or "-",
+                    request.link(item.id) if item is not None else "missing",
+                    (item.field(config.relevance_field) or "-") if item else "-",
+                    _support(item),
+                    vulnerabilities or "none reported",
+                ]
+            )
+            classes.append(
+                [[], [], [], [] if item else ["qms-gap"], [], [],
+                 ["qms-gap"] if "unassessed" in str(vulnerabilities) else []]
+            )  # fmt: skip
+        output.append(
+            table(
+                ["Component", "Supplier", "Licence", "SOUP item", "Safety relevance",
+                 "Support", "Vulnerabilities (VEX)"],
+                rows,
+                classes=["qms-soup-list"],
+                cell_classes=classes,
+                widths=[18, 14, 12, 9, 9, 16, 22],
+            )
+        )  # fmt: skip
+    return output
+
+
+SECURITY_RENDERERS: dict[str, Renderer] = {
+    "security-plan": render_plan,
+    "security-table": render_table,
+    "soup-list": render_soup_list,
+}
+
+
+def _model(request: RenderRequest) -> SecurityModel | None:
+    model = request.context.profile.security
+    if model is None:
+        request.warn("the profile declares no [security] model; nothing to show")
+    return model
+
+
+def _vulnerabilities(request: RenderRequest, key: str, version: str | None) -> str:
+    """Reported vulnerabilities of one component version, each with its VEX status."""
+    context = request.context
+    config = context.profile.soup
+    if config is None:
+        return ""
+    wanted = package_name(key)
+    parts = set()
+    for record in context.scans:
+        for reported in record.findings:
+            reported_key = component_key(reported.package, reported.purl)
+            if reported.version != version or package_name(reported_key) != wanted:
+                continue
+            assessed = assessments_of(context.graph, config, reported)
+            status = ", ".join(
+                f"{item.id} {item.field(config.status_field) or '?'}"
+                for item in assessed
+            )
+            parts.add(f"{reported.vulnerability_id}: {status or 'unassessed'}")
+    return "; ".join(sorted(parts))
+
+
+def _support(item: Item | None) -> str:
+    if item is None:
+        return "-"
+    level = (item.field("support_level") or "-").replace("_", " ")
+    end = item.field("end_of_support")
+    return f"{level}, until {end}" if end else level
+
+
+def _scale_table(scale: Scale) -> nodes.table:
+    rows = [
+        [f"{scale.key}{level.value}", level.name, level.meaning]
+        for level in reversed(scale.levels)
+    ]
+    return table(
+        [scale.title, "Name", "Meaning"],
+        rows,
+        classes=["qms-risk-scale"],
+        widths=[10, 15, 60],
+    )
+
+
+def _links(request: RenderRequest, ids: Sequence[str]) -> list[nodes.Node]:
+    output: list[nodes.Node] = []
+    for index, item_id in enumerate(ids):
+        if index:
+            output.append(nodes.Text(", "))
+        output.append(request.link(item_id))
+    return output
+
+
+def _level(model: SecurityModel, level: SecurityLevel | None) -> str:
+    if level is None:
+        return "not estimated"
+    return (
+        f"{model.impact.key}{level.impact}/{model.exploitability.key}"
+        f"{level.exploitability}: {level.region.label}"
+    )
+
+
+def _region_class(level: SecurityLevel | None) -> str:
+    return f"qms-region-{level.region.name}" if level else "qms-region-unknown"
+
+
+def _acceptability(level: SecurityLevel | None, justification: str | None) -> str:
+    if level is None:
+        return "not evaluated"
+    if level.region.acceptable:
+        return "acceptable"
+    if level.region.needs_benefit_risk and justification:
+        return "accepted with justification"
+    return "not acceptable"
+
+
+def _counts(threats: Sequence[SecurityEstimate], model: SecurityModel) -> str:
+    counts = dict.fromkeys((region.label for region in model.regions), 0)
+    unknown = 0
+    for estimate in threats:
+        level = estimate.residual
+        if level is None:
+            unknown += 1
+        else:
+            counts[level.region.label] += 1
+    text = ", ".join(f"{count} {label.lower()}" for label, count in counts.items())
+    return f"{text}, {unknown} not estimated" if unknown else text
