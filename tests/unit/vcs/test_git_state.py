@@ -6,7 +6,7 @@ import os
 import subprocess
 from typing import TYPE_CHECKING
 
-from qmsdoc.vcs import SourceState, source_state
+from qmsdoc.vcs import Baseline, GitHistory, SourceState, source_state
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -131,3 +131,22 @@ def test_label() -> None:
         SourceState(commit=None, commit_time=None, clean=None).label
         == "unknown (not a git repository)"
     )
+
+
+def test_baselines_are_the_matching_tags_head_contains_oldest_first(
+    tmp_path: Path,
+) -> None:
+    repository = _repository(tmp_path / "repo")
+    first = _git(repository, "rev-parse", "HEAD")
+    _git(repository, "tag", "-a", "v1.0", "-m", "release 1.0", when=COMMIT_TIME + 10)
+    (repository / "notes.txt").write_text("second\n", encoding="utf-8")
+    _git(repository, "commit", "-q", "-am", "second", when=COMMIT_TIME + 20)
+    second = _git(repository, "rev-parse", "HEAD")
+    _git(repository, "tag", "v1.1")  # lightweight: dated by its commit
+    _git(repository, "tag", "draft-2")  # does not match the pattern
+    baselines = GitHistory(repository).baselines("v*")
+    assert baselines == [
+        Baseline(name="v1.0", commit=first, date="2023-11-14T22:13:30+00:00"),
+        Baseline(name="v1.1", commit=second, date="2023-11-14T22:13:40+00:00"),
+    ]
+    assert GitHistory(tmp_path).baselines("v*") == []

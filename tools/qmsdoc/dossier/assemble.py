@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from qmsdoc import __version__
 from qmsdoc.device_file import check_device_file, load_approvals
 from qmsdoc.dossier.consistency import consistency_problems
-from qmsdoc.dossier.plan import load_pathway
+from qmsdoc.dossier.plan import load_pathway, load_software_elements
 from qmsdoc.dossier.readiness import (
     ALL_CONDITIONS,
     EVERYDAY_CONDITIONS,
@@ -101,10 +101,20 @@ def assemble_dossier(
         WorkbookContext(
             project=project.name, profile=project.profile, graph=graph, gaps=report,
             commit=state.label, generated=generated, generator=f"qmsdoc {__version__}",
-            html_base="html/",
+            html_base="html/", sboms=outcome.sboms, scans=outcome.scans,
         )
     )  # fmt: skip
     records = {"findings", "gaps", "workbook"}
+    soup = project.profile.soup
+    for kind, folder_name in (
+        ("sbom", soup.directory if soup else None),
+        ("vulnerabilities", soup.vulnerabilities if soup else None),
+    ):
+        folder = project.root / folder_name if folder_name else None
+        if folder is not None and folder.is_dir():
+            for record in sorted(folder.glob("*.json")):
+                files[f"{kind}/{record.name}"] = record.read_bytes()
+                records.add(kind)
     evidence_folder = (
         project.root / project.profile.evidence.directory
         if project.profile.evidence
@@ -126,11 +136,24 @@ def assemble_dossier(
     sections = section_states(
         plan, graph=graph, profile=project.profile, pages=pages, records=records
     )
+    elements: list[SectionState] = []
+    elements_note = ""
+    if plan.software_elements:
+        element_plan, elements_note = load_software_elements(
+            plan.software_elements, project.classification.documentation_level
+        )
+        elements = section_states(
+            element_plan,
+            graph=graph,
+            profile=project.profile,
+            pages=pages,
+            records=records,
+        )
     risks = estimate_risks(graph, project.profile.risk) if project.profile.risk else []
     checked = ALL_CONDITIONS if release else EVERYDAY_CONDITIONS
     conditions = gate_conditions(
         graph=graph, findings=outcome.findings, evidence=outcome.evidence, risks=risks,
-        profile=project.profile, sections=sections, checked=checked,
+        profile=project.profile, sections=[*sections, *elements], checked=checked,
         consistency=consistency_problems(project.classification, plan.name, risks),
     )  # fmt: skip
     stamp = generated.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -141,6 +164,8 @@ def assemble_dossier(
             plan.name,
             sections,
             conditions,
+            elements=elements,
+            elements_note=elements_note,
             commit=commit,
             clean=state.clean,
             release=release,
@@ -168,6 +193,7 @@ def assemble_dossier(
     files["index.html"] = render_index(
         {
             "project": project.name, "plan": plan, "sections": sections, "conditions": conditions,
+            "elements": elements, "elements_note": elements_note,
             "gate_fails": gate_fails, "commit": commit, "clean": bool(state.clean),
             "release": release, "generated": stamp, "generator": f"qmsdoc {__version__}",
             "records": sorted(name for name in files if name != "index.html"),
@@ -240,29 +266,21 @@ def _report(
     sections: list[SectionState],
     conditions: list[GateCondition],
     *,
+    elements: list[SectionState],
+    elements_note: str,
     commit: str,
     clean: bool | None,
     release: str | None,
     generated: str,
 ) -> dict[str, Any]:
-    return {
+    report: dict[str, Any] = {
         "pathway": pathway,
         "commit": commit,
         "working_tree_clean": clean,
         "release": release,
         "generated": generated,
         "gate": "fail" if any(condition.fails for condition in conditions) else "pass",
-        "sections": [
-            {
-                "id": state.plan.section_id,
-                "title": state.plan.title,
-                "required": state.plan.required,
-                "state": state.state,
-                "detail": state.detail,
-                "sources": list(state.sources),
-            }
-            for state in sections
-        ],
+        "sections": [_section_entry(state) for state in sections],
         "conditions": [
             {
                 "condition": c.name,
@@ -272,6 +290,23 @@ def _report(
             }
             for c in conditions
         ],
+    }
+    if elements:
+        report["software_documentation"] = {
+            "basis": elements_note,
+            "elements": [_section_entry(state) for state in elements],
+        }
+    return report
+
+
+def _section_entry(state: SectionState) -> dict[str, Any]:
+    return {
+        "id": state.plan.section_id,
+        "title": state.plan.title,
+        "required": state.plan.required,
+        "state": state.state,
+        "detail": state.detail,
+        "sources": list(state.sources),
     }
 
 

@@ -15,10 +15,29 @@ from typing import Any
 
 from qmsdoc.errors import ProjectError
 
-__all__ = ["RECORDS", "PathwayPlan", "SectionPlan", "load_pathway", "pathway_names"]
+__all__ = [
+    "DOCUMENTATION_LEVELS",
+    "RECORDS",
+    "PathwayPlan",
+    "SectionPlan",
+    "load_pathway",
+    "load_software_elements",
+    "pathway_names",
+]
+
+#: the documentation levels of the FDA 2023 software guidance
+DOCUMENTATION_LEVELS = ("basic", "enhanced")
 
 #: records the dossier generates and a section may name
-RECORDS = ("findings", "gaps", "evidence", "workbook", "approvals")
+RECORDS = (
+    "findings",
+    "gaps",
+    "evidence",
+    "workbook",
+    "approvals",
+    "sbom",
+    "vulnerabilities",
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,6 +65,8 @@ class PathwayPlan:
     region: str
     reference: str
     sections: tuple[SectionPlan, ...]
+    software_elements: str | None = None
+    """Name of the software documentation element plan this pathway adds, if any."""
 
 
 def pathway_names() -> list[str]:
@@ -80,9 +101,54 @@ def load_pathway(name: str) -> PathwayPlan:
             region=str(meta["region"]),
             reference=str(meta.get("reference", "")),
             sections=sections,
+            software_elements=meta.get("software_elements"),
         )
     except (KeyError, TypeError, ValueError) as error:
         raise ProjectError(f"pathway {name}: malformed plan: {error}") from None
+
+
+def load_software_elements(name: str, level: str | None) -> tuple[PathwayPlan, str]:
+    """The software documentation elements of plan ``name`` at documentation ``level``.
+
+    Elements not submitted at that level become "not applicable" with the plan's
+    Basic text as the reason; with no level stated, every element is required and
+    the returned note says that the level is missing.
+
+    :returns: The elements as a plan, and what each element asks for at the level.
+    :raises ProjectError: If the plan does not exist or is malformed.
+    """
+    resource = resources.files("qmsdoc.dossier") / "elements" / f"{name}.toml"
+    if not resource.is_file():
+        raise ProjectError(f"unknown software documentation element plan {name!r}")
+    data = tomllib.loads(resource.read_text(encoding="utf-8"))
+    chosen = level if level in DOCUMENTATION_LEVELS else None
+    try:
+        meta = data["plan"]
+        sections = []
+        for raw in data["sections"]:
+            levels = [str(value) for value in raw["levels"]]
+            if any(value not in DOCUMENTATION_LEVELS for value in levels):
+                raise ValueError(f"element {raw['id']}: levels {levels}")
+            entry = {key: value for key, value in raw.items() if key != "levels"}
+            entry["required"] = chosen is None or chosen in levels
+            if chosen is not None and chosen not in levels:
+                entry["not_applicable"] = str(raw[chosen])
+            sections.append(_section(entry))
+        note = (
+            f"documentation level {chosen}"
+            if chosen
+            else "documentation level not stated in [project.classification]"
+        )
+        plan = PathwayPlan(
+            name=str(meta["name"]),
+            title=str(meta["title"]),
+            region="US",
+            reference=str(meta.get("reference", "")),
+            sections=tuple(sections),
+        )
+        return plan, note
+    except (KeyError, TypeError, ValueError) as error:
+        raise ProjectError(f"element plan {name}: malformed: {error}") from None
 
 
 def _section(raw: dict[str, Any]) -> SectionPlan:
@@ -90,6 +156,13 @@ def _section(raw: dict[str, Any]) -> SectionPlan:
     unknown = [record for record in records if record not in RECORDS]
     if unknown:
         raise ValueError(f"section {raw.get('id')}: unknown records {unknown}")
+    known = {
+        "id", "title", "required", "pages", "item_types", "where", "matrices",
+        "records", "not_applicable", "administrative", "basic", "enhanced",
+    }  # fmt: skip
+    unexpected = sorted(set(raw) - known)
+    if unexpected:
+        raise ValueError(f"section {raw.get('id')}: unknown keys {unexpected}")
     return SectionPlan(
         section_id=str(raw["id"]),
         title=str(raw["title"]),

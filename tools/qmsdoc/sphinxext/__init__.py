@@ -44,16 +44,27 @@ from qmsdoc.sphinxext.changelog_directive import (
     CHANGELOG_DIRECTIVES,
     CHANGELOG_RENDERERS,
 )
+from qmsdoc.sphinxext.checklist_directives import (
+    CHECKLIST_DIRECTIVES,
+    CHECKLIST_RENDERERS,
+)
+from qmsdoc.sphinxext.design_directives import DESIGN_DIRECTIVES, DESIGN_RENDERERS
 from qmsdoc.sphinxext.document_directives import DOCUMENT_DIRECTIVES, DOCUMENT_RENDERERS
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.events import check_items, remember_evidence
 from qmsdoc.sphinxext.evidence_display import evidence_node, resolve_evidence
 from qmsdoc.sphinxext.history_display import history_node, resolve_history
+from qmsdoc.sphinxext.intended_use import IntendedUseDirective
 from qmsdoc.sphinxext.item_header import item_header_node, resolve_item_headers
 from qmsdoc.sphinxext.matrix_directive import MATRIX_DIRECTIVES, MATRIX_RENDERERS
 from qmsdoc.sphinxext.needtypes import install_item_directive, register_profile
 from qmsdoc.sphinxext.outdated import note_references, outdated_pages
+from qmsdoc.sphinxext.release_directives import RELEASE_DIRECTIVES, RELEASE_RENDERERS
 from qmsdoc.sphinxext.risk_directives import RISK_DIRECTIVES, RISK_RENDERERS
+from qmsdoc.sphinxext.security_directives import (
+    SECURITY_DIRECTIVES,
+    SECURITY_RENDERERS,
+)
 from qmsdoc.sphinxext.static import add_stylesheet, write_stylesheet
 
 if TYPE_CHECKING:
@@ -89,16 +100,25 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", resolve_evidence)
     for name, directive in {
         **RISK_DIRECTIVES,
+        **SECURITY_DIRECTIVES,
         **MATRIX_DIRECTIVES,
         **CHANGELOG_DIRECTIVES,
         **DOCUMENT_DIRECTIVES,
+        **DESIGN_DIRECTIVES,
+        **CHECKLIST_DIRECTIVES,
+        **RELEASE_DIRECTIVES,
     }.items():
         app.add_directive(name, directive)
+    app.add_directive("qms-intended-use", IntendedUseDirective)
     renderers = {
         **RISK_RENDERERS,
+        **SECURITY_RENDERERS,
         **MATRIX_RENDERERS,
         **CHANGELOG_RENDERERS,
         **DOCUMENT_RENDERERS,
+        **DESIGN_RENDERERS,
+        **CHECKLIST_RENDERERS,
+        **RELEASE_RENDERERS,
     }
     app.connect("doctree-resolved", partial(resolve_aggregates, renderers=renderers))
     app.connect("source-read", note_references)

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from qmsdoc.vcs.base import CommitRecord, FakeHistory, History, PullRequest, SourceState
+from qmsdoc.vcs.base import (
+    Baseline,
+    CommitRecord,
+    FakeHistory,
+    History,
+    PullRequest,
+    SourceState,
+)
 from qmsdoc.vcs.git import GitHistory, source_state
 
 __all__ = [
+    "Baseline",
     "CommitRecord",
     "FakeHistory",
     "GitHistory",

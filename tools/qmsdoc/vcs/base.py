@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["CommitRecord", "FakeHistory", "History", "PullRequest", "SourceState"]
+__all__ = [
+    "Baseline",
+    "CommitRecord",
+    "FakeHistory",
+    "History",
+    "PullRequest",
+    "SourceState",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -21,6 +28,16 @@ class CommitRecord:
     body: str
     changed: tuple[tuple[str, str], ...]
     """(status A/M/D, POSIX path relative to the project root)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Baseline:
+    """A baseline: a tag, the commit it names, and when it was made."""
+
+    name: str
+    commit: str
+    date: str
+    """Creation date of the tag (annotated) or of its commit, ISO 8601."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from qmsdoc.vcs.base import CommitRecord, PullRequest, SourceState
+from qmsdoc.vcs.base import Baseline, CommitRecord, PullRequest, SourceState
 
 __all__ = ["GitHistory", "source_state"]
 
@@ -181,6 +181,28 @@ class GitHistory:
         except Exception:  # no matching tag
             return None
         return str(tag).strip() or None
+
+    def baselines(self, pattern: str) -> list[Baseline]:
+        """Tags matching ``pattern`` that HEAD contains, oldest first (creation date)."""
+        repository = self._repository()
+        if repository is None:
+            return []
+        try:
+            text = repository.git.for_each_ref(
+                "--merged=HEAD",
+                "--sort=refname",
+                "--sort=creatordate",
+                "--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)"
+                "%00%(creatordate:iso-strict)",
+                f"refs/tags/{pattern}",
+            )
+        except Exception:  # no HEAD yet, or git failed
+            return []
+        baselines = []
+        for line in str(text).splitlines():
+            name, target, peeled, date = [*line.split("\x00"), "", "", ""][:4]
+            baselines.append(Baseline(name=name, commit=peeled or target, date=date))
+        return baselines
 
     def _repository(self) -> Any:
         """The repository object, opened once (opening it costs more than a read)."""
