@@ -25,6 +25,8 @@ SERENYA_PARTS = (
     "risks",
     "design-controls",
     "traceability/reviewed-links.txt",
+    "traceability/soup",
+    "traceability/vulnerabilities",
 )
 
 

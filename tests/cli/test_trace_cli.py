@@ -128,12 +128,30 @@ def test_matrix_writes_the_workbook_under_the_root(
     assert result.output.rstrip().endswith(f"items written to {target}")
     data = target.read_bytes()
     book = load_workbook(io.BytesIO(data))
-    assert book.sheetnames[:3] == [
+    assert book.sheetnames == [
         "Design chain",
         "Risk chain",
+        "Security chain",
         "Requirement verification",
+        "Coverage",
+        "Gaps",
+        "SOUP",
+        "Vulnerabilities",
+        "All items",
+        "About",
     ]
-    assert book.sheetnames[-3:] == ["Gaps", "All items", "About"]
+    soup = [[cell.value for cell in row] for row in book["SOUP"].iter_rows()]
+    assert len(soup) == 1 + 35
+    assert all(row[7] != "MISSING" for row in soup[1:])
+    vulnerabilities = [
+        [cell.value for cell in row] for row in book["Vulnerabilities"].iter_rows()
+    ]
+    assert [row[7] for row in vulnerabilities[1:]] == [
+        "VULN-001",
+        "VULN-002",
+        "VULN-003",
+        "VULN-004",
+    ] or all(str(row[7]).startswith("VULN-") for row in vulnerabilities[1:])
     about = _about(data)
     assert about["Project"] == "Serenya"
     assert about["Profile"].startswith("medical-device ")
@@ -141,10 +159,12 @@ def test_matrix_writes_the_workbook_under_the_root(
     assert about["Generated (UTC)"] == "2024-01-02T03:04:06Z"
     assert about["Gap report"] == "pass"
     assert result.output.split()[2] == about["Items"]
-    # the workbook is the only file written next to the committed review record
+    # the workbook is the only file written next to the committed records
     assert sorted(p.name for p in target.parent.iterdir()) == [
         "reviewed-links.txt",
+        "soup",
         "traceability.xlsx",
+        "vulnerabilities",
     ]
 
 
