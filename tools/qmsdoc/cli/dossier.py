@@ -88,7 +88,7 @@ def dossier_command(
             singlehtml=single,
         )
         click.echo(f"{pathway}: {result.folder}")
-        for section in result.sections:
+        for section in (*result.sections, *result.elements):
             mark = (
                 "!!" if section.state == "missing" and section.plan.required else "  "
             )

@@ -55,6 +55,8 @@ class DossierResult:
     folder: Path
     sections: tuple[SectionState, ...]
     conditions: tuple[GateCondition, ...]
+    elements: tuple[SectionState, ...] = ()
+    """The software documentation elements (FDA pathways), empty otherwise."""
 
     @property
     def passes(self) -> bool:
@@ -203,7 +205,10 @@ def assemble_dossier(
     folder = output / plan.name
     _write_sealed(folder, files, html=html, commit=commit, clean=state.clean)
     return DossierResult(
-        folder=folder, sections=tuple(sections), conditions=tuple(conditions)
+        folder=folder,
+        sections=tuple(sections),
+        conditions=tuple(conditions),
+        elements=tuple(elements),
     )
 
 

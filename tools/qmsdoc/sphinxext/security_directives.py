@@ -189,7 +189,7 @@ def render_soup_list(request: RenderRequest) -> Sequence[nodes.Node]:
             rows.append(
                 [
                     f"{component.name} {component.version or ''}".strip(),
-                    component.supplier or "-",
+                    _supplier(component.supplier, item),
                     ", ".join(component.licenses) or "-",
                     request.link(item.id) if item is not None else "missing",
                     (item.field(config.relevance_field) or "-") if item else "-",
@@ -248,6 +248,14 @@ def _vulnerabilities(request: RenderRequest, key: str, version: str | None) -> s
             )
             parts.add(f"{reported.vulnerability_id}: {status or 'unassessed'}")
     return "; ".join(sorted(parts))
+
+
+def _supplier(stated: str | None, item: Item | None) -> str:
+    """The SBOM's supplier; where the SBOM names none, the SOUP item's, marked so."""
+    if stated:
+        return stated
+    written = item.field("supplier") if item is not None else None
+    return f"{written} (from the SOUP item; not in the SBOM)" if written else "-"
 
 
 def _support(item: Item | None) -> str:
