@@ -154,3 +154,33 @@ def test_bad_input_is_one_line_and_exit_2(valid_root: Path) -> None:
     assert "template error" in broken.stderr
     assert "Traceback" not in broken.stderr
     assert not (valid_root / "_build" / "dossier" / "fda-denovo").exists()
+
+
+def test_an_fda_dossier_shows_the_software_elements_at_the_stated_level(
+    valid_root: Path,
+) -> None:
+    _html(valid_root)
+    (valid_root / "qms.toml").write_text(
+        (valid_root / "qms.toml").read_text(encoding="utf-8")
+        + '\n[project.classification]\nus_class = "II"\ndocumentation_level = "basic"\n',
+        encoding="utf-8",
+    )
+    result = _qms(valid_root, "dossier", "--pathway", "fda-510k")
+    assert result.returncode == 1, result.stderr  # the test root fills few sections
+    folder = valid_root / "_build" / "dossier" / "fda-510k"
+    report = json.loads((folder / "dossier-report.json").read_text())
+    software = report["software_documentation"]
+    assert software["basis"] == "documentation level basic"
+    states = {element["id"]: element["state"] for element in software["elements"]}
+    assert len(states) == 10
+    assert states["SW-6"] == "not applicable"
+    [srs] = [e for e in software["elements"] if e["id"] == "SW-4"]
+    assert srs["state"] == "missing"  # the requirements exist, the SRS page does not
+    assert "page source/software-requirements-specification" in srs["detail"]
+    assert "!! SW-1" in result.stdout  # no classification page in the test root
+    sections = report["conditions"]
+    [gate_sections] = [c for c in sections if c["condition"] == "sections"]
+    assert any(failure.startswith("SW-1 ") for failure in gate_sections["failures"])
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert "Software documentation elements" in index
+    assert "Documentation level basic" in index
