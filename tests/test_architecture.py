@@ -64,7 +64,7 @@ def test_core_is_most_of_the_package() -> None:
 #: each library made for one job is imported by exactly one module of the engine
 SINGLE_IMPORTERS = {
     "openpyxl": "qmsdoc.export.xlsx",
-    "jinja2": "qmsdoc.export.dossier_page",
+    "jinja2": "qmsdoc.export.rendering",
     "defusedxml": "qmsdoc.safe_xml",
     "cyclonedx": "qmsdoc.soup.cyclonedx_reader",
     "spdx_tools": "qmsdoc.soup.spdx_reader",

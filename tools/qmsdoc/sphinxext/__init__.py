@@ -50,6 +50,7 @@ from qmsdoc.sphinxext.checklist_directives import (
 )
 from qmsdoc.sphinxext.design_directives import DESIGN_DIRECTIVES, DESIGN_RENDERERS
 from qmsdoc.sphinxext.document_directives import DOCUMENT_DIRECTIVES, DOCUMENT_RENDERERS
+from qmsdoc.sphinxext.document_template import DocumentTemplateDirective
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.events import check_items, remember_evidence
 from qmsdoc.sphinxext.evidence_display import evidence_node, resolve_evidence
@@ -110,6 +111,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     }.items():
         app.add_directive(name, directive)
     app.add_directive("qms-intended-use", IntendedUseDirective)
+    app.add_directive("qms-document", DocumentTemplateDirective)
     renderers = {
         **RISK_RENDERERS,
         **SECURITY_RENDERERS,
