@@ -76,6 +76,26 @@ class QmsDomain(Domain):
         if item_id:
             self._ids.setdefault(item_id, raw.location.docname)
 
+    @property
+    def statements_by_doc(self) -> dict[str, list[RawItem]]:
+        """Intended-use statements (``qms-intended-use``), by document name."""
+        statements: dict[str, list[RawItem]] = self.data.setdefault("statements", {})
+        return statements
+
+    def add_statement(self, statement: RawItem) -> None:
+        """Record one intended-use statement of the document being read."""
+        self.statements_by_doc.setdefault(statement.location.docname, []).append(
+            statement
+        )
+
+    def statements(self) -> list[RawItem]:
+        """Every recorded intended-use statement, all documents, in document order."""
+        return [
+            statement
+            for docname in sorted(self.statements_by_doc)
+            for statement in self.statements_by_doc[docname]
+        ]
+
     def raw_items(self) -> Iterable[RawItem]:
         """Every recorded item, all documents."""
         for docname in sorted(self.raw_items_by_doc):
@@ -209,6 +229,7 @@ class QmsDomain(Domain):
         self.evidence_pages().discard(docname)
         self.data.setdefault("references", {}).pop(docname, None)
         self.raw_items_by_doc.pop(docname, None)
+        self.statements_by_doc.pop(docname, None)
         for item_id in [i for i, doc in self._ids.items() if doc == docname]:
             del self._ids[item_id]
         # an id another document also uses now belongs to that document
@@ -231,3 +252,5 @@ class QmsDomain(Domain):
                 references[docname] = otherdata["references"][docname]
             for raw in otherdata["items"].get(docname, []):
                 self.add_raw_item(raw)
+            for statement in otherdata.get("statements", {}).get(docname, []):
+                self.add_statement(statement)

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from qmsdoc.checks import run_checks
+from qmsdoc.checks import Finding, run_checks
+from qmsdoc.checks.intended_use import check_intended_use
 from qmsdoc.errors import QmsError
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.evidence_display import evidence_fingerprint
@@ -17,7 +18,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from qmsdoc.checks import Finding
 
 __all__ = ["check_items", "emit_finding", "remember_evidence"]
 
@@ -44,6 +44,8 @@ def check_items(app: Sphinx, env: BuildEnvironment) -> None:
         sboms=context.sboms,
         scans=context.scans,
     )
+    findings.extend(check_intended_use(domain.statements()))
+    findings.sort(key=Finding.sort_key)
 
     domain.set_findings(findings)
     for finding in findings:

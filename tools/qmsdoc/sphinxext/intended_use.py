@@ -1,17 +1,22 @@
 """``.. qms-intended-use::``: an intended-use statement, controlled or quoted.
 
 The content is rendered as written, in a box; ``:controlled:`` marks the one
-controlled statement. ``qms check`` and the dossier compare every quoted statement
-with it (:mod:`qmsdoc.checks.intended_use`).
+controlled statement. The build, ``qms check`` and the dossier compare every quoted
+statement with it (:mod:`qmsdoc.checks.intended_use`).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
+
+from qmsdoc.checks.intended_use import DIRECTIVE
+from qmsdoc.model import Location, RawItem
+from qmsdoc.sphinxext.domain import QmsDomain
 
 __all__ = ["IntendedUseDirective"]
 
@@ -29,4 +34,24 @@ class IntendedUseDirective(SphinxDirective):
         container = nodes.container(classes=classes)
         self.set_source_info(container)
         self.state.nested_parse(self.content, self.content_offset, container)
+        QmsDomain.of(self.env).add_statement(self._statement())
         return [container]
+
+    def _statement(self) -> RawItem:
+        """The statement as the plain reader would record it (for the check)."""
+        source, line = self.get_source_info()
+        root = Path(self.config.qms_root or self.env.srcdir)
+        try:
+            path = Path(source).resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            path = source
+        options = (("controlled", ""),) if "controlled" in self.options else ()
+        return RawItem(
+            directive=DIRECTIVE,
+            title="",
+            options=options,
+            content="\n".join(self.content),
+            location=Location(
+                path=path, line=line or self.lineno, docname=self.env.docname
+            ),
+        )
