@@ -192,3 +192,27 @@ def test_test_linked_to_a_user_need_is_reported_at_its_location(tmp_path: Path) 
         "design-controls/zz-added.rst:6: error: VT-900: a verification_test cannot carry "
         "'validates' links (allowed: complies_with, verifies) [qms.link_not_allowed]"
     ) in result.stdout
+
+
+def test_removing_a_soup_item_fails_at_its_sbom_component(tmp_path: Path) -> None:
+    """IEC 62304 8.1.2 on the real SBOM: each component needs its SOUP item."""
+    root = copy_serenya(tmp_path / "serenya")
+    assert _qms_check(root).returncode == 0
+    soup = root / "design-controls" / "soup.rst"
+    text = soup.read_text(encoding="utf-8")
+    start = text.index(".. soup:: six")
+    end = text.find("\n.. ", start + 1)
+    soup.write_text(
+        text[:start] + (text[end + 1 :] if end != -1 else ""), encoding="utf-8"
+    )
+    record = (root / "traceability" / "soup" / "serenya-api.json").read_text()
+    line = 1 + next(
+        number
+        for number, entry in enumerate(record.splitlines())
+        if '"purl": "pkg:pypi/six@1.17.0"' in entry
+    )
+    failed = _qms_check(root)
+    assert failed.returncode == 1
+    [finding] = [out for out in failed.stdout.splitlines() if "soup_unlisted" in out]
+    assert finding.startswith(f"traceability/soup/serenya-api.json:{line}: error: ")
+    assert "SBOM serenya-api lists six 1.17.0 (pkg:pypi/six@1.17.0)" in finding
