@@ -208,10 +208,7 @@ def check_risk_value_mismatch(context: CheckContext) -> Iterator[Finding]:
             typed = estimate.situation.field(field_name)
             if typed is None or level is None:
                 continue
-            if typed.strip().lower() not in {
-                level.region.name.lower(),
-                level.region.label.lower(),
-            }:
+            if not level.region.is_named_by(typed):
                 yield finding_at(
                     estimate.situation,
                     "risk_value_mismatch",

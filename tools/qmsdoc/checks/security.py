@@ -118,10 +118,7 @@ def check_security_value_mismatch(context: CheckContext) -> Iterator[Finding]:
             typed = estimate.threat.field(field_name)
             if typed is None or level is None:
                 continue
-            if typed.strip().lower() not in {
-                level.region.name.lower(),
-                level.region.label.lower(),
-            }:
+            if not level.region.is_named_by(typed):
                 yield finding_at(
                     estimate.threat,
                     "security_value_mismatch",

@@ -84,6 +84,10 @@ class Region:
     needs_benefit_risk: bool
     """A residual risk here needs a documented benefit-risk justification (7.4)."""
 
+    def is_named_by(self, typed: str) -> bool:
+        """Whether a hand-typed risk value names this region (by name or label)."""
+        return typed.strip().lower() in {self.name.lower(), self.label.lower()}
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RiskFields:

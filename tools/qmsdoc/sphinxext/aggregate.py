@@ -80,6 +80,15 @@ class RenderRequest:
         reference["classes"].append("qms-item-link")
         return reference
 
+    def links(self, item_ids: Sequence[str]) -> list[nodes.Node]:
+        """References to the items, separated by commas."""
+        output: list[nodes.Node] = []
+        for index, item_id in enumerate(item_ids):
+            if index:
+                output.append(nodes.Text(", "))
+            output.append(self.link(item_id))
+        return output
+
     def warn(self, message: str) -> None:
         """A ``qms.directive`` warning at the directive's location."""
         LOGGER.warning(message, type="qms", subtype="directive", location=self.node)

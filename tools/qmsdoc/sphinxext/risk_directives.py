@@ -18,13 +18,20 @@ from docutils import nodes
 
 from qmsdoc.risk.views import heat_map, risk_rows, risk_summary
 from qmsdoc.sphinxext.aggregate import AggregateDirective
-from qmsdoc.sphinxext.tables import Cell, paragraph, table
+from qmsdoc.sphinxext.tables import (
+    Cell,
+    acceptability,
+    paragraph,
+    region_class,
+    scale_table,
+    table,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from qmsdoc.risk.estimate import RiskLevel
-    from qmsdoc.risk.model import Region, RiskModel, Scale
+    from qmsdoc.risk.model import Region, RiskModel
     from qmsdoc.risk.views import ControlStatus
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
 
@@ -70,7 +77,7 @@ def render_plan(request: RenderRequest) -> Sequence[nodes.Node]:
     for scale in (model.severity, model.p1, model.p2, model.probability):
         if model.method == "p2_only" and scale is model.p1:
             continue
-        output.append(_scale_table(scale))
+        output.append(scale_table(scale))
     if model.method == "p1_p2":
         headers = ["P1 \\ P2", *(model.p2.label(v.value) for v in model.p2.levels)]
         rows = [
@@ -114,7 +121,7 @@ def render_matrix(request: RenderRequest) -> Sequence[nodes.Node]:
         output.append(
             paragraph(
                 "Not placed (estimate missing or off the scale): ",
-                *_links(request, view.not_estimated),
+                *request.links(view.not_estimated),
             )
         )
     output.append(_legend(model))
@@ -141,10 +148,10 @@ def render_table(request: RenderRequest) -> Sequence[nodes.Node]:
             verification.append(nodes.Text(f"{status.control_id}: {_verified(status)}"))
         rows.append(
             [
-                _links(request, [hazard.id for hazard in row.hazards]),
+                request.links([hazard.id for hazard in row.hazards]),
                 row.sequence,
                 [request.link(row.situation.id), nodes.Text(f" {row.situation.title}")],
-                _links(request, [harm.id for harm in row.harms]),
+                request.links([harm.id for harm in row.harms]),
                 str(row.initial.severity) if row.initial else "?",
                 _component(row.initial, "p1"),
                 _component(row.initial, "p2"),
@@ -152,12 +159,22 @@ def render_table(request: RenderRequest) -> Sequence[nodes.Node]:
                 controls or "none",
                 verification or "-",
                 _level(model, row.residual),
-                _acceptability(row.residual, row.benefit_risk),
+                acceptability(
+                    _region(row.residual),
+                    row.benefit_risk,
+                    accepted="accepted on benefit-risk",
+                ),
             ]
         )
         classes.append(
             [[] for _ in range(7)]
-            + [[_region_class(row.initial)], [], [], [_region_class(row.residual)], []]
+            + [
+                [region_class(_region(row.initial))],
+                [],
+                [],
+                [region_class(_region(row.residual))],
+                [],
+            ]
         )
     headers = [
         "Hazard", "Sequence of events", "Hazardous situation", "Harm", "S", "P1", "P2",
@@ -260,7 +277,7 @@ def _matrix(
                 ]
                 if cell.situations:
                     content.append(nodes.Text(": "))
-                    content.extend(_links(request, cell.situations))
+                    content.extend(request.links(cell.situations))
                 row.append(content)
             row_classes.append([f"qms-region-{cell.region.name}", "qms-heat-cell"])
         rows.append(row)
@@ -288,26 +305,8 @@ def _legend(model: RiskModel) -> nodes.Node:
     return paragraph(*parts)
 
 
-def _scale_table(scale: Scale) -> nodes.table:
-    rows = [
-        [f"{scale.key}{level.value}", level.name, level.meaning]
-        for level in reversed(scale.levels)
-    ]
-    return table(
-        [scale.title, "Name", "Meaning"],
-        rows,
-        classes=["qms-risk-scale"],
-        widths=[10, 15, 60],
-    )
-
-
-def _links(request: RenderRequest, ids: Sequence[str]) -> list[nodes.Node]:
-    output: list[nodes.Node] = []
-    for index, item_id in enumerate(ids):
-        if index:
-            output.append(nodes.Text(", "))
-        output.append(request.link(item_id))
-    return output
+def _region(level: RiskLevel | None) -> Region | None:
+    return level.region if level is not None else None
 
 
 def _component(level: RiskLevel | None, name: str) -> str:
@@ -321,22 +320,6 @@ def _level(model: RiskModel, level: RiskLevel | None) -> str:
     if level is None:
         return "not estimated"
     return f"{model.severity.key}{level.severity}/{model.probability.key}{level.probability}: {level.region.label}"
-
-
-def _region_class(level: RiskLevel | None) -> str:
-    return (
-        f"qms-region-{level.region.name}" if level is not None else "qms-region-unknown"
-    )
-
-
-def _acceptability(level: RiskLevel | None, justification: str | None) -> str:
-    if level is None:
-        return "not evaluated"
-    if level.region.acceptable:
-        return "acceptable"
-    if level.region.needs_benefit_risk and justification:
-        return "accepted on benefit-risk"
-    return "not acceptable"
 
 
 def _verified(status: ControlStatus) -> str:

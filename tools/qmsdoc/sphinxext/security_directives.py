@@ -23,14 +23,21 @@ from qmsdoc.checks.soup import soup_key
 from qmsdoc.checks.vulnerability import assessments_of, package_name
 from qmsdoc.soup.records import component_key
 from qmsdoc.sphinxext.aggregate import AggregateDirective
-from qmsdoc.sphinxext.tables import Cell, paragraph, table
+from qmsdoc.sphinxext.tables import (
+    Cell,
+    acceptability,
+    paragraph,
+    region_class,
+    scale_table,
+    table,
+)
 from qmsdoc.trace.matrix import natural_key
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from qmsdoc.model import Item
-    from qmsdoc.risk.model import Scale
+    from qmsdoc.risk.model import Region
     from qmsdoc.security.estimate import SecurityEstimate, SecurityLevel
     from qmsdoc.security.model import SecurityModel
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
@@ -88,8 +95,8 @@ def render_plan(request: RenderRequest) -> Sequence[nodes.Node]:
         classes.append(row_classes)
     return [
         paragraph(f"Criteria of {model.plan}."),
-        _scale_table(model.impact),
-        _scale_table(model.exploitability),
+        scale_table(model.impact),
+        scale_table(model.exploitability),
         table(
             headers,
             rows,
@@ -121,18 +128,20 @@ def render_table(request: RenderRequest) -> Sequence[nodes.Node]:
                 [request.link(threat.id), nodes.Text(f" {threat.title}")],
                 (threat.field("stride") or "-").replace("_", " "),
                 threat.field("asset") or "-",
-                _links(request, estimate.situations) or "-",
+                request.links(estimate.situations) or "-",
                 _level(model, estimate.initial),
-                _links(request, estimate.controls) or "none",
+                request.links(estimate.controls) or "none",
                 _level(model, estimate.residual),
-                _acceptability(
-                    estimate.residual, threat.field(model.fields.benefit_risk)
+                acceptability(
+                    _region(estimate.residual),
+                    threat.field(model.fields.benefit_risk),
+                    accepted="accepted with justification",
                 ),
             ]
         )
         classes.append(
-            [[], [], [], [], [_region_class(estimate.initial)], [],
-             [_region_class(estimate.residual)], []]
+            [[], [], [], [], [region_class(_region(estimate.initial))], [],
+             [region_class(_region(estimate.residual))], []]
         )  # fmt: skip
     counts = _counts(threats, model)
     return [
@@ -266,26 +275,8 @@ def _support(item: Item | None) -> str:
     return f"{level}, until {end}" if end else level
 
 
-def _scale_table(scale: Scale) -> nodes.table:
-    rows = [
-        [f"{scale.key}{level.value}", level.name, level.meaning]
-        for level in reversed(scale.levels)
-    ]
-    return table(
-        [scale.title, "Name", "Meaning"],
-        rows,
-        classes=["qms-risk-scale"],
-        widths=[10, 15, 60],
-    )
-
-
-def _links(request: RenderRequest, ids: Sequence[str]) -> list[nodes.Node]:
-    output: list[nodes.Node] = []
-    for index, item_id in enumerate(ids):
-        if index:
-            output.append(nodes.Text(", "))
-        output.append(request.link(item_id))
-    return output
+def _region(level: SecurityLevel | None) -> Region | None:
+    return level.region if level is not None else None
 
 
 def _level(model: SecurityModel, level: SecurityLevel | None) -> str:
@@ -295,20 +286,6 @@ def _level(model: SecurityModel, level: SecurityLevel | None) -> str:
         f"{model.impact.key}{level.impact}/{model.exploitability.key}"
         f"{level.exploitability}: {level.region.label}"
     )
-
-
-def _region_class(level: SecurityLevel | None) -> str:
-    return f"qms-region-{level.region.name}" if level else "qms-region-unknown"
-
-
-def _acceptability(level: SecurityLevel | None, justification: str | None) -> str:
-    if level is None:
-        return "not evaluated"
-    if level.region.acceptable:
-        return "acceptable"
-    if level.region.needs_benefit_risk and justification:
-        return "accepted with justification"
-    return "not acceptable"
 
 
 def _counts(threats: Sequence[SecurityEstimate], model: SecurityModel) -> str:

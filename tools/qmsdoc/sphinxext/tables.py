@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-__all__ = ["Cell", "paragraph", "table"]
+if TYPE_CHECKING:
+    from qmsdoc.risk.model import Region, Scale
+
+__all__ = ["Cell", "acceptability", "paragraph", "region_class", "scale_table", "table"]
 
 #: a cell is text, one node, or several nodes
 Cell = str | nodes.Node | Sequence[nodes.Node]
@@ -65,3 +69,36 @@ def _row(cells: Sequence[Cell], classes: Sequence[Sequence[str]]) -> nodes.row:
         entry += content
         row += entry
     return row
+
+
+def scale_table(scale: Scale) -> nodes.table:
+    """A risk scale, highest level first: key, name and meaning of each level."""
+    rows = [
+        [f"{scale.key}{level.value}", level.name, level.meaning]
+        for level in reversed(scale.levels)
+    ]
+    return table(
+        [scale.title, "Name", "Meaning"],
+        rows,
+        classes=["qms-risk-scale"],
+        widths=[10, 15, 60],
+    )
+
+
+def region_class(region: Region | None) -> str:
+    """The CSS class that colours a cell by its region of the acceptability matrix."""
+    return f"qms-region-{region.name}" if region is not None else "qms-region-unknown"
+
+
+def acceptability(
+    region: Region | None, justification: str | None, *, accepted: str
+) -> str:
+    """Whether a residual risk in ``region`` is acceptable, or accepted as ``accepted``
+    (a benefit-risk or other justification), or not."""
+    if region is None:
+        return "not evaluated"
+    if region.acceptable:
+        return "acceptable"
+    if region.needs_benefit_risk and justification:
+        return accepted
+    return "not acceptable"
