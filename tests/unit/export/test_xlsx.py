@@ -616,3 +616,29 @@ def test_soup_and_vulnerability_sheets_keep_untrusted_text_as_text() -> None:
         "@SUM(A1) proxy leak",
     ]
     assert vulnerabilities[2][7] == "UNASSESSED"
+
+
+def test_awkward_text_reads_back_as_written_or_within_excel_limits() -> None:
+    titles = {
+        "REQ-001": "   ",
+        "REQ-002": "Blutzucker über 11,1 mmol/L – kritisch",
+        "REQ-003": "x" * 40_000,
+        "REQ-004": "noncharacter \ufffe dropped",
+        "REQ-005": '=1+1 & "quoted" <tag>',
+    }
+    items = [
+        replace(item(item_id, path="a&b <c>.rst", line=number), title=title)
+        for number, (item_id, title) in enumerate(titles.items(), start=1)
+    ]
+    book = _book(workbook_bytes(_context(TraceGraph(items))))
+    sheet = _sheet(book, "All items")
+    by_id = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
+    assert by_id["REQ-001"][2].value == "   "
+    assert by_id["REQ-002"][2].value == titles["REQ-002"]
+    assert by_id["REQ-003"][2].value == "x" * 32_767  # Excel's limit for a cell
+    assert by_id["REQ-004"][2].value == "noncharacter  dropped"
+    assert by_id["REQ-005"][2].value == titles["REQ-005"]
+    assert by_id["REQ-005"][2].data_type == "s"
+    link = by_id["REQ-005"][0].hyperlink
+    assert link is not None
+    assert link.target == f"{HTML_BASE}a&b <c>.html#REQ-005"

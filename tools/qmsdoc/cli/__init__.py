@@ -7,6 +7,7 @@ message on standard error and never a traceback.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,21 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qmsdoc import __version__
-from qmsdoc.cli.change import (
-    approvals_command,
-    diff_command,
-    history_command,
-    review_command,
-    suspect_command,
-)
-from qmsdoc.cli.check import check_command, checks_command, items_command
 from qmsdoc.cli.context import CliContext
-from qmsdoc.cli.dossier import dossier_command
-from qmsdoc.cli.evidence import evidence_group
-from qmsdoc.cli.profile import profile_command
-from qmsdoc.cli.soup import soup_group
-from qmsdoc.cli.trace import gaps_command, matrix_command
-from qmsdoc.cli.vulnerability import vulnerabilities_group
 from qmsdoc.errors import QmsError
 
 if TYPE_CHECKING:
@@ -36,8 +23,45 @@ if TYPE_CHECKING:
 
 __all__ = ["cli", "main"]
 
+#: command name -> (module, attribute). A command's module, and the libraries it
+#: needs, are imported only when that command runs (or the help lists it): ``qms
+#: matrix`` does not pay for the SBOM readers or the dossier templates.
+_COMMANDS = {
+    "approvals": ("qmsdoc.cli.change", "approvals_command"),
+    "check": ("qmsdoc.cli.check", "check_command"),
+    "checks": ("qmsdoc.cli.check", "checks_command"),
+    "diff": ("qmsdoc.cli.change", "diff_command"),
+    "dossier": ("qmsdoc.cli.dossier", "dossier_command"),
+    "evidence": ("qmsdoc.cli.evidence", "evidence_group"),
+    "gaps": ("qmsdoc.cli.trace", "gaps_command"),
+    "history": ("qmsdoc.cli.change", "history_command"),
+    "items": ("qmsdoc.cli.check", "items_command"),
+    "matrix": ("qmsdoc.cli.trace", "matrix_command"),
+    "profile": ("qmsdoc.cli.profile", "profile_command"),
+    "review": ("qmsdoc.cli.change", "review_command"),
+    "soup": ("qmsdoc.cli.soup", "soup_group"),
+    "suspect": ("qmsdoc.cli.change", "suspect_command"),
+    "vulnerabilities": ("qmsdoc.cli.vulnerability", "vulnerabilities_group"),
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class _LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = _COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        assert command.name == cmd_name
+        return command
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="qms")
 @click.option(
     "--root",
@@ -49,23 +73,6 @@ __all__ = ["cli", "main"]
 def cli(context: click.Context, root: Path | None) -> None:
     """qmsdoc: check and export a medical-device design history file kept in git."""
     context.obj = CliContext(root_option=root)
-
-
-cli.add_command(check_command)
-cli.add_command(checks_command)
-cli.add_command(items_command)
-cli.add_command(profile_command)
-cli.add_command(matrix_command)
-cli.add_command(gaps_command)
-cli.add_command(evidence_group)
-cli.add_command(history_command)
-cli.add_command(diff_command)
-cli.add_command(suspect_command)
-cli.add_command(review_command)
-cli.add_command(approvals_command)
-cli.add_command(dossier_command)
-cli.add_command(soup_group)
-cli.add_command(vulnerabilities_group)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -7,6 +7,11 @@ header row, an autofilter, fixed column widths
 and wrapped text; item cells link to the item in the HTML build. Untrusted text is
 always stored as a string (never a formula), and the file is byte-identical for the
 same input: fixed document times and fixed times on every zip entry.
+
+openpyxl writes the workbook (styles, sheet settings, parts); the rows, hyperlinks and
+their relationships are serialised here, exactly as openpyxl's own write-only sheets
+write them, and spliced into its sheet parts: building one openpyxl cell per value cost
+most of the export time of a large device file.
 """
 
 from __future__ import annotations
@@ -15,11 +20,12 @@ import io
 import re
 import zipfile
 from copy import copy
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-from openpyxl import Workbook
+from openpyxl import LXML, Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -29,7 +35,7 @@ from qmsdoc.report.atomic import write_atomic
 from qmsdoc.trace.matrix import build_matrix, natural_key
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
     from datetime import datetime
     from pathlib import Path
 
@@ -54,13 +60,35 @@ __all__ = [
 ]
 
 #: characters XML 1.0 cannot hold; dropped from untrusted text
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: openpyxl cuts a cell's text to Excel's limit of characters per cell
+_CELL_TEXT_LIMIT = 32767
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
 _GAP_FILL = PatternFill("solid", fgColor="F4A3A3")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _MAX_WIDTH = 60
 _MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+_RELATIONSHIPS_NS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+)
+_PACKAGE_RELATIONSHIPS_NS = (
+    "http://schemas.openxmlformats.org/package/2006/relationships"
+)
+#: openpyxl serialises with lxml when it is installed, else with the standard library;
+#: the rows written here follow the same one: how an empty element ends, whether
+#: characters beyond ASCII become references, how a tab in an attribute is written,
+#: whether a text of only spaces is marked to be preserved
+_EMPTY_END = "/>" if LXML else " />"
+_EMPTY_CELL_END = "></c>" if LXML else " />"
+_NON_ASCII = "xmlcharrefreplace" if LXML else "strict"
+_ENCODING = "ascii" if LXML else "utf-8"
+_TAB_IN_ATTRIBUTE = "&#9;" if LXML else "&#09;"
+_PRESERVE_BLANK = LXML
+#: what openpyxl writes for a write-only sheet without rows, and where the
+#: hyperlinks go (after the autofilter, before the page margins)
+_EMPTY_SHEET_DATA = b"<sheetData></sheetData>"
+_PAGE_MARGINS = b"<pageMargins "
 #: sheets the workbook always has; a matrix may not take their names
 _FIXED_SHEETS = ("Coverage", "Gaps", "SOUP", "Vulnerabilities", "All items", "About")
 
@@ -108,9 +136,7 @@ def workbook_bytes(context: WorkbookContext) -> bytes:
         writer.vulnerabilities(workbook.create_sheet("Vulnerabilities"))
     writer.all_items(workbook.create_sheet("All items"))
     writer.about(workbook.create_sheet("About"))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _seal(buffer.getvalue(), context.generated)
+    return writer.save(context.generated)
 
 
 def write_diff_workbook(
@@ -137,13 +163,13 @@ def diff_workbook_bytes(difference: RevisionDiff, generated: datetime) -> bytes:
         )
         rows.append(
             [
-                writer.text(sheet, item.kind),
-                writer.text(sheet, item.item_id),
-                writer.text(sheet, item.title),
-                writer.text(sheet, fields),
-                writer.text(sheet, links),
-                writer.text(sheet, "\n".join(item.text_diff[2:])),
-                writer.text(sheet, item.path),
+                writer.text(item.kind),
+                writer.text(item.item_id),
+                writer.text(item.title),
+                writer.text(fields),
+                writer.text(links),
+                writer.text("\n".join(item.text_diff[2:])),
+                writer.text(item.path),
             ]
         )
     headers = ["Change", "ID", "Title", "Fields", "Links", "Text diff", "File"]
@@ -153,18 +179,16 @@ def diff_workbook_bytes(difference: RevisionDiff, generated: datetime) -> bytes:
         about,
         ["Property", "Value"],
         [
-            [writer.text(about, "From"), writer.text(about, difference.old)],
-            [writer.text(about, "To"), writer.text(about, difference.new)],
+            [writer.text("From"), writer.text(difference.old)],
+            [writer.text("To"), writer.text(difference.new)],
             [
-                writer.text(about, "Generated (UTC)"),
-                writer.text(about, generated.strftime("%Y-%m-%dT%H:%M:%SZ")),
+                writer.text("Generated (UTC)"),
+                writer.text(generated.strftime("%Y-%m-%dT%H:%M:%SZ")),
             ],
         ],
         [18, 60],
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return _seal(buffer.getvalue(), generated)
+    return writer.save(generated)
 
 
 class _SheetWriter:
@@ -182,6 +206,20 @@ class _SheetWriter:
         sample.font = _HEADER_FONT
         self._header_style = copy(_style_of(sample))
         workbook.remove(workbook["_styles"])
+        self._workbook = workbook
+        self._style_ids: dict[_Style, int] = {}
+        self._sheets: list[tuple[WriteOnlyWorksheet, _SheetRows]] = []
+
+    def save(self, generated: datetime) -> bytes:
+        """The workbook with the rows of every table, as deterministic bytes."""
+        buffer = io.BytesIO()
+        self._workbook.save(buffer)
+        # openpyxl numbers the sheet parts when it saves
+        rows = {
+            cast("Any", sheet).path.removeprefix("/"): sheet_rows
+            for sheet, sheet_rows in self._sheets
+        }
+        return _seal(buffer.getvalue(), generated, rows)
 
     def matrix(self, sheet: WriteOnlyWorksheet, view: MatrixView) -> None:
         headers = [column.title for column in view.columns]
@@ -191,7 +229,7 @@ class _SheetWriter:
             cells = []
             for index, cell in enumerate(row.cells):
                 if cell.gap:
-                    cells.append(self.text(sheet, "MISSING", gap=True))
+                    cells.append(self.text("MISSING", gap=True))
                     widths[index] = max(widths[index], 7)
                     continue
                 text = "\n".join(f"{item.id} {item.title}" for item in cell.items)
@@ -199,7 +237,7 @@ class _SheetWriter:
                     widths[index], *(len(line) for line in text.splitlines() or [""])
                 )
                 cells.append(
-                    self.text(sheet, text, link=cell.items[0] if cell.items else None)
+                    self.text(text, link=cell.items[0] if cell.items else None)
                 )
             rows.append(cells)
         self.table(sheet, headers, rows, widths)
@@ -217,10 +255,10 @@ class _SheetWriter:
         ]
         rows = [
             [
-                self.text(sheet, figure.rule.name),
-                self.text(sheet, f"qms.{figure.rule.check_id}"),
-                self.text(sheet, figure.rule.clause),
-                self.text(sheet, "yes" if figure.rule.blocking else "no"),
+                self.text(figure.rule.name),
+                self.text(f"qms.{figure.rule.check_id}"),
+                self.text(figure.rule.clause),
+                self.text("yes" if figure.rule.blocking else "no"),
                 figure.total,
                 figure.covered,
                 figure.percent,
@@ -238,10 +276,10 @@ class _SheetWriter:
                 item = self.context_.graph.item(item_id)
                 rows.append(
                     [
-                        self.text(sheet, figure.rule.name),
-                        self.text(sheet, item_id, link=item),
-                        self.text(sheet, item.title if item else ""),
-                        self.text(sheet, str(item.location) if item else ""),
+                        self.text(figure.rule.name),
+                        self.text(item_id, link=item),
+                        self.text(item.title if item else ""),
+                        self.text(str(item.location) if item else ""),
                     ]
                 )
         self.table(sheet, headers, rows, [28, 12, 60, 40])
@@ -264,19 +302,19 @@ class _SheetWriter:
                 ).get("sha256", "")
                 rows.append(
                     [
-                        self.text(sheet, record.name),
-                        self.text(sheet, component.name),
-                        self.text(sheet, component.version or ""),
-                        self.text(sheet, component.supplier or ""),
-                        self.text(sheet, component.purl or ""),
-                        self.text(sheet, ", ".join(component.licenses)),
-                        self.text(sheet, sha256),
-                        self.text(sheet, item.id, link=item)
+                        self.text(record.name),
+                        self.text(component.name),
+                        self.text(component.version or ""),
+                        self.text(component.supplier or ""),
+                        self.text(component.purl or ""),
+                        self.text(", ".join(component.licenses)),
+                        self.text(sha256),
+                        self.text(item.id, link=item)
                         if item is not None
-                        else self.text(sheet, "MISSING", gap=True),
-                        self.text(sheet, _field(item, config.relevance_field)),
-                        self.text(sheet, _field(item, "support_level")),
-                        self.text(sheet, _field(item, "end_of_support")),
+                        else self.text("MISSING", gap=True),
+                        self.text(_field(item, config.relevance_field)),
+                        self.text(_field(item, "support_level")),
+                        self.text(_field(item, "end_of_support")),
                     ]
                 )
         self.table(sheet, headers, rows, [14, 24, 12, 24, 36, 18, 20, 11, 10, 16, 12])
@@ -294,24 +332,23 @@ class _SheetWriter:
                 first = assessed[0] if assessed else None
                 rows.append(
                     [
-                        self.text(sheet, record.name),
-                        self.text(sheet, reported.vulnerability_id),
-                        self.text(sheet, ", ".join(reported.aliases)),
-                        self.text(sheet, reported.package),
-                        self.text(sheet, reported.version or ""),
-                        self.text(sheet, reported.severity or ""),
-                        self.text(sheet, ", ".join(reported.fixed_versions)),
-                        self.text(sheet, first.id, link=first)
+                        self.text(record.name),
+                        self.text(reported.vulnerability_id),
+                        self.text(", ".join(reported.aliases)),
+                        self.text(reported.package),
+                        self.text(reported.version or ""),
+                        self.text(reported.severity or ""),
+                        self.text(", ".join(reported.fixed_versions)),
+                        self.text(first.id, link=first)
                         if first is not None
-                        else self.text(sheet, "UNASSESSED", gap=True),
+                        else self.text("UNASSESSED", gap=True),
                         self.text(
-                            sheet,
                             ", ".join(
                                 item.field(config.status_field) or ""
                                 for item in assessed
                             ),
                         ),
-                        self.text(sheet, reported.title),
+                        self.text(reported.title),
                     ]
                 )
         self.table(sheet, headers, rows, [14, 22, 22, 18, 10, 9, 14, 11, 14, 50])
@@ -329,13 +366,13 @@ class _SheetWriter:
             )
             rows.append(
                 [
-                    self.text(sheet, item.id, link=item),
-                    self.text(sheet, item.item_type),
-                    self.text(sheet, item.title),
-                    self.text(sheet, item.field("status") or ""),
-                    self.text(sheet, links),
-                    self.text(sheet, fields),
-                    self.text(sheet, str(item.location)),
+                    self.text(item.id, link=item),
+                    self.text(item.item_type),
+                    self.text(item.title),
+                    self.text(item.field("status") or ""),
+                    self.text(links),
+                    self.text(fields),
+                    self.text(str(item.location)),
                 ]
             )
         self.table(sheet, headers, rows, [12, 20, 60, 11, 28, 50, 40])
@@ -353,9 +390,7 @@ class _SheetWriter:
             ("Links", str(links)),
             ("Gap report", "fail" if context.gaps.blocking_failed else "pass"),
         ]
-        rows = [
-            [self.text(sheet, key), self.text(sheet, value)] for key, value in facts
-        ]
+        rows = [[self.text(key), self.text(value)] for key, value in facts]
         self.table(sheet, ["Property", "Value"], rows, [18, 70])
 
     @property
@@ -378,32 +413,115 @@ class _SheetWriter:
         sheet.freeze_panes = "A2"
         last = f"{get_column_letter(len(headers))}{len(rows) + 1}"
         cast("Any", sheet).auto_filter.ref = f"A1:{last}"
-        sheet.append([self._header(sheet, title) for title in headers])
-        for row in rows:
-            sheet.append(row)
-
-    def _header(self, sheet: WriteOnlyWorksheet, title: str) -> Cell:
-        cell = self.text(sheet, title)
-        cast("Any", cell)._style = copy(self._header_style)
-        return cell
+        header = [replace(self.text(title), style="header") for title in headers]
+        self._sheets.append((sheet, self._sheet_rows(sheet, [header, *rows])))
 
     def text(
-        self,
-        sheet: WriteOnlyWorksheet,
-        text: str,
-        *,
-        link: Item | None = None,
-        gap: bool = False,
-    ) -> Cell:
+        self, text: str, *, link: Item | None = None, gap: bool = False
+    ) -> _TextCell:
         """A string cell: never a formula, whatever the text starts with."""
-        cell = WriteOnlyCell(sheet, value=_ILLEGAL.sub("", text))
-        cell.data_type = "s"
-        cast("Any", cell)._style = copy(self._gap if gap else self._wrap)
+        target = None
         if link is not None:
-            cell.hyperlink = (
-                f"{self.context_.html_base}{link.location.docname}.html#{link.id}"
-            )
-        return cell
+            target = f"{self.context_.html_base}{link.location.docname}.html#{link.id}"
+        return _TextCell(
+            text=_ILLEGAL.sub("", text)[:_CELL_TEXT_LIMIT],
+            style="gap" if gap else "wrap",
+            link=None if target is None else _ILLEGAL.sub("", target),
+        )
+
+    def _sheet_rows(
+        self, sheet: WriteOnlyWorksheet, rows: Sequence[Sequence[_Value]]
+    ) -> _SheetRows:
+        width = max((len(row) for row in rows), default=0)
+        letters = [get_column_letter(column) for column in range(1, width + 1)]
+        parts = ["<sheetData>"]
+        links: list[tuple[str, str]] = []
+        for number, row in enumerate(rows, start=1):
+            parts.append(f'<row r="{number}">')
+            for column, value in enumerate(row):
+                reference = f"{letters[column]}{number}"
+                if not isinstance(value, _TextCell):
+                    kind = "b" if isinstance(value, bool) else "n"
+                    parts.append(
+                        f'<c r="{reference}" t="{kind}"><v>{safe_string(value)}</v></c>'
+                    )
+                    continue
+                style = self._style_ids.get(value.style)
+                if style is None:
+                    style = self._register_style(sheet, value.style)
+                if value.link is not None:
+                    links.append((reference, value.link))
+                text = value.text
+                if not text:
+                    parts.append(
+                        f'<c r="{reference}" s="{style}" t="inlineStr"{_EMPTY_CELL_END}'
+                    )
+                    continue
+                stripped = text.strip()
+                preserve = text != stripped and (bool(stripped) or _PRESERVE_BLANK)
+                space = ' xml:space="preserve"' if preserve else ""
+                parts.append(
+                    f'<c r="{reference}" s="{style}" t="inlineStr">'
+                    f"<is><t{space}>{_escape_text(text)}</t></is></c>"
+                )
+            parts.append("</row>")
+        parts.append("</sheetData>")
+        data = "".join(parts).encode(_ENCODING, _NON_ASCII)
+        return _SheetRows(sheet_data=data, hyperlinks=tuple(links))
+
+    def _register_style(self, sheet: WriteOnlyWorksheet, style: _Style) -> int:
+        """Number the style when its first cell is written, at the point openpyxl would."""
+        cell = WriteOnlyCell(sheet)
+        arrays = {"wrap": self._wrap, "gap": self._gap, "header": self._header_style}
+        cast("Any", cell)._style = copy(arrays[style])
+        identifier = self._style_ids[style] = cell.style_id
+        return identifier
+
+
+_Style = Literal["wrap", "gap", "header"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _TextCell:
+    """A string cell before it is written."""
+
+    text: str
+    """Without the characters XML cannot hold, cut to the cell limit."""
+    style: _Style
+    link: str | None
+    """Target of the cell's hyperlink."""
+
+
+#: a value of a table row: text, or a number (written without a style)
+_Value = _TextCell | float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _SheetRows:
+    """The rows of one sheet, serialised, and its hyperlinks in cell order."""
+
+    sheet_data: bytes
+    hyperlinks: tuple[tuple[str, str], ...]
+    """(cell reference, target)."""
+
+
+def _escape_text(text: str) -> str:
+    # a carriage return as a reference: XML reads a literal one back as a line feed
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\r", "&#13;")
+    )
+
+
+def _escape_attribute(text: str) -> str:
+    return (
+        _escape_text(text)
+        .replace('"', "&quot;")
+        .replace("\n", "&#10;")
+        .replace("\t", _TAB_IN_ATTRIBUTE)
+    )
 
 
 def _field(item: Item | None, name: str) -> str:
@@ -422,13 +540,12 @@ def _sheet_name(name: str) -> str:
     return title[:31]
 
 
-def _seal(data: bytes, generated: datetime) -> bytes:
+def _seal(data: bytes, generated: datetime, rows: Mapping[str, _SheetRows]) -> bytes:
     """Rewrite the zip so that the same input gives the same bytes.
 
     Every entry gets one fixed time (zip times run from 1980 to 2107); the document's
     modified time, which openpyxl sets to the clock when saving, becomes
-    ``generated``; and a carriage return in cell text is written as a character
-    reference, which XML keeps (a literal CR would be read back as a line feed).
+    ``generated``; and each sheet part gets its rows, hyperlinks and relationships.
     """
     stamp = min(
         max(generated.timetuple()[:6], (1980, 1, 1, 0, 0, 0)),
@@ -442,10 +559,51 @@ def _seal(data: bytes, generated: datetime) -> bytes:
             content = source.read(info.filename)
             if info.filename == "docProps/core.xml":
                 content = _MODIFIED.sub(rb"\g<1>" + modified + rb"\g<2>", content)
-            elif info.filename.startswith("xl/worksheets/"):
-                content = content.replace(b"\r", b"&#13;")
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, content)
+            parts = [(info.filename, content)]
+            if info.filename in rows:
+                parts = _sheet_parts(info.filename, content, rows[info.filename])
+            for name, part in parts:
+                entry = zipfile.ZipInfo(name, date_time=stamp)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                entry.external_attr = 0o600 << 16
+                target.writestr(entry, part)
     return output.getvalue()
+
+
+def _sheet_parts(
+    name: str, content: bytes, rows: _SheetRows
+) -> list[tuple[str, bytes]]:
+    """The sheet part that openpyxl wrote without rows, completed, and its relationships.
+
+    The hyperlinks and relationships are written as openpyxl writes them: the same
+    elements, attribute order and relationship ids (``rId1``... in cell order).
+    """
+    if content.count(_EMPTY_SHEET_DATA) != 1 or content.count(_PAGE_MARGINS) != 1:
+        raise RuntimeError(f"{name}: openpyxl wrote the sheet in an unexpected form")
+    if rows.hyperlinks:
+        hyperlinks = "".join(
+            f'<hyperlink xmlns:r="{_RELATIONSHIPS_NS}" ref="{reference}" '
+            f'r:id="rId{number}"{_EMPTY_END}'
+            for number, (reference, _) in enumerate(rows.hyperlinks, start=1)
+        )
+        content = content.replace(
+            _PAGE_MARGINS,
+            f"<hyperlinks>{hyperlinks}</hyperlinks>".encode() + _PAGE_MARGINS,
+        )
+    parts = [(name, content.replace(_EMPTY_SHEET_DATA, rows.sheet_data))]
+    if rows.hyperlinks:
+        relationships = "".join(
+            f'<Relationship Type="{_RELATIONSHIPS_NS}/hyperlink" '
+            f'Target="{_escape_attribute(target)}" TargetMode="External" '
+            f'Id="rId{number}"{_EMPTY_END}'
+            for number, (_, target) in enumerate(rows.hyperlinks, start=1)
+        )
+        folder, _, file_name = name.rpartition("/")
+        parts.append(
+            (
+                f"{folder}/_rels/{file_name}.rels",
+                f'<Relationships xmlns="{_PACKAGE_RELATIONSHIPS_NS}">'
+                f"{relationships}</Relationships>".encode(),
+            )
+        )
+    return parts

@@ -11,7 +11,7 @@ from qmsdoc.profile import split_list
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from qmsdoc.profile import Profile
+    from qmsdoc.profile import ItemType, Profile
 
 __all__ = ["load_items"]
 
@@ -27,19 +27,36 @@ def load_items(raw_items: Iterable[RawItem], profile: Profile) -> tuple[Item, ..
     :param raw_items: Records from the sources, in any order.
     :param profile: The profile that names the types, fields and links.
     """
-    items = [
-        _item(raw, profile)
-        for raw in sorted(raw_items, key=lambda raw: raw.location)
-        if profile.type_for_directive(raw.directive) is not None
-    ]
+    # looked up once, not per item; the first type of a directive wins, as in
+    # Profile.type_for_directive
+    types: dict[str, ItemType] = {}
+    for item_type in profile.types:
+        types.setdefault(item_type.directive, item_type)
+    link_names = frozenset(link.name for link in profile.links)
+    waiver_field = profile.waiver_field
+    items = []
+    # the key is the order of Location (path, line, docname), without calling its
+    # generated comparison once per pair
+    for raw in sorted(raw_items, key=_location_key):
+        found = types.get(raw.directive.lower())
+        if found is not None:
+            items.append(
+                _item(raw, found, link_names=link_names, waiver_field=waiver_field)
+            )
     return tuple(items)
 
 
-def _item(raw: RawItem, profile: Profile) -> Item:
-    item_type = profile.type_for_directive(raw.directive)
-    assert item_type is not None
-    link_names = {link.name for link in profile.links}
-    waiver_field = profile.waiver_field
+def _location_key(raw: RawItem) -> tuple[str, int, str]:
+    return (raw.location.path, raw.location.line, raw.location.docname)
+
+
+def _item(
+    raw: RawItem,
+    item_type: ItemType,
+    *,
+    link_names: frozenset[str],
+    waiver_field: str | None,
+) -> Item:
     fields: list[tuple[str, str]] = []
     links: list[Link] = []
     waivers: list[Waiver] = []

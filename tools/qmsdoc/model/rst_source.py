@@ -140,30 +140,38 @@ def _read_item(lines: list[str], start: int, *, indent: int) -> tuple[_Parsed, i
     assert match is not None
     title_parts = [match.group(3) or ""]
     index = start + 1
+    count = len(lines)
     options: list[tuple[str, str]] = []
     # the argument may continue on following lines, up to the option block
-    while index < len(lines) and _is_inside(lines[index], indent):
-        stripped = lines[index].strip()
-        if _OPTION.match(stripped):
+    while index < count:
+        line = lines[index]
+        stripped = line.strip()
+        if not stripped or _indent(line) <= indent or _OPTION.match(stripped):
             break
         title_parts.append(stripped)
         index += 1
-    while index < len(lines) and _is_inside(lines[index], indent):
-        option = _OPTION.match(lines[index].strip())
+    # each line is stripped and measured once: this loop reads every option of
+    # every item
+    while index < count:
+        line = lines[index]
+        stripped = line.strip()
+        option_indent = _indent(line)
+        if not stripped or option_indent <= indent:
+            break
+        option = _OPTION.match(stripped)
         if option is None:
             break
-        option_indent = _indent(lines[index])
         value_lines = [option.group(2) or ""]
         index += 1
-        while (
-            index < len(lines)
-            and lines[index].strip()
-            and _indent(lines[index]) > option_indent
-        ):
-            value_lines.append(lines[index].strip())
+        while index < count:
+            line = lines[index]
+            stripped = line.strip()
+            if not stripped or _indent(line) <= option_indent:
+                break
+            value_lines.append(stripped)
             index += 1
         options.append(
-            (option.group(1), "\n".join(part for part in value_lines if part))
+            (option.group(1), "\n".join([part for part in value_lines if part]))
         )
     end = _skip_block(lines, index - 1, indent)
     content = _dedent(lines[index:end])

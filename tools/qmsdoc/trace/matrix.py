@@ -27,13 +27,15 @@ __all__ = [
     "natural_key",
 ]
 
+_DIGIT_RUNS = re.compile(r"([0-9]+)")
+
 
 def natural_key(item_id: str) -> tuple[tuple[int, str | int], ...]:
     """Sort key that orders REQ-2 before REQ-10 (digit runs compare as numbers)."""
-    # re.split with a group puts the ASCII digit runs at the odd positions
+    # split with a group puts the ASCII digit runs at the odd positions
     return tuple(
         (1, int(part)) if position % 2 else (0, part)
-        for position, part in enumerate(re.split(r"([0-9]+)", item_id))
+        for position, part in enumerate(_DIGIT_RUNS.split(item_id))
         if part
     )
 
@@ -91,6 +93,8 @@ def follow(graph: TraceGraph, start: Item, path: Sequence[PathStep]) -> list[Ite
                 if other is not None:
                     reached.setdefault(other.id, other)
         current = list(reached.values())
+    if len(current) < 2:  # most cells hold one item: no key to compute
+        return current
     return sorted(current, key=lambda item: natural_key(item.id))
 
 
