@@ -621,7 +621,7 @@ def test_soup_and_vulnerability_sheets_keep_untrusted_text_as_text() -> None:
 def test_awkward_text_reads_back_as_written_or_within_excel_limits() -> None:
     titles = {
         "REQ-001": "   ",
-        "REQ-002": "Blutzucker über 11,1 mmol/L – kritisch",
+        "REQ-002": "Blutzucker über 11,1 mmol/L \u2013 kritisch",
         "REQ-003": "x" * 40_000,
         "REQ-004": "noncharacter \ufffe dropped",
         "REQ-005": '=1+1 & "quoted" <tag>',
