@@ -15,6 +15,7 @@ from qmsdoc.errors import InputError
 from qmsdoc.evidence.junit import parse_junit
 from qmsdoc.evidence.records import OUTCOMES, EvidenceRun, TestResult
 from qmsdoc.report.atomic import write_atomic
+from qmsdoc.report.record_fields import as_list, as_optional_text, as_text, as_texts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -125,45 +126,25 @@ def _read(path: Path) -> EvidenceRun:
             )
         results = tuple(
             TestResult(
-                suite=_text(entry["suite"], "suite"),
-                classname=_text(entry["classname"], "classname"),
-                name=_text(entry["name"], "name"),
+                suite=as_text(entry["suite"], "suite"),
+                classname=as_text(entry["classname"], "classname"),
+                name=as_text(entry["name"], "name"),
                 outcome=_outcome(entry["outcome"], path),
                 duration=float(entry["duration"]),
-                message=_text(entry["message"], "message"),
-                verifies=_texts(entry["verifies"], "verifies"),
+                message=as_text(entry["message"], "message"),
+                verifies=as_texts(entry["verifies"], "verifies"),
             )
-            for entry in _list(document["results"], "results")
+            for entry in as_list(document["results"], "results")
         )
         return EvidenceRun(
-            run_id=_text(document["run"], "run"),
-            commit=_optional_text(document.get("commit"), "commit"),
-            date=_optional_text(document.get("date"), "date"),
+            run_id=as_text(document["run"], "run"),
+            commit=as_optional_text(document.get("commit"), "commit"),
+            date=as_optional_text(document.get("date"), "date"),
             source=str(document.get("source", "")),
             results=results,
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         raise InputError(f"{path}: not a valid evidence record: {error}") from None
-
-
-def _text(value: object, name: str) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be a string, not {type(value).__name__}")
-    return value
-
-
-def _optional_text(value: object, name: str) -> str | None:
-    return None if value is None else _text(value, name)
-
-
-def _texts(value: object, name: str) -> tuple[str, ...]:
-    return tuple(_text(item, name) for item in _list(value, name))
-
-
-def _list(value: object, name: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ValueError(f"{name} must be a list, not {type(value).__name__}")
-    return value
 
 
 def _outcome(value: object, path: Path) -> Any:

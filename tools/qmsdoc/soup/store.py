@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from qmsdoc.errors import InputError
 from qmsdoc.report.atomic import write_atomic
+from qmsdoc.report.record_fields import as_list, as_optional_text, as_text
 from qmsdoc.soup.records import Component, SbomRecord
 
 if TYPE_CHECKING:
@@ -118,24 +119,24 @@ def record_from_text(text: str, *, path: str) -> SbomRecord:
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             found = document.get("format") if isinstance(document, dict) else None
             raise ValueError(f"not a qmsdoc SOUP record (format {found!r})")
-        entries = _list(document["components"], "components")
+        entries = as_list(document["components"], "components")
         lines = _component_lines(text, len(entries))
         components = tuple(
             _component_at(entry, line=line, path=path)
             for entry, line in zip(entries, lines, strict=True)
         )
         return SbomRecord(
-            name=_text(document["name"], "name"),
-            source=_text(document["source"], "source"),
-            format=_text(document["sbom_format"], "sbom_format"),
-            spec_version=_text(document["spec_version"], "spec_version"),
-            digest=_text(document["digest"], "digest"),
-            serial=_optional_text(document.get("serial"), "serial"),
-            created=_optional_text(document.get("created"), "created"),
+            name=as_text(document["name"], "name"),
+            source=as_text(document["source"], "source"),
+            format=as_text(document["sbom_format"], "sbom_format"),
+            spec_version=as_text(document["spec_version"], "spec_version"),
+            digest=as_text(document["digest"], "digest"),
+            serial=as_optional_text(document.get("serial"), "serial"),
+            created=as_optional_text(document.get("created"), "created"),
             tools=tuple(
-                _text(tool, "tools") for tool in _list(document["tools"], "tools")
+                as_text(tool, "tools") for tool in as_list(document["tools"], "tools")
             ),
-            subject=_optional_text(document.get("subject"), "subject"),
+            subject=as_optional_text(document.get("subject"), "subject"),
             components=components,
             path=path,
         )
@@ -190,39 +191,23 @@ def _component(entry: object) -> Component:
     if not isinstance(entry, dict):
         raise ValueError(f"a component must be an object, not {type(entry).__name__}")
     hashes = []
-    for pair in _list(entry["hashes"], "hashes"):
+    for pair in as_list(entry["hashes"], "hashes"):
         if not isinstance(pair, list) or len(pair) != 2:
             raise ValueError("a hash must be [algorithm, digest]")
-        hashes.append((_text(pair[0], "hashes"), _text(pair[1], "hashes")))
+        hashes.append((as_text(pair[0], "hashes"), as_text(pair[1], "hashes")))
     return Component(
-        name=_text(entry["name"], "name"),
-        version=_optional_text(entry["version"], "version"),
-        supplier=_optional_text(entry["supplier"], "supplier"),
-        purl=_optional_text(entry["purl"], "purl"),
+        name=as_text(entry["name"], "name"),
+        version=as_optional_text(entry["version"], "version"),
+        supplier=as_optional_text(entry["supplier"], "supplier"),
+        purl=as_optional_text(entry["purl"], "purl"),
         licenses=tuple(
-            _text(item, "licenses") for item in _list(entry["licenses"], "licenses")
+            as_text(item, "licenses") for item in as_list(entry["licenses"], "licenses")
         ),
         hashes=tuple(hashes),
-        reference=_text(entry["reference"], "reference"),
-        kind=_text(entry["kind"], "kind"),
+        reference=as_text(entry["reference"], "reference"),
+        kind=as_text(entry["kind"], "kind"),
     )
 
 
 def _dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
-def _text(value: object, name: str) -> str:
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be a string, not {type(value).__name__}")
-    return value
-
-
-def _optional_text(value: object, name: str) -> str | None:
-    return None if value is None else _text(value, name)
-
-
-def _list(value: object, name: str) -> list[Any]:
-    if not isinstance(value, list):
-        raise ValueError(f"{name} must be a list, not {type(value).__name__}")
-    return value
