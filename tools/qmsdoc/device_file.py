@@ -33,6 +33,7 @@ from qmsdoc.vulnerability.store import read_scans
 
 if TYPE_CHECKING:
     from collections.abc import Collection
+    from pathlib import Path
 
     from qmsdoc.model import RawItem
     from qmsdoc.project import Project
@@ -47,6 +48,7 @@ __all__ = [
     "load_scans",
     "read_items",
     "read_raw_items",
+    "record_files",
 ]
 
 
@@ -167,6 +169,16 @@ def load_reviews(project: Project) -> dict[tuple[str, str, str], str] | None:
     if project.profile.suspect_record is None:
         return None
     return read_reviews(project.root / project.profile.suspect_record)
+
+
+def record_files(project: Project) -> list[tuple[str, Path]]:
+    """(kind, file) of every committed JSON record, by kind then file name."""
+    found: list[tuple[str, Path]] = []
+    for kind, name in project.profile.record_folders:
+        folder = project.root / name
+        if folder.is_dir():
+            found.extend((kind, path) for path in sorted(folder.glob("*.json")))
+    return found
 
 
 def load_sboms(project: Project) -> tuple[SbomRecord, ...]:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qmsdoc import __version__
-from qmsdoc.device_file import check_device_file, load_approvals
+from qmsdoc.device_file import check_device_file, load_approvals, record_files
 from qmsdoc.dossier.consistency import consistency_problems
 from qmsdoc.dossier.plan import load_pathway, load_software_elements
 from qmsdoc.dossier.readiness import (
@@ -107,25 +107,9 @@ def assemble_dossier(
         )
     )  # fmt: skip
     records = {"findings", "gaps", "workbook"}
-    soup = project.profile.soup
-    for kind, folder_name in (
-        ("sbom", soup.directory if soup else None),
-        ("vulnerabilities", soup.vulnerabilities if soup else None),
-    ):
-        folder = project.root / folder_name if folder_name else None
-        if folder is not None and folder.is_dir():
-            for record in sorted(folder.glob("*.json")):
-                files[f"{kind}/{record.name}"] = record.read_bytes()
-                records.add(kind)
-    evidence_folder = (
-        project.root / project.profile.evidence.directory
-        if project.profile.evidence
-        else None
-    )
-    if evidence_folder is not None and evidence_folder.is_dir():
-        for record in sorted(evidence_folder.glob("*.json")):
-            files[f"evidence/{record.name}"] = record.read_bytes()
-            records.add("evidence")
+    for kind, record in record_files(project):
+        files[f"{kind}/{record.name}"] = record.read_bytes()
+        records.add(kind)
     approvals = load_approvals(project)
     if approvals:
         files["approvals.json"] = _json(

@@ -318,6 +318,18 @@ class Profile:
         return None
 
     @property
+    def record_folders(self) -> tuple[tuple[str, str], ...]:
+        """(kind, folder) of the committed records the profile keeps: test evidence,
+        SBOM records, scanner records; folders relative to the project root."""
+        folders: list[tuple[str, str]] = []
+        if self.evidence is not None:
+            folders.append(("evidence", self.evidence.directory))
+        if self.soup is not None:
+            folders.append(("sbom", self.soup.directory))
+            folders.append(("vulnerabilities", self.soup.vulnerabilities))
+        return tuple(folders)
+
+    @property
     def directives(self) -> frozenset[str]:
         """The directive names of all item types."""
         return frozenset(item_type.directive for item_type in self.types)

@@ -8,11 +8,11 @@ the evidence records change (see :func:`evidence_fingerprint`).
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 
+from qmsdoc.device_file import record_files
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.tables import paragraph
 
@@ -39,21 +39,10 @@ class evidence_node(nodes.General, nodes.Element):  # noqa: N801 (docutils node 
 def evidence_fingerprint(project: Project) -> str:
     """A digest of the committed records (test evidence, SBOMs, scans), so a new or
     changed record refreshes the pages that show them."""
-    folders = []
-    if project.profile.evidence is not None:
-        folders.append(project.profile.evidence.directory)
-    if project.profile.soup is not None:
-        folders += [
-            project.profile.soup.directory,
-            project.profile.soup.vulnerabilities,
-        ]
     digest = hashlib.sha256()
-    for name in folders:
-        folder = project.root / name
-        digest.update(name.encode())
-        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-            digest.update(path.name.encode())
-            digest.update(Path(path).read_bytes())
+    for kind, path in record_files(project):
+        digest.update(f"{kind}/{path.name}".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
