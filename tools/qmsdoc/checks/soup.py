@@ -20,12 +20,15 @@ if TYPE_CHECKING:
     from qmsdoc.model import Item
     from qmsdoc.profile.model import SoupConfig
     from qmsdoc.soup.records import Component, SbomRecord
+    from qmsdoc.trace import TraceGraph
 
 __all__ = [
     "check_soup_hazard_unlinked",
     "check_soup_not_in_sbom",
     "check_soup_unlisted",
     "check_soup_version_mismatch",
+    "soup_items_by_key",
+    "soup_key",
 ]
 
 
@@ -34,14 +37,17 @@ def soup_key(item: Item, config: SoupConfig) -> str:
     return component_key(item.title, item.field(config.purl_field))
 
 
-def _soup_items(context: CheckContext) -> dict[str, list[Item]]:
-    config = context.profile.soup
+def soup_items_by_key(graph: TraceGraph, config: SoupConfig) -> dict[str, list[Item]]:
+    """The SOUP items of the file by the component identity they claim, in order."""
     found: dict[str, list[Item]] = {}
-    if config is None:
-        return found
-    for item in context.graph.of_type(config.soup_type):
+    for item in graph.of_type(config.soup_type):
         found.setdefault(soup_key(item, config), []).append(item)
     return found
+
+
+def _soup_items(context: CheckContext) -> dict[str, list[Item]]:
+    config = context.profile.soup
+    return soup_items_by_key(context.graph, config) if config is not None else {}
 
 
 def _components(context: CheckContext) -> Iterator[tuple[SbomRecord, Component]]:

@@ -29,7 +29,7 @@ from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from qmsdoc.checks.soup import soup_key
+from qmsdoc.checks.soup import soup_items_by_key
 from qmsdoc.checks.vulnerability import assessments_of
 from qmsdoc.report.atomic import write_atomic
 from qmsdoc.trace.matrix import build_matrix, natural_key
@@ -288,15 +288,13 @@ class _SheetWriter:
         context = self.context_
         config = context.profile.soup
         assert config is not None
-        items: dict[str, Item] = {}
-        for soup_item in context.graph.of_type(config.soup_type):
-            items.setdefault(soup_key(soup_item, config), soup_item)
+        items = soup_items_by_key(context.graph, config)
         headers = ["SBOM", "Component", "Version", "Supplier", "PURL", "Licences",
                    "SHA-256", "SOUP item", "Safety relevance", "Support", "End of support"]  # fmt: skip
         rows = []
         for record in context.sboms:
             for component in record.components:
-                item = items.get(component.key)
+                item = items.get(component.key, [None])[0]
                 sha256 = dict(component.hashes).get("SHA-256") or dict(
                     component.hashes
                 ).get("sha256", "")

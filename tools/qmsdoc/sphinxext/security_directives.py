@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from docutils import nodes
 
-from qmsdoc.checks.soup import soup_key
+from qmsdoc.checks.soup import soup_items_by_key
 from qmsdoc.checks.vulnerability import assessments_of, package_name
 from qmsdoc.soup.records import component_key
 from qmsdoc.sphinxext.aggregate import AggregateDirective
@@ -174,9 +174,7 @@ def render_soup_list(request: RenderRequest) -> Sequence[nodes.Node]:
                 " (qms soup import FILE)."
             )
         ]
-    items: dict[str, Item] = {}
-    for soup in context.graph.of_type(config.soup_type):
-        items.setdefault(soup_key(soup, config), soup)
+    items = soup_items_by_key(context.graph, config)
     output: list[nodes.Node] = []
     for record in context.sboms:
         tools = ", ".join(record.tools) or "tool not stated"
@@ -191,7 +189,7 @@ def render_soup_list(request: RenderRequest) -> Sequence[nodes.Node]:
         rows: list[list[Cell]] = []
         classes: list[list[list[str]]] = []
         for component in record.components:
-            item = items.get(component.key)
+            item = items.get(component.key, [None])[0]
             vulnerabilities = _vulnerabilities(
                 request, component.key, component.version
             )
