@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from qmsdoc.checks import Finding, run_checks
 from qmsdoc.checks.intended_use import DIRECTIVE as INTENDED_USE
-from qmsdoc.checks.intended_use import check_intended_use
 from qmsdoc.evidence.status import EvidenceView, evaluate_evidence, item_signature
 from qmsdoc.evidence.store import read_runs
 from qmsdoc.history.approvals import (
@@ -102,9 +101,8 @@ def check_device_file(project: Project) -> CheckOutcome:
         approvals=approvals,
         sboms=sboms,
         scans=scans,
+        statements=statements,
     )
-    findings.extend(check_intended_use(statements))
-    findings.sort(key=Finding.sort_key)
     return CheckOutcome(
         items=items,
         findings=tuple(findings),

@@ -32,6 +32,7 @@ from qmsdoc.checks.identity import (
     check_id_malformed,
     check_id_missing,
 )
+from qmsdoc.checks.intended_use import check_intended_use
 from qmsdoc.checks.links import (
     check_link_cycle,
     check_link_not_allowed,
@@ -75,7 +76,7 @@ if TYPE_CHECKING:
 
     from qmsdoc.evidence.status import EvidenceView
     from qmsdoc.history.approvals import Approval
-    from qmsdoc.model import Item
+    from qmsdoc.model import Item, RawItem
     from qmsdoc.profile import Profile
     from qmsdoc.soup.records import SbomRecord
     from qmsdoc.vulnerability.records import ScanRecord
@@ -176,6 +177,7 @@ def run_checks(
     approvals: Mapping[str, Sequence[Approval]] | None = None,
     sboms: Sequence[SbomRecord] = (),
     scans: Sequence[ScanRecord] = (),
+    statements: Sequence[RawItem] = (),
 ) -> list[Finding]:
     """Run every registered check, apply waivers, and return the findings in stable order.
 
@@ -186,6 +188,7 @@ def run_checks(
     :param approvals: Signature manifest per item, when approvals are required.
     :param sboms: Imported SBOM records (SOUP checks compare the items with them).
     :param scans: Imported vulnerability scanner records.
+    :param statements: Intended-use statements of the documents (``qms-intended-use``).
     """
     context = CheckContext(
         items=tuple(items),
@@ -197,6 +200,7 @@ def run_checks(
         scans=tuple(scans),
     )
     findings = [finding for check in REGISTRY for finding in check.function(context)]
+    findings.extend(check_intended_use(statements))
     check_ids = {check_id for check_id, _ in catalogue(profile)}
     waived = apply_waivers(findings, context.items, check_ids=check_ids)
     advisory = set(profile.advisory_checks)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from qmsdoc.checks import Finding, run_checks
-from qmsdoc.checks.intended_use import check_intended_use
 from qmsdoc.errors import QmsError
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.evidence_display import evidence_fingerprint
@@ -43,9 +42,8 @@ def check_items(app: Sphinx, env: BuildEnvironment) -> None:
         reviews=context.reviews,
         sboms=context.sboms,
         scans=context.scans,
+        statements=domain.statements(),
     )
-    findings.extend(check_intended_use(domain.statements()))
-    findings.sort(key=Finding.sort_key)
 
     domain.set_findings(findings)
     for finding in findings:
