@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx_needs.directives.need import NeedDirective
 
 from qmsdoc.errors import QmsError
-from qmsdoc.model import Location, RawItem
-from qmsdoc.sphinxext.domain import QmsDomain
+from qmsdoc.model import RawItem
+from qmsdoc.sphinxext.domain import QmsDomain, source_location
 from qmsdoc.sphinxext.evidence_display import evidence_node
 from qmsdoc.sphinxext.history_display import history_node
 from qmsdoc.sphinxext.item_header import item_header_node
@@ -74,21 +73,13 @@ class ItemDirective(NeedDirective):
         )
 
     def _raw_item(self) -> RawItem:
-        source, line = self.get_source_info()
-        root = Path(self.config.qms_root or self.env.srcdir)
-        try:
-            path = Path(source).resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            path = source
         options = tuple((name, value or "") for name, value in self.options.items())
         return RawItem(
             directive=self.name,
             title=" ".join(self.arguments),
             options=options,
             content="\n".join(self.content),
-            location=Location(
-                path=path, line=line or self.lineno, docname=self.env.docname
-            ),
+            location=source_location(self),
         )
 
     def _known_options(self) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sphinx.domains import Domain
@@ -17,7 +18,7 @@ from qmsdoc.device_file import (
     load_scans,
 )
 from qmsdoc.errors import QmsError
-from qmsdoc.model import load_items
+from qmsdoc.model import Location, load_items
 from qmsdoc.profile import split_list
 from qmsdoc.sphinxext.needtypes import project_of
 
@@ -25,12 +26,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Set
 
     from sphinx.environment import BuildEnvironment
+    from sphinx.util.docutils import SphinxDirective
 
     from qmsdoc.checks import Finding
     from qmsdoc.model import RawItem
     from qmsdoc.project import Project
 
-__all__ = ["QmsDomain"]
+__all__ = ["QmsDomain", "source_location"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -254,3 +256,17 @@ class QmsDomain(Domain):
                 self.add_raw_item(raw)
             for statement in otherdata.get("statements", {}).get(docname, []):
                 self.add_statement(statement)
+
+
+def source_location(directive: SphinxDirective) -> Location:
+    """Where a directive is written, as the plain source reader records it: the file
+    relative to the project root (``qms_root``, else the source folder) and the line."""
+    source, line = directive.get_source_info()
+    root = Path(directive.config.qms_root or directive.env.srcdir)
+    try:
+        path = Path(source).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        path = source
+    return Location(
+        path=path, line=line or directive.lineno, docname=directive.env.docname
+    )

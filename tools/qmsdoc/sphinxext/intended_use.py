@@ -7,7 +7,6 @@ statement with it (:mod:`qmsdoc.checks.intended_use`).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -15,8 +14,8 @@ from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from qmsdoc.checks.intended_use import DIRECTIVE
-from qmsdoc.model import Location, RawItem
-from qmsdoc.sphinxext.domain import QmsDomain
+from qmsdoc.model import RawItem
+from qmsdoc.sphinxext.domain import QmsDomain, source_location
 
 __all__ = ["IntendedUseDirective"]
 
@@ -39,19 +38,11 @@ class IntendedUseDirective(SphinxDirective):
 
     def _statement(self) -> RawItem:
         """The statement as the plain reader would record it (for the check)."""
-        source, line = self.get_source_info()
-        root = Path(self.config.qms_root or self.env.srcdir)
-        try:
-            path = Path(source).resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            path = source
         options = (("controlled", ""),) if "controlled" in self.options else ()
         return RawItem(
             directive=DIRECTIVE,
             title="",
             options=options,
             content="\n".join(self.content),
-            location=Location(
-                path=path, line=line or self.lineno, docname=self.env.docname
-            ),
+            location=source_location(self),
         )
