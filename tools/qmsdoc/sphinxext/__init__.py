@@ -28,7 +28,17 @@ reading
 ``doctree-resolved``
     :func:`aggregate.resolve_aggregates` fills each aggregate placeholder from the
     items as they are now.
+``doctree-resolved`` (priority 400)
+    :func:`item_tables.write_item_tables` writes the body of each plain ``needtable``
+    as HTML rows, before sphinx-needs would build them as docutils nodes;
+    :func:`search_stems.cache_stems` makes the search index stem each word once per
+    build instead of once per page.
+``doctree-resolved`` (priority 600)
+    :func:`reproducible.stabilise_container_ids` replaces the random ids sphinx-needs
+    gives need containers with ids made from the page, so builds are reproducible.
 ``build-finished``
+    :func:`reproducible.drop_validation_timing` takes the validation time out of
+    sphinx-needs' ``schema_violations.json``;
     :func:`static.write_stylesheet` writes ``_static/qmsdoc.css`` with the profile's
     risk region colours.
 """
@@ -57,11 +67,17 @@ from qmsdoc.sphinxext.evidence_display import evidence_node, resolve_evidence
 from qmsdoc.sphinxext.history_display import history_node, resolve_history
 from qmsdoc.sphinxext.intended_use import IntendedUseDirective
 from qmsdoc.sphinxext.item_header import item_header_node, resolve_item_headers
+from qmsdoc.sphinxext.item_tables import write_item_tables
 from qmsdoc.sphinxext.matrix_directive import MATRIX_DIRECTIVES, MATRIX_RENDERERS
 from qmsdoc.sphinxext.needtypes import install_item_directive, register_profile
 from qmsdoc.sphinxext.outdated import note_references, outdated_pages
 from qmsdoc.sphinxext.release_directives import RELEASE_DIRECTIVES, RELEASE_RENDERERS
+from qmsdoc.sphinxext.reproducible import (
+    drop_validation_timing,
+    stabilise_container_ids,
+)
 from qmsdoc.sphinxext.risk_directives import RISK_DIRECTIVES, RISK_RENDERERS
+from qmsdoc.sphinxext.search_stems import cache_stems
 from qmsdoc.sphinxext.security_directives import (
     SECURITY_DIRECTIVES,
     SECURITY_RENDERERS,
@@ -87,6 +103,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("qms_confdir", "", "", types=frozenset({str}))
     app.add_config_value("qms_item_head", "qmsdoc", "env", types=frozenset({str}))
     app.add_config_value("qms_profile_digest", "", "env", types=frozenset({str}))
+    app.add_config_value("qms_item_tables", "qmsdoc", "html", types=frozenset({str}))
     app.add_domain(QmsDomain)
     app.connect("config-inited", register_profile, priority=5)
     app.connect("config-inited", install_item_directive, priority=700)
@@ -96,7 +113,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(evidence_node)
     app.add_node(history_node)
     app.add_node(item_header_node)
+    app.connect("doctree-resolved", write_item_tables, priority=400)
+    app.connect("doctree-resolved", cache_stems, priority=400)
     app.connect("doctree-resolved", resolve_item_headers)
+    app.connect("doctree-resolved", stabilise_container_ids, priority=600)
     app.connect("doctree-resolved", resolve_history)
     app.connect("doctree-resolved", resolve_evidence)
     for name, directive in {
@@ -127,6 +147,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", outdated_pages)
     app.connect("builder-inited", add_stylesheet)
     app.connect("build-finished", write_stylesheet)
+    app.connect("build-finished", drop_validation_timing)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,
