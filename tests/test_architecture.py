@@ -94,3 +94,18 @@ def test_each_library_is_imported_by_one_module() -> None:
     assert importers == {
         library: [module] for library, module in SINGLE_IMPORTERS.items()
     }
+
+
+def test_sphinx_extension_does_not_load_the_workbook_writer() -> None:
+    """openpyxl and lxml are for `qms matrix` and the dossier, not every Sphinx build."""
+    probe = (
+        "import sys, qmsdoc.sphinxext; "
+        "print(sorted(name for name in ('openpyxl', 'lxml') if name in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]"

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qmsdoc.device_file import read_items
-from qmsdoc.export import WorkbookContext, workbook_bytes, write_workbook
+from qmsdoc.export.xlsx import WorkbookContext, workbook_bytes, write_workbook
 from qmsdoc.profile import load_profile
 from qmsdoc.project import load_project
 from qmsdoc.soup.records import Component, SbomRecord

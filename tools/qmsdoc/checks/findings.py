@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from qmsdoc.model.slot_state import get_slot_state, set_slot_state
+
 if TYPE_CHECKING:
     from qmsdoc.model import Item, Location
     from qmsdoc.profile import Severity
@@ -30,6 +32,9 @@ class Finding:
     justification: str | None = None
     advisory: bool = False
     """The profile's gate lists this check as advisory: shown, but it does not fail."""
+
+    __getstate__ = get_slot_state
+    __setstate__ = set_slot_state
 
     @property
     def waived(self) -> bool:

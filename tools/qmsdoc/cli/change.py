@@ -11,7 +11,7 @@ import click
 
 from qmsdoc.device_file import load_approvals, read_items, read_raw_items
 from qmsdoc.errors import InputError, ProjectError
-from qmsdoc.export import write_diff_workbook
+from qmsdoc.export.xlsx import write_diff_workbook
 from qmsdoc.history import item_histories
 from qmsdoc.history.diff import diff_revisions
 from qmsdoc.history.suspect import (

@@ -9,7 +9,7 @@ import click
 
 from qmsdoc import __version__
 from qmsdoc.device_file import load_sboms, load_scans, read_items
-from qmsdoc.export import WorkbookContext, write_workbook
+from qmsdoc.export.xlsx import WorkbookContext, write_workbook
 from qmsdoc.report import write_gaps
 from qmsdoc.report.clock import generation_time
 from qmsdoc.trace import TraceGraph

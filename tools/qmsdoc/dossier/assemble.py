@@ -32,9 +32,9 @@ from qmsdoc.dossier.readiness import (
     section_states,
 )
 from qmsdoc.errors import OutputError, ProjectError
-from qmsdoc.export import WorkbookContext, workbook_bytes
 from qmsdoc.export.pdf import print_pdf
 from qmsdoc.export.rendering import render_index
+from qmsdoc.export.xlsx import WorkbookContext, workbook_bytes
 from qmsdoc.report import findings_document, gaps_document
 from qmsdoc.report.clock import generation_time
 from qmsdoc.risk.estimate import estimate_risks

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from qmsdoc.model.slot_state import get_slot_state, set_slot_state
+
 __all__ = ["Item", "Link", "Location", "RawItem", "Waiver"]
 
 
@@ -22,6 +24,9 @@ class Location:
     """1-based line of the directive."""
     docname: str
     """The Sphinx document name (the path without suffix)."""
+
+    __getstate__ = get_slot_state
+    __setstate__ = set_slot_state
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"
@@ -37,6 +42,9 @@ class RawItem:
     """(option name, raw value) in source order; a value may span lines."""
     content: str
     location: Location
+
+    __getstate__ = get_slot_state
+    __setstate__ = set_slot_state
 
     def option(self, name: str) -> str | None:
         """The raw value of option ``name``, or None."""

@@ -31,8 +31,9 @@ reading
 ``doctree-resolved`` (priority 400)
     :func:`item_tables.write_item_tables` writes the body of each plain ``needtable``
     as HTML rows, before sphinx-needs would build them as docutils nodes;
-    :func:`search_stems.cache_stems` makes the search index stem each word once per
-    build instead of once per page.
+    :func:`search_stems.cache_stems` makes the search index stem each word once, not
+    once per page, with the stems of the last build (``save_stems`` at
+    ``build-finished``).
 ``doctree-resolved`` (priority 600)
     :func:`reproducible.stabilise_container_ids` replaces the random ids sphinx-needs
     gives need containers with ids made from the page, so builds are reproducible.
@@ -77,7 +78,7 @@ from qmsdoc.sphinxext.reproducible import (
     stabilise_container_ids,
 )
 from qmsdoc.sphinxext.risk_directives import RISK_DIRECTIVES, RISK_RENDERERS
-from qmsdoc.sphinxext.search_stems import cache_stems
+from qmsdoc.sphinxext.search_stems import cache_stems, save_stems
 from qmsdoc.sphinxext.security_directives import (
     SECURITY_DIRECTIVES,
     SECURITY_RENDERERS,
@@ -148,6 +149,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", add_stylesheet)
     app.connect("build-finished", write_stylesheet)
     app.connect("build-finished", drop_validation_timing)
+    app.connect("build-finished", save_stems)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -63,6 +63,8 @@ def outdated_pages(
     removed: set[str],
 ) -> list[str]:
     """Pages to re-read besides the changed ones, because they show a changed item."""
+    if added and env.found_docs <= added | changed:
+        return []  # every page is read anyway (a first or clean build)
     domain = QmsDomain.of(env)
     try:
         project = domain.project()
