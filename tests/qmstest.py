@@ -72,6 +72,20 @@ def copy_serenya(destination: Path) -> Path:
     return destination
 
 
+def add_pages(root: Path, pages: dict[str, str]) -> Path:
+    """Write ``pages`` (name -> text) into a copy of ``test-valid`` and list them in
+    its toctree, after ``items``."""
+    for name, text in pages.items():
+        (root / f"{name}.rst").write_text(text, encoding="utf-8")
+    index = root / "index.rst"
+    entries = "".join(f"   {name}\n" for name in pages)
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("   items\n", "   items\n" + entries),
+        encoding="utf-8",
+    )
+    return root
+
+
 def sphinx_build(source: Path, *options: str, builder: str = "html") -> SphinxRun:
     """Run a real Sphinx build of ``source`` into ``source/_build``."""
     warnings_file = source / "_build" / "warnings.txt"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qmstest import sphinx_build
+from qmstest import add_pages, sphinx_build
 
 from .html_tables import read_tables
 
@@ -20,14 +20,7 @@ Software description
 
 
 def _add_page(root: Path, text: str = PAGE) -> None:
-    (root / "description.rst").write_text(text, encoding="utf-8")
-    index = root / "index.rst"
-    index.write_text(
-        index.read_text(encoding="utf-8").replace(
-            "   items\n", "   items\n   description\n"
-        ),
-        encoding="utf-8",
-    )
+    add_pages(root, {"description": text})
 
 
 def _text(root: Path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qmstest import sphinx_build
+from qmstest import add_pages, sphinx_build
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -30,16 +30,7 @@ Classification
 
 
 def _project(root: Path) -> Path:
-    (root / "intended.rst").write_text(CONTROLLED, encoding="utf-8")
-    (root / "memo.rst").write_text(QUOTED, encoding="utf-8")
-    index = root / "index.rst"
-    index.write_text(
-        index.read_text(encoding="utf-8").replace(
-            "   items\n", "   items\n   intended\n   memo\n"
-        ),
-        encoding="utf-8",
-    )
-    return root
+    return add_pages(root, {"intended": CONTROLLED, "memo": QUOTED})
 
 
 def test_a_drifted_quotation_warns_at_its_line_until_fixed(valid_root: Path) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from qmstest import sphinx_build
+from qmstest import add_pages, sphinx_build
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -143,15 +143,7 @@ def tables_root(valid_root: Path) -> Path:
         conf.write(PROBE)
     with (valid_root / "items.rst").open("a", encoding="utf-8") as items:
         items.write(ITEMS)
-    (valid_root / "tables.rst").write_text(TABLES, encoding="utf-8")
-    index = valid_root / "index.rst"
-    index.write_text(
-        index.read_text(encoding="utf-8").replace(
-            "   items\n", "   items\n   tables\n"
-        ),
-        encoding="utf-8",
-    )
-    return valid_root
+    return add_pages(valid_root, {"tables": TABLES})
 
 
 def _build_both_ways(root: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:

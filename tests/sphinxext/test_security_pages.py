@@ -8,7 +8,7 @@ from qmsdoc.soup.records import Component, SbomRecord
 from qmsdoc.soup.store import write_record
 from qmsdoc.vulnerability.records import ScannerFinding, ScanRecord
 from qmsdoc.vulnerability.store import write_scan
-from qmstest import sphinx_build
+from qmstest import add_pages, sphinx_build
 
 from .html_tables import read_tables
 
@@ -87,14 +87,7 @@ def _sbom(*components: Component) -> SbomRecord:
 
 
 def _project(root: Path) -> Path:
-    (root / "security.rst").write_text(PAGE, encoding="utf-8")
-    index = root / "index.rst"
-    index.write_text(
-        index.read_text(encoding="utf-8").replace(
-            "   items\n", "   items\n   security\n"
-        ),
-        encoding="utf-8",
-    )
+    add_pages(root, {"security": PAGE})
     write_record(
         root / "traceability" / "soup",
         _sbom(_component("pypdf", "4.2.0"), _component("six", "1.16.0")),
