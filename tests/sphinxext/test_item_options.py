@@ -92,7 +92,7 @@ class FastItem(ReferenceItem):
 
     def run(self) -> list[nodes.Node]:
         assert not self.option_spec
-        error = read_option_block(self, self.reference.option_spec, self.reference)
+        error = read_option_block(self, self.reference)
         return [error] if error is not None else super().run()
 
 

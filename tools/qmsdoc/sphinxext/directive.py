@@ -37,7 +37,7 @@ class ItemDirective(NeedDirective):
 
     def run(self) -> Sequence[nodes.Node]:
         if not self.option_spec:
-            error = read_option_block(self, NeedDirective.option_spec, NeedDirective)
+            error = read_option_block(self, NeedDirective)
             if error is not None:
                 return [error]
         domain = QmsDomain.of(self.env)

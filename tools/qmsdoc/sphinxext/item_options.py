@@ -41,7 +41,7 @@ from docutils.utils import ExtensionOptionError, assemble_option_dict
 from sphinx_needs.utils import DummyOptionSpec
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping, Sequence
+    from collections.abc import Sequence
 
     from docutils.parsers.rst import Directive
     from docutils.statemachine import StringList
@@ -184,15 +184,12 @@ def docutils_block(
 
 
 def read_option_block(
-    directive: Directive,
-    option_spec: Mapping[str, Callable[[str], Any]],
-    reference: type[Directive],
+    directive: Directive, reference: type[Directive]
 ) -> nodes.system_message | None:
     """Give ``directive`` the arguments and options docutils would have given it.
 
-    For a directive whose class's option spec is falsy; ``option_spec`` is the
-    real one and ``reference`` a class with it. Plain blocks are read here; others
-    by docutils. Returns docutils' error message, if any (the directive then
+    For a directive whose class's option spec is falsy; ``reference`` is a class
+    with the real option spec. Plain blocks are read here; others by docutils. Returns docutils' error message, if any (the directive then
     returns it alone, as ``run_directive`` would).
     """
     block = None
@@ -202,7 +199,7 @@ def read_option_block(
         )
     if block is not None:
         try:
-            options = assemble_option_dict(block.options, option_spec)  # type: ignore[arg-type]
+            options = assemble_option_dict(block.options, reference.option_spec)  # type: ignore[arg-type]
         except (KeyError, ValueError, TypeError, ExtensionOptionError):
             block = None  # docutils reports it
         else:
