@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from qmsdoc.sphinxext.domain import QmsDomain
+from qmsdoc.sphinxext.relative_uris import RelativeUris
 from qmsdoc.sphinxext.tables import paragraph
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
-    from sphinx.builders import Builder
 
     from qmsdoc.checks import CheckContext
     from qmsdoc.model import Item
@@ -40,19 +40,20 @@ def resolve_item_headers(
     if not placeholders:
         return
     context = QmsDomain.of(app.env).check_context()
+    uris = RelativeUris(app.builder, fromdocname)
     for node in placeholders:
         item = context.graph.item(node["item_id"]) if context is not None else None
         if context is None or item is None:
             node.replace_self([])
             continue
         if app.builder.format == "html":
-            fragment = _html(item, context, app.builder, fromdocname)
+            fragment = _html(item, context, uris)
             node.replace_self([nodes.raw("", fragment, format="html")])
         else:
             node.replace_self(_nodes(item, context))
 
 
-def _html(item: Item, context: CheckContext, builder: Builder, fromdocname: str) -> str:
+def _html(item: Item, context: CheckContext, uris: RelativeUris) -> str:
     item_type = context.profile.item_type(item.item_type)
     label = item_type.title if item_type else item.item_type
     color = item_type.color if item_type else "#eeeeee"
@@ -62,7 +63,7 @@ def _html(item: Item, context: CheckContext, builder: Builder, fromdocname: str)
     )
     links = "".join(
         f'<div class="qms-links"><b>{html.escape(name)}</b>: '
-        + ", ".join(_link(target, context, builder, fromdocname) for target in targets)
+        + ", ".join(_link(target, context, uris) for target in targets)
         + "</div>"
         for name, targets in _link_groups(item, context)
     )
@@ -101,12 +102,10 @@ def _link_groups(item: Item, context: CheckContext) -> list[tuple[str, list[str]
     return [(name, sorted(set(targets))) for name, targets in groups.items()]
 
 
-def _link(
-    target: str, context: CheckContext, builder: Builder, fromdocname: str
-) -> str:
+def _link(target: str, context: CheckContext, uris: RelativeUris) -> str:
     other = context.graph.item(target)
     if other is None:
         return f'<span class="qms-dead-link">{html.escape(target)}</span>'
-    uri = builder.get_relative_uri(fromdocname, other.location.docname)
+    uri = uris.of(other.location.docname)
     title = html.escape(other.title, quote=True)
     return f'<a class="qms-item-link" href="{html.escape(uri)}#{html.escape(target)}" title="{title}">{html.escape(target)}</a>'

@@ -47,6 +47,8 @@ from sphinx_needs.filter_common import apply_max_items, process_filters, sort_ke
 from sphinx_needs.need_item import NeedItem
 from sphinx_needs.needs_schema import LinkSchema
 
+from qmsdoc.sphinxext.relative_uris import RelativeUris
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
@@ -77,14 +79,15 @@ def write_item_tables(app: Sphinx, doctree: nodes.document, fromdocname: str) ->
         return
     data = SphinxNeedsData(app.env)
     schema = data.get_schema()
+    all_needs = data.get_needs_view()
     page = _Page(
         app=app,
         doctree=doctree,
         config=config,
         schema=schema,
         links=_link_columns(schema),
-        all_needs=data.get_needs_view(),
-        uris=_RelativeUris(app, fromdocname),
+        all_needs=all_needs,
+        references=_References(all_needs, RelativeUris(app.builder, fromdocname)),
     )
     for node in tables:
         try:
@@ -103,7 +106,8 @@ class _Page:
     schema: Any
     links: Mapping[str, str]
     all_needs: Any
-    uris: _RelativeUris
+    references: _References
+    """Reference HTML per need, shared by the page's tables."""
 
 
 def _replace(page: _Page, node: Needtable) -> None:
@@ -158,9 +162,9 @@ def _rows(page: _Page, node: Needtable) -> tuple[list[Any], int, str]:
     except KeyError:
         raise _NotPlain from None  # sphinx-needs warns about the sort key
     needs, total = apply_max_items(needs, table.get("max_items"), page.config)
-    references = _References(page.all_needs, page.uris)
     cells = [
-        _cell_writer(option, page.links, references) for option, _ in table["columns"]
+        _cell_writer(option, page.links, page.references)
+        for option, _ in table["columns"]
     ]
     rows = "".join(_row(index, need, cells) for index, need in enumerate(needs))
     return needs, total, rows
@@ -271,7 +275,7 @@ def _td(key: str) -> tuple[str, str]:
 class _References:
     """The HTML of a reference to each need, from one page, made once per need."""
 
-    def __init__(self, all_needs: Any, uris: _RelativeUris) -> None:
+    def __init__(self, all_needs: Any, uris: RelativeUris) -> None:
         self._needs = all_needs
         self._uris = uris
         self._html: dict[str, str] = {}
@@ -364,19 +368,3 @@ def _link_columns(schema: Any) -> dict[str, str]:
         )
         for option, link in owners.items()
     }
-
-
-class _RelativeUris:
-    """``builder.get_relative_uri`` from one page, computed once per target page."""
-
-    def __init__(self, app: Sphinx, fromdocname: str) -> None:
-        self._builder = app.builder
-        self._from = fromdocname
-        self._cache: dict[str, str] = {}
-
-    def of(self, docname: str) -> str:
-        uri = self._cache.get(docname)
-        if uri is None:
-            uri = self._builder.get_relative_uri(self._from, docname)
-            self._cache[docname] = uri
-        return uri
