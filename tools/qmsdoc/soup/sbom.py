@@ -9,12 +9,12 @@ the record writes nothing for bad input.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from qmsdoc.errors import InputError
+from qmsdoc.json_input import load_json
 from qmsdoc.soup.cyclonedx_reader import (
     is_cyclonedx_xml,
     parse_xml,
@@ -143,17 +143,12 @@ def _default_name(path: Path) -> str:
 
 def _json(data: bytes, path: Path) -> dict[str, Any]:
     try:
-        document = json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise InputError(
             f"{path}: not UTF-8 (byte {error.start}: {error.reason})"
         ) from None
-    except json.JSONDecodeError as error:
-        raise InputError(
-            f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
-        ) from None
-    except RecursionError:
-        raise InputError(f"{path}: JSON nested too deeply") from None
+    document = load_json(text, path)
     if not isinstance(document, dict):
         raise InputError(f"{path}: {_NOT_AN_SBOM} (the JSON is not an object)")
     return document

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from qmsdoc.errors import InputError
+from qmsdoc.json_input import load_json
 from qmsdoc.report.atomic import write_atomic
 from qmsdoc.report.record_fields import as_list, as_optional_text, as_text
 from qmsdoc.soup.records import Component, SbomRecord
@@ -109,12 +110,7 @@ def record_from_text(text: str, *, path: str) -> SbomRecord:
     :param path: Where the text came from, for messages and the record's ``path``.
     :raises InputError: If the text is not a valid record.
     """
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(
-            f"{path}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
-        ) from None
+    document = load_json(text, path)
     try:
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             found = document.get("format") if isinstance(document, dict) else None
