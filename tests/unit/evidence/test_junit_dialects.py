@@ -6,8 +6,10 @@ import time
 
 import pytest
 
+from qmsdoc.errors import InputError
 from qmsdoc.evidence import TestResult
-from qmsdoc.evidence.junit import JunitReport, parse_junit
+from qmsdoc.evidence.junit import parse_junit
+from qmsdoc.evidence.reports import ResultReport
 
 PYTEST = b"""\
 <?xml version="1.0" encoding="utf-8"?>
@@ -164,12 +166,12 @@ Received: false
 """
 
 
-def _parse(data: bytes | str, **options: str) -> JunitReport:
+def _parse(data: bytes | str, **options: str) -> ResultReport:
     raw = data.encode("utf-8") if isinstance(data, str) else data
     return parse_junit(raw, source="report.xml", **options)
 
 
-def _by_name(report: JunitReport) -> dict[str, TestResult]:
+def _by_name(report: ResultReport) -> dict[str, TestResult]:
     return {case.name: case for case in report.results}
 
 
@@ -246,6 +248,15 @@ def test_surefire_failure_error_skipped_flaky_and_rerun() -> None:
     assert cases["rerunOnly"].failed
     assert cases["loadsRanges"].failed
     assert cases["retried"].duration == 1234.567
+    # each flaky or rerun entry is one rerun; the final outcome is kept
+    assert {name: case.reruns for name, case in cases.items()} == {
+        "flagsHigh": 0,
+        "flagsLow": 0,
+        "loadsRanges": 0,
+        "pending": 0,
+        "retried": 1,
+        "rerunOnly": 1,
+    }
     assert cases["flagsHigh"].classname == "com.example.flags.FlagTest"
     # provenance from the suite's properties, surrounding whitespace dropped
     assert report.commit == "9f8e7d6c5b4a39281706f5e4d3c2b1a098765432"
@@ -265,22 +276,24 @@ def test_surefire_rerun_error_alone_fails_and_flaky_error_passes() -> None:
         """
     )
     cases = _by_name(report)
-    assert [(c.outcome, c.message) for c in cases.values()] == [
-        ("failed", "boom"),
-        ("flaky", ""),
-        ("failed", "real"),
+    assert [(c.outcome, c.message, c.reruns) for c in cases.values()] == [
+        ("failed", "boom", 1),
+        ("flaky", "", 1),
+        ("failed", "real", 1),
     ]
 
 
-def test_googletest_notrun_is_skipped_and_failure_keeps_its_first_line() -> None:
+def test_googletest_notrun_is_disabled_and_failure_keeps_its_first_line() -> None:
     report = _parse(GOOGLETEST)
     cases = _by_name(report)
     assert {name: case.outcome for name, case in cases.items()} == {
         "FlagsHigh": "passed",
         "FlagsLow": "failed",
-        "DISABLED_FlagsNan": "skipped",
+        "DISABLED_FlagsNan": "disabled",
         "SkipsOnCi": "skipped",
     }
+    assert not cases["DISABLED_FlagsNan"].passed
+    assert not cases["DISABLED_FlagsNan"].executed
     assert cases["FlagsLow"].message == "flag_test.cc:22"
     assert cases["SkipsOnCi"].message == "flag_test.cc:41"
     assert cases["DISABLED_FlagsNan"].message == ""
@@ -430,7 +443,7 @@ def test_root_properties_win_over_suite_properties() -> None:
 
 
 def test_a_report_without_cases_or_provenance() -> None:
-    assert _parse("<testsuites/>") == JunitReport(
+    assert _parse("<testsuites/>") == ResultReport(
         results=(), commit=None, run_id=None, timestamp=None
     )
 
@@ -519,3 +532,196 @@ def test_five_thousand_cases_parse_quickly() -> None:
     assert report.results[4999].name == "test_4999"
     assert report.results[4999].duration == 0.009
     assert elapsed < 5.0
+
+
+# pytest 9 with pytest-rerunfailures 16.7, ``pytest --reruns 2 --junitxml=...``:
+# each earlier attempt of a case is an empty <testcase> (pytest's junitxml ignores
+# the "rerun" reports), the last one holds the final outcome
+PYTEST_RERUNFAILURES = b"""\
+<?xml version="1.0" encoding="utf-8"?><testsuites name="pytest tests"><testsuite \
+name="pytest" errors="0" failures="1" skipped="0" tests="3" time="0.090" \
+timestamp="2026-12-03T09:37:58.121053+00:00" hostname="vm"><testcase \
+classname="test_r" name="test_always" time="0.001" /><testcase classname="test_r" \
+name="test_always" time="0.001" /><testcase classname="test_r" name="test_always" \
+time="0.001"><failure message="assert False">def test_always():
+&gt;       assert False
+E       assert False
+
+test_r.py:3: AssertionError</failure></testcase><testcase classname="test_r" \
+name="test_flaky" time="0.001" /><testcase classname="test_r" name="test_flaky" \
+time="0.001" /><testcase classname="test_r" name="test_flaky" time="0.001" />\
+<testcase classname="test_r" name="test_ok" time="0.000" /></testsuite></testsuites>
+"""
+
+
+def test_pytest_rerunfailures_attempts_are_one_case_with_its_reruns() -> None:
+    report = _parse(PYTEST_RERUNFAILURES)
+    assert [(c.name, c.outcome, c.reruns) for c in report.results] == [
+        ("test_always", "failed", 2),
+        ("test_flaky", "flaky", 2),
+        ("test_ok", "passed", 0),
+    ]
+    # the always-failing case is not counted as two passes and a failure
+    assert sum(case.passed for case in report.results) == 2
+    assert report.results[0].message == "assert False"
+
+
+def test_two_cases_sharing_a_name_with_their_own_verdicts_are_both_kept() -> None:
+    # jest allows two tests of one name in a describe block: not a rerun
+    report = _parse(
+        '<testsuite name="s"><testcase classname="c" name="same"><failure '
+        'message="first"/></testcase><testcase classname="c" name="same"/>'
+        "</testsuite>"
+    )
+    assert [(c.outcome, c.reruns) for c in report.results] == [
+        ("failed", 0),
+        ("passed", 0),
+    ]
+
+
+def test_same_name_in_two_suites_is_not_a_rerun() -> None:
+    report = _parse(
+        '<testsuites><testsuite name="a"><testcase classname="c" name="n"/>'
+        '</testsuite><testsuite name="b"><testcase classname="c" name="n"/>'
+        "</testsuite></testsuites>"
+    )
+    assert [(c.suite, c.outcome, c.reruns) for c in report.results] == [
+        ("a", "passed", 0),
+        ("b", "passed", 0),
+    ]
+
+
+def test_flaky_entries_with_a_final_failure_fail_with_their_reruns() -> None:
+    # pytest-rerunfailures (proposed) and Surefire: flaky entries, then a real failure
+    report = _parse(
+        '<testsuite name="s"><testcase classname="c" name="n">'
+        '<flakyFailure message="one"/><flakyFailure message="two"/>'
+        '<failure message="three"/></testcase></testsuite>'
+    )
+    (case,) = report.results
+    assert (case.outcome, case.message, case.reruns) == ("failed", "three", 2)
+    assert case.failed
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        'status="notrun"',  # GoogleTest before 1.10
+        'status="notrun" result="suppressed"',  # GoogleTest DISABLED_ test
+        'result="suppressed"',
+        'status="disabled"',  # CTest
+        'status="Disabled"',
+        'disabled="true"',
+        'disabled="1"',
+    ],
+)
+def test_a_disabled_case_is_disabled_and_never_passes(attributes: str) -> None:
+    report = _parse(
+        f'<testsuites disabled="1"><testsuite name="s" tests="1" disabled="1">'
+        f'<testcase classname="c" name="n" {attributes}/></testsuite></testsuites>'
+    )
+    (case,) = report.results
+    assert case.outcome == "disabled"
+    assert not case.passed
+    assert not case.executed
+
+
+def test_ctest_disabled_case_with_a_skipped_child_is_disabled() -> None:
+    report = _parse(
+        '<testsuite name="ctest" tests="1" failures="0" disabled="1">'
+        '<testcase name="flags_nan" classname="flags_nan" time="0" status="disabled">'
+        '<skipped message="Disabled"/></testcase></testsuite>'
+    )
+    (case,) = report.results
+    assert (case.outcome, case.message) == ("disabled", "Disabled")
+
+
+@pytest.mark.parametrize(
+    ("attributes", "outcome"),
+    [
+        ('disabled="false"', "passed"),
+        ('disabled="0"', "passed"),
+        ('status="run" result="completed"', "passed"),
+        ('status="run"', "passed"),
+    ],
+)
+def test_a_case_not_marked_disabled_runs(attributes: str, outcome: str) -> None:
+    report = _parse(
+        f'<testsuite name="s"><testcase classname="c" name="n" {attributes}/>'
+        "</testsuite>"
+    )
+    assert report.results[0].outcome == outcome
+
+
+@pytest.mark.parametrize(
+    ("children", "outcome"),
+    [
+        ('<skipped message="later"/>', "skipped"),
+        ("<skipped/><system-out>ran a bit</system-out>", "skipped"),
+        ('<error message="boom"/>', "error"),
+        ('<error message="boom"/><skipped/>', "error"),
+        ('<failure message="no"/><skipped/>', "failed"),
+        ('<failure message="no"/><error message="boom"/>', "error"),
+    ],
+)
+def test_skipped_never_passes_and_error_fails(children: str, outcome: str) -> None:
+    report = _parse(
+        f'<testsuite name="s"><testcase classname="c" name="n">{children}'
+        "</testcase></testsuite>"
+    )
+    (case,) = report.results
+    assert case.outcome == outcome
+    assert not case.passed
+    assert case.failed == (outcome in ("failed", "error"))
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            '<testsuite name="com.example.FlagTest" tests="3" failures="1" '
+            'errors="0"/>',
+            "report.xml: <testsuite> 'com.example.FlagTest' declares 3 tests, "
+            "1 failures and 0 errors but holds no test case",
+        ),
+        (
+            '<testsuites><testsuite name="ok"><testcase classname="c" name="n"/>'
+            '</testsuite><testsuite tests="0" failures="0" errors="2"></testsuite>'
+            "</testsuites>",
+            "report.xml: <testsuite> number 2 declares 0 tests, 0 failures and "
+            "2 errors but holds no test case",
+        ),
+        (
+            '<testsuites name="AllTests" tests="4" failures="1"/>',
+            "report.xml: <testsuites> 'AllTests' declares 4 tests",
+        ),
+        (
+            '<testsuites tests="4"><testsuite name="s" tests="4"><properties/>'
+            "</testsuite></testsuites>",
+            "report.xml: <testsuites> declares 4 tests",
+        ),
+    ],
+)
+def test_a_suite_declaring_results_it_does_not_hold_is_refused(
+    data: str, message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        _parse(data)
+    assert str(caught.value).startswith(message)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '<testsuite name="s" tests="0" failures="0" errors="0"/>',
+        '<testsuite name="s" skipped="2"/>',
+        '<testsuite name="s" tests="n/a"/>',
+        '<testsuites tests="1"><testsuite name="outer" tests="1"><testsuite '
+        'name="inner" tests="1"><testcase classname="c" name="n"/></testsuite>'
+        "</testsuite></testsuites>",
+    ],
+)
+def test_a_suite_declaring_nothing_or_holding_its_cases_is_read(data: str) -> None:
+    report = _parse(data)
+    assert len(report.results) == ("<testcase" in data)

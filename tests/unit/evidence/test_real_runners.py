@@ -6,7 +6,7 @@ dialects (Maven Surefire, GoogleTest, Jest) are not installed on this machine; t
 shapes are written by hand in ``test_junit_dialects.py`` after the published
 examples of those tools (Surefire's ``TEST-*.xml`` with flaky/rerun elements,
 GoogleTest's ``--gtest_output=xml`` with ``status="notrun"``, jest-junit's default
-output).
+output); pytest-rerunfailures' shape there was copied from a run of version 16.7.
 """
 
 from __future__ import annotations
@@ -16,6 +16,9 @@ import sys
 from collections import Counter
 from typing import TYPE_CHECKING
 
+import pytest
+
+from qmsdoc.errors import InputError
 from qmsdoc.evidence.junit import parse_junit
 
 if TYPE_CHECKING:
@@ -130,3 +133,61 @@ def test_a_real_unittest_xml_reporting_report(tmp_path: Path) -> None:
         "test_skipped": "skipped",
     }
     assert {result.classname for result in parsed.results} == {"test_flags.Flags"}
+
+
+def _pytest_report(tmp_path: Path, *arguments: str) -> Path:
+    report = tmp_path / "pytest.xml"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            f"--junitxml={report}",
+            *arguments,
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+    )
+    return report
+
+
+def test_a_real_pytest_collection_error_is_an_error_case(tmp_path: Path) -> None:
+    # the suite header counts the error and holds it as a case: read, not refused
+    (tmp_path / "test_broken.py").write_text(
+        "import not_a_module_anywhere\n\ndef test_a():\n    pass\n", encoding="utf-8"
+    )
+    (tmp_path / "test_fine.py").write_text("def test_b():\n    pass\n")
+    report = _pytest_report(tmp_path, "test_broken.py", "test_fine.py")
+    parsed = parse_junit(report.read_bytes(), source="pytest.xml")
+    outcomes = {(r.classname, r.name): r.outcome for r in parsed.results}
+    assert outcomes == {("", "test_broken"): "error"}
+    (broken,) = parsed.results
+    assert broken.failed
+    assert broken.message == "collection failure"
+
+
+def test_a_real_pytest_report_of_deselected_tests_is_empty(tmp_path: Path) -> None:
+    (tmp_path / "test_fine.py").write_text("def test_b():\n    pass\n")
+    report = _pytest_report(tmp_path, "-k", "nothing_matches", "test_fine.py")
+    parsed = parse_junit(report.read_bytes(), source="pytest.xml")
+    assert parsed.results == ()
+    assert b'tests="0"' in report.read_bytes()
+
+
+def test_a_real_pytest_report_cut_to_its_header_is_refused(tmp_path: Path) -> None:
+    # what a crashed writer or a careless merge leaves: the counts, not the cases
+    (tmp_path / "test_sample.py").write_text(PYTEST_MODULE, encoding="utf-8")
+    report = _pytest_report(tmp_path, "test_sample.py")
+    data = report.read_bytes()
+    start = data.index(b"<testcase")
+    end = data.index(b"</testsuite>")
+    with pytest.raises(InputError) as caught:
+        parse_junit(data[:start] + data[end:], source="pytest.xml")
+    assert str(caught.value).startswith(
+        "pytest.xml: <testsuite> 'pytest' declares 6 tests, 1 failures and 1 errors "
+        "but holds no test case"
+    )

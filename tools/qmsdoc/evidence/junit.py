@@ -1,58 +1,66 @@
 """Read JUnit XML reports safely (parsed by :mod:`qmsdoc.safe_xml`).
 
 Accepts the dialects in use: pytest and unittest-xml-reporting, Maven Surefire (with
-``flakyFailure`` and ``rerunFailure`` entries), GoogleTest (``status="notrun"``),
-Jest (jest-junit), nested ``testsuite`` elements and a bare ``testsuite`` root.
+``flakyFailure`` and ``rerunFailure`` entries), GoogleTest (``status="notrun"``,
+``result="suppressed"`` for a disabled test), CTest (``status="disabled"``), Jest
+(jest-junit), nested ``testsuite`` elements and a bare ``testsuite`` root.
 Entity declarations and DTDs are refused (no expansion, no external entities).
+
+Outcomes: ``<error>`` is an error and ``<failure>`` a failure, whatever else the case
+holds; a case marked disabled is ``disabled`` and one with ``<skipped>`` is
+``skipped`` (neither ever passes). Reruns are kept as the final outcome with the
+number of reruns: Surefire's ``rerunFailure``/``flakyFailure`` entries, and the
+empty ``<testcase>`` that pytest-rerunfailures writes for each earlier attempt of a
+case (the same suite, class and name again, the last one holding the outcome).
+A suite whose header declares tests, failures or errors but that holds no test case
+is refused: its results were lost and an empty run would look clean.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qmsdoc.errors import InputError
 from qmsdoc.evidence.records import Outcome, TestResult
+from qmsdoc.evidence.reports import ResultReport
 from qmsdoc.safe_xml import parse_untrusted_xml
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from xml.etree.ElementTree import Element
 
-__all__ = ["JunitReport", "parse_junit"]
+__all__ = ["parse_junit"]
 
 _MESSAGE_LIMIT = 500
 _RUN_PROPERTIES = ("ci_run", "run_id", "build_id", "ci.run")
 _COMMIT_PROPERTIES = ("commit", "git_commit", "revision", "ci.commit")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class JunitReport:
-    """The cases of a report and the provenance its properties state, if any."""
-
-    results: tuple[TestResult, ...]
-    commit: str | None
-    run_id: str | None
-    timestamp: str | None
+_RERUNS = ("rerunFailure", "rerunError", "flakyFailure", "flakyError")
+_VERDICTS = ("error", "failure", "skipped", *_RERUNS)
+# GoogleTest: status="notrun" (and, since 1.10, result="suppressed") for DISABLED_
+# tests; CTest: status="disabled"; some writers: disabled="true"
+_DISABLED_STATUS = frozenset({"notrun", "disabled", "not run"})
+_DISABLED_RESULT = frozenset({"suppressed", "disabled"})
+_TRUE = frozenset({"true", "1", "yes"})
 
 
 def parse_junit(
     data: bytes, *, source: str, verifies_property: str = "verifies"
-) -> JunitReport:
+) -> ResultReport:
     """Parse one JUnit XML report.
 
     :param data: The file's bytes.
     :param source: The file name, for messages.
     :param verifies_property: The test-case property that names verified item ids.
-    :raises InputError: If the file is not well-formed, uses entities or a DTD, or is
-        not a JUnit report.
+    :raises InputError: If the file is not well-formed, uses entities or a DTD, is
+        not a JUnit report, or has a suite that declares results it does not hold.
     """
     root = parse_untrusted_xml(data, source=source)
     if _local(root.tag) not in ("testsuites", "testsuite"):
         raise InputError(
             f"{source}: not a JUnit XML report (root element <{_local(root.tag)}>)"
         )
+    _refuse_hollow_suites(root, source)
     properties = dict(_properties(root))
     for suite in root.iter():
         if _local(suite.tag) == "testsuite":
@@ -61,7 +69,7 @@ def parse_junit(
     # a bare <testsuite> root (every Surefire TEST-*.xml) names the suite of its cases
     top = root.get("name", "") if _local(root.tag) == "testsuite" else ""
     results = tuple(_cases(root, top, verifies_property))
-    return JunitReport(
+    return ResultReport(
         results=results,
         commit=_first(properties, _COMMIT_PROPERTIES),
         run_id=_first(properties, _RUN_PROPERTIES),
@@ -69,42 +77,95 @@ def parse_junit(
     )
 
 
+def _refuse_hollow_suites(root: Element, source: str) -> None:
+    """Refuse a suite whose header counts tests, failures or errors it does not hold."""
+    number = 0
+    for suite in root.iter():
+        tag = _local(suite.tag)
+        if tag not in ("testsuite", "testsuites"):
+            continue
+        number += tag == "testsuite"
+        declared = {
+            name: _count(suite.get(name)) for name in ("tests", "failures", "errors")
+        }
+        if not any(declared.values()):
+            continue
+        if any(_local(case.tag) == "testcase" for case in suite.iter()):
+            continue
+        name = suite.get("name")
+        which = (
+            f"<{tag}> {name!r}"
+            if name
+            else (
+                "<testsuites>"
+                if tag == "testsuites"
+                else f"<testsuite> number {number}"
+            )
+        )
+        raise InputError(
+            f"{source}: {which} declares {declared['tests']} tests, "
+            f"{declared['failures']} failures and {declared['errors']} errors "
+            "but holds no test case (results lost; refused)"
+        )
+
+
 def _cases(
     element: Element, suite: str, verifies_property: str
 ) -> Iterator[TestResult]:
+    attempts: dict[tuple[str, str], list[Element]] = {}
+    order: list[tuple[str, str] | Element] = []
     for child in element:
         tag = _local(child.tag)
         if tag == "testsuite":
-            name = child.get("name", "")
-            yield from _cases(
-                child, f"{suite}/{name}" if suite else name, verifies_property
-            )
+            order.append(child)
         elif tag == "testcase":
-            yield _case(child, suite, verifies_property)
+            key = (child.get("classname", ""), child.get("name", ""))
+            if key not in attempts:
+                order.append(key)
+            attempts.setdefault(key, []).append(child)
+    for entry in order:
+        if isinstance(entry, tuple):
+            yield from _attempts(attempts[entry], suite, verifies_property)
+        else:
+            name = entry.get("name", "")
+            yield from _cases(
+                entry, f"{suite}/{name}" if suite else name, verifies_property
+            )
 
 
-def _case(case: Element, suite: str, verifies_property: str) -> TestResult:
-    outcome: Outcome = "passed"
+def _attempts(
+    cases: list[Element], suite: str, verifies_property: str
+) -> Iterator[TestResult]:
+    """One result per case; earlier empty attempts of a case are reruns of the last."""
+    *earlier, final = cases
+    if any(_has_verdict(case) for case in earlier):
+        # not the rerun shape (two different cases that share a name): keep each
+        for case in cases:
+            yield _case(case, suite, verifies_property, reruns=0)
+        return
+    yield _case(
+        case=final,
+        suite=suite,
+        verifies_property=verifies_property,
+        reruns=len(earlier),
+    )
+
+
+def _has_verdict(case: Element) -> bool:
+    return any(_local(child.tag) in _VERDICTS for child in case) or _is_disabled(case)
+
+
+def _case(
+    case: Element, suite: str, verifies_property: str, *, reruns: int
+) -> TestResult:
+    children: dict[str, Element] = {}
+    for child in case:
+        children.setdefault(_local(child.tag), child)
+    reruns += sum(_local(child.tag) in _RERUNS for child in case)
+    outcome, verdict = _outcome(case, children, reruns=reruns)
     message = ""
-    children = {_local(child.tag): child for child in case}
-    if case.get("status") == "notrun" or case.get("result") == "skipped":
-        outcome = "skipped"
-    for tag, value in (
-        ("error", "error"),
-        ("failure", "failed"),
-        ("skipped", "skipped"),
-    ):
-        if tag in children:
-            outcome = value  # type: ignore[assignment]
-            message = children[tag].get("message") or (children[tag].text or "")
-            break
-    else:
-        if "rerunFailure" in children or "rerunError" in children:
-            outcome = "failed"
-            rerun = children.get("rerunFailure", children.get("rerunError"))
-            message = (rerun.get("message") or "") if rerun is not None else ""
-        elif "flakyFailure" in children or "flakyError" in children:
-            outcome = "flaky"
+    if verdict is not None:
+        message = verdict.get("message") or (verdict.text or "")
     verifies: list[str] = []
     for name, value in _properties(case):
         if name == verifies_property:
@@ -117,7 +178,38 @@ def _case(case: Element, suite: str, verifies_property: str) -> TestResult:
         duration=_seconds(case.get("time")),
         message=_first_line(message),
         verifies=tuple(dict.fromkeys(verifies)),
+        reruns=reruns,
     )
+
+
+def _outcome(
+    case: Element, children: dict[str, Element], *, reruns: int
+) -> tuple[Outcome, Element | None]:
+    """The case's outcome and the element whose message explains it."""
+    if "error" in children:
+        return "error", children["error"]
+    if "failure" in children:
+        return "failed", children["failure"]
+    if "rerunFailure" in children or "rerunError" in children:
+        # Surefire: failed on every run (the first run's <failure> may be absent)
+        return "failed", children.get("rerunFailure", children.get("rerunError"))
+    if _is_disabled(case):
+        return "disabled", children.get("skipped")
+    if (
+        "skipped" in children
+        or (case.get("result") or "").strip().lower() == "skipped"
+        or (case.get("status") or "").strip().lower() == "skipped"
+    ):
+        return "skipped", children.get("skipped")
+    # passed, after a failed first attempt when there were reruns
+    return ("flaky" if reruns else "passed"), None
+
+
+def _is_disabled(case: Element) -> bool:
+    status = (case.get("status") or "").strip().lower()
+    result = (case.get("result") or "").strip().lower()
+    flag = (case.get("disabled") or "").strip().lower()
+    return status in _DISABLED_STATUS or result in _DISABLED_RESULT or flag in _TRUE
 
 
 def _properties(element: Element) -> Iterator[tuple[str, str]]:
@@ -143,6 +235,13 @@ def _timestamp(root: Element) -> str | None:
         ):
             return element.get("timestamp")
     return None
+
+
+def _count(text: str | None) -> int:
+    try:
+        return max(int((text or "0").strip()), 0)
+    except ValueError:
+        return 0
 
 
 def _seconds(text: str | None) -> float:
