@@ -9,11 +9,13 @@ critical flag (REQ-065). The range is then applied with inclusive limits (REQ-03
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from serenya_core.critical import evaluate_critical
 from serenya_core.model import Flag, Reason
+from serenya_core.notation import normalise_qualitative
 from serenya_core.reference_ranges import report_eligibility
 from serenya_core.units import UnitProblem, normalise, to_canonical
 
@@ -22,7 +24,8 @@ if TYPE_CHECKING:
     from datetime import date
     from typing import TypeAlias
 
-    from serenya_core.model import LabResult, ReferenceRange
+    from serenya_core.model import Analyte, LabResult, ReferenceRange
+    from serenya_core.notation import Bound
 
     #: the reference range service as the flagging engine sees it
     RangeLookup: TypeAlias = Callable[[LabResult], ReferenceRange | Reason]
@@ -33,6 +36,8 @@ __all__ = [
     "Report",
     "classify_against_range",
     "interpret",
+    "interpret_bound",
+    "interpret_qualitative",
     "interpret_report",
 ]
 
@@ -80,11 +85,18 @@ class Report:
     own_report_confirmed: bool = False
 
 
-def classify_against_range(value: float, lower: float, upper: float) -> Flag:
-    """Low, Normal or High; the limits belong to the range."""
-    if value < lower:
+def classify_against_range(
+    value: float,
+    lower: float,
+    upper: float,
+    *,
+    lower_included: bool = True,
+    upper_included: bool = True,
+) -> Flag:
+    """Low, Normal or High; a limit belongs to the range unless stated otherwise."""
+    if value < lower or (value == lower and not lower_included):
         return Flag.LOW
-    if value > upper:
+    if value > upper or (value == upper and not upper_included):
         return Flag.HIGH
     return Flag.NORMAL
 
@@ -102,7 +114,13 @@ def _range_outcome(
     upper = to_canonical(result.analyte, selection.upper, selection.unit)
     if isinstance(lower, Reason) or isinstance(upper, Reason):
         return None, None, Reason.UNIT_NOT_CONVERTIBLE
-    flag = classify_against_range(canonical, lower, upper)
+    flag = classify_against_range(
+        canonical,
+        lower,
+        upper,
+        lower_included=selection.lower_included,
+        upper_included=selection.upper_included,
+    )
     return flag, selection.origin, None
 
 
@@ -128,6 +146,56 @@ def interpret(
     if queue is not None and outcome.flag is not Flag.NOT_INTERPRETED:
         queue.requests.append(outcome)
     return outcome
+
+
+def _flag_at(analyte: Analyte, value: float, reference: ReferenceRange) -> Flag:
+    lower = to_canonical(analyte, reference.lower, reference.unit)
+    upper = to_canonical(analyte, reference.upper, reference.unit)
+    if isinstance(lower, Reason) or isinstance(upper, Reason):
+        raise ValueError(f"{analyte}: range unit {reference.unit!r} not convertible")
+    return evaluate_critical(analyte, value) or classify_against_range(
+        value,
+        lower,
+        upper,
+        lower_included=reference.lower_included,
+        upper_included=reference.upper_included,
+    )
+
+
+def interpret_bound(
+    analyte: Analyte, bound: Bound, unit: str | None, reference: ReferenceRange
+) -> Flag | Reason:
+    """Classify a value reported as a bound, only if every admitted value agrees.
+
+    "<v" admits the values from 0 up to v, ">v" all values above v (REQ-040). The
+    flag (critical first, then the range) rises with the value, so the values at
+    both ends of the admitted interval decide; an open end is the nearest float
+    inside the interval.
+    """
+    limit = to_canonical(analyte, bound.value, unit)
+    origin = to_canonical(analyte, 0.0, unit)
+    if isinstance(limit, Reason):
+        return limit
+    if isinstance(origin, Reason):
+        return origin
+    if bound.operator.startswith("<"):
+        ends = (origin, limit if bound.operator == "<=" else math.nextafter(limit, 0))
+    else:
+        start = limit if bound.operator == ">=" else math.nextafter(limit, math.inf)
+        ends = (start, math.inf)
+    try:
+        flags = {_flag_at(analyte, end, reference) for end in ends}
+    except ValueError:
+        return Reason.UNIT_NOT_CONVERTIBLE
+    return flags.pop() if len(flags) == 1 else Reason.VALUE_BOUND
+
+
+def interpret_qualitative(text: str, expected: str | None) -> Flag | Reason:
+    """Normal if equal to the expected value, Abnormal if not, else no expected."""
+    if expected is None:
+        return Reason.NO_EXPECTED_VALUE
+    same = normalise_qualitative(text) == normalise_qualitative(expected)
+    return Flag.NORMAL if same else Flag.ABNORMAL
 
 
 def interpret_report(

@@ -26,16 +26,31 @@ class Analyte(StrEnum):
     ALT = "ALT"
     ALP = "alkaline phosphatase"
     HBA1C = "HbA1c"
+    TRIGLYCERIDES = "triglycerides"
+    BILIRUBIN = "total bilirubin"
+    MAGNESIUM = "magnesium"
+    PHOSPHATE = "phosphate"
+    HAEMOGLOBIN = "haemoglobin"
+    PLATELETS = "platelets"
+    NEUTROPHILS = "absolute neutrophils"
+    LEUKOCYTES = "leukocytes"
+    INR = "INR"
+    CRP = "CRP"
+    EGFR = "eGFR"
+    TSH = "TSH"
+    URINE_GLUCOSE = "urine glucose"
+    NITRITE = "nitrite"
 
 
 class Flag(StrEnum):
-    """The flag categories of REQ-039 that apply to numeric results."""
+    """The flag categories of REQ-039; Abnormal applies to qualitative results."""
 
     LOW = "Low"
     NORMAL = "Normal"
     HIGH = "High"
     CRITICAL_LOW = "Critical low"
     CRITICAL_HIGH = "Critical high"
+    ABNORMAL = "Abnormal"
     NOT_INTERPRETED = "Not interpreted"
 
 
@@ -49,6 +64,9 @@ class Reason(StrEnum):
     REFERENCE_DATA_UNDER_REVIEW = "not interpreted: reference data under review"
     ADULT_RESULTS_ONLY = "Serenya interprets adult results only"
     CONFIRM_OWN_REPORT = "not interpreted: please confirm that this is your own report"
+    VALUE_BOUND = "not interpreted: value reported as a bound"
+    NO_EXPECTED_VALUE = "not interpreted: no expected value"
+    VALUE_NOT_READ = "value not read"
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,9 +81,16 @@ class LabResult:
 
 @dataclass(frozen=True, slots=True)
 class ReferenceRange:
-    """A reference range with inclusive limits, in ``unit`` (a UCUM code)."""
+    """A reference range in ``unit`` (a UCUM code); limits included unless stated.
+
+    A one-sided range has ``-inf`` or ``inf`` as its missing limit; the printed
+    operator decides whether the limit belongs to the range (REQ-039: with "< 5.2" a
+    value of 5.2 is High, with "<= 5.2" it is Normal).
+    """
 
     lower: float
     upper: float
     unit: str
     origin: str
+    lower_included: bool = True
+    upper_included: bool = True

@@ -37,6 +37,7 @@ __all__ = [
     "TableActivationError",
     "age_band",
     "age_in_years",
+    "applied_range",
     "parse_printed_range",
     "report_eligibility",
     "review_notice_due",
@@ -114,12 +115,18 @@ class Patient:
 
 @dataclass(frozen=True, slots=True)
 class ReportRange:
-    """A confirmed printed range or a FHIR ``referenceRange`` (``sex`` if specific)."""
+    """A confirmed printed range or a FHIR ``referenceRange`` (``sex`` if specific).
+
+    A one-sided range has ``-inf`` or ``inf`` as its missing limit, and a limit
+    printed with "<" or ">" does not belong to the range (REQ-039).
+    """
 
     lower: float
     upper: float
     unit: str
     sex: Sex | None = None
+    lower_included: bool = True
+    upper_included: bool = True
 
 
 _NUMBER = r"(\d+(?:[.,]\d+)?)"
@@ -133,6 +140,18 @@ def parse_printed_range(text: str, unit: str) -> ReportRange | None:
         return None
     lower, upper = (float(g.replace(",", ".")) for g in match.groups())
     return ReportRange(lower, upper, unit) if lower <= upper else None
+
+
+def applied_range(report_range: ReportRange) -> ReferenceRange:
+    """A range from the report as applied, with the origin "range from your report"."""
+    return ReferenceRange(
+        report_range.lower,
+        report_range.upper,
+        report_range.unit,
+        REPORT_ORIGIN,
+        report_range.lower_included,
+        report_range.upper_included,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,8 +236,7 @@ class ReferenceRangeService:
         applicable = [r for r in report_ranges if r.sex in (None, patient.sex)]
         applicable.sort(key=lambda r: r.sex is None)  # sex-specific entries first
         if applicable:
-            best = applicable[0]
-            return ReferenceRange(best.lower, best.upper, best.unit, REPORT_ORIGIN)
+            return applied_range(applicable[0])
         return self._fallback(result, patient)
 
     def _fallback(self, result: LabResult, patient: Patient) -> ReferenceRange | Reason:

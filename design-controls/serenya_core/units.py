@@ -22,9 +22,12 @@ if TYPE_CHECKING:
 __all__ = [
     "CANONICAL_UNIT",
     "PLAUSIBILITY_LIMITS",
+    "UCUM_SPELLINGS",
+    "UCUM_SYSTEM",
     "Conversion",
     "Normalised",
     "UnitProblem",
+    "format_value",
     "normalise",
     "quantity_from_fhir",
     "to_canonical",
@@ -35,22 +38,66 @@ UCUM_SYSTEM = "http://unitsofmeasure.org"
 _MICRO = "\u00b5"  # micro sign
 _MU = "\u03bc"  # Greek small letter mu
 
+_MICROS = (_MICRO, _MU, "u")
+
+
+def _litres(unit: str) -> tuple[str, str]:
+    """``unit`` with the litre written upper- and lower-case ("mmol/L", "mmol/l")."""
+    return unit, unit[:-1] + "l"
+
+
 #: report spellings -> UCUM code; matching is exact, so mg/dL and mg/L, mmol/L and
-#: µmol/L are never confused (REQ-033)
+#: µmol/L are never confused, and an unknown spelling is not guessed (REQ-033)
 UCUM_SPELLINGS: Mapping[str, str] = {
-    **dict.fromkeys(("mmol/L", "mmol/l"), "mmol/L"),
-    **{
-        f"{prefix}mol/{litre}": "umol/L"
-        for prefix in (_MICRO, _MU, "u")
-        for litre in ("L", "l")
-    },
-    **{f"{prefix}g/L": "ug/L" for prefix in (_MICRO, _MU, "u")},
-    **dict.fromkeys(("mg/dL", "mg/dl"), "mg/dL"),
-    **dict.fromkeys(("mg/L", "mg/l"), "mg/L"),
+    **dict.fromkeys(_litres("mmol/L"), "mmol/L"),
+    **{s: "umol/L" for p in _MICROS for s in _litres(f"{p}mol/L")},
+    **dict.fromkeys(_litres("nmol/L"), "nmol/L"),
+    **dict.fromkeys(_litres("pmol/L"), "pmol/L"),
+    **dict.fromkeys(_litres("mg/dL"), "mg/dL"),
+    **dict.fromkeys(_litres("mg/L"), "mg/L"),
+    **dict.fromkeys(_litres("g/dL"), "g/dL"),
+    **dict.fromkeys(_litres("g/L"), "g/L"),
+    **{s: "ug/L" for p in _MICROS for s in _litres(f"{p}g/L")},
     **dict.fromkeys(("ng/mL", "ng/ml"), "ng/mL"),
-    **dict.fromkeys(("mEq/L", "mEq/l", "meq/L"), "meq/L"),
+    **dict.fromkeys(("pg/mL", "pg/ml"), "pg/mL"),
+    **dict.fromkeys((*_litres("mEq/L"), *_litres("meq/L")), "meq/L"),
     **dict.fromkeys(("mEq", "meq"), "meq"),
-    **dict.fromkeys(("U/L", "U/l"), "U/L"),
+    **dict.fromkeys(_litres("U/L"), "U/L"),
+    **dict.fromkeys((*_litres("IU/L"), *_litres("UI/L")), "[IU]/L"),
+    **dict.fromkeys(_litres("mU/L"), "mU/L"),
+    **dict.fromkeys((*_litres("mIU/L"), "mUI/L"), "m[IU]/L"),
+    **dict.fromkeys((f"{_MICRO}IU/mL", f"{_MU}IU/mL", "uIU/mL"), "u[IU]/mL"),
+    **dict.fromkeys(
+        (
+            *_litres("10^9/L"),
+            "10*9/L",
+            "10E9/L",
+            "x10^9/L",
+            "x10E9/L",
+            *_litres("G/L"),
+            *_litres("Gpt/L"),
+        ),
+        "10*9/L",
+    ),
+    **dict.fromkeys(("/nl", "/nL"), "/nL"),
+    **dict.fromkeys(
+        (
+            "x10E3/uL",
+            f"x10^3/{_MICRO}L",
+            "10^3/uL",
+            f"10^3/{_MICRO}L",
+            "10*3/uL",
+            "K/uL",
+            f"K/{_MICRO}L",
+        ),
+        "10*3/uL",
+    ),
+    **dict.fromkeys(("10^12/L", "10*12/L", "T/l", "Tpt/l"), "10*12/L"),
+    **dict.fromkeys(
+        ("mL/min/1.73m2", "mL/min/1.73 m2", "ml/min/1.73m\u00b2", "ml/min/1,73m\u00b2"),
+        "mL/min/{1.73_m2}",
+    ),
+    **dict.fromkeys(("INR", "{INR}"), "{INR}"),
     "mmol/mol": "mmol/mol",
     "%": "%",
 }
@@ -71,6 +118,9 @@ class Conversion:
 _SAME = Conversion(1.0)
 _CHOLESTEROL = {"mmol/L": _SAME, "mg/dL": Conversion(0.02586)}
 _MONOVALENT_ION = {"mmol/L": _SAME, "meq/L": _SAME}
+#: cell counts: 10^9/L = 10^3/µL = 1/nL
+_CELL_COUNT = {"10*9/L": _SAME, "10*3/uL": _SAME, "/nL": _SAME}
+_ENZYME = {"U/L": _SAME, "[IU]/L": _SAME}
 
 #: per analyte: UCUM code -> conversion to the canonical unit (the first entry)
 CONVERSIONS: Mapping[Analyte, Mapping[str, Conversion]] = {
@@ -82,9 +132,25 @@ CONVERSIONS: Mapping[Analyte, Mapping[str, Conversion]] = {
     Analyte.SODIUM: _MONOVALENT_ION,
     Analyte.CALCIUM: {"mmol/L": _SAME, "mg/dL": Conversion(0.2495)},
     Analyte.FERRITIN: {"ug/L": _SAME, "ng/mL": _SAME},
-    Analyte.ALT: {"U/L": _SAME},
-    Analyte.ALP: {"U/L": _SAME},
+    Analyte.ALT: _ENZYME,
+    Analyte.ALP: _ENZYME,
     Analyte.HBA1C: {"mmol/mol": _SAME, "%": Conversion(10.929, shift=-2.15)},
+    Analyte.TRIGLYCERIDES: {"mmol/L": _SAME, "mg/dL": Conversion(0.01129)},
+    Analyte.BILIRUBIN: {"umol/L": _SAME, "mg/dL": Conversion(17.10)},
+    Analyte.MAGNESIUM: {
+        "mmol/L": _SAME,
+        "mg/dL": Conversion(0.4114),
+        "meq/L": Conversion(0.5),
+    },
+    Analyte.PHOSPHATE: {"mmol/L": _SAME, "mg/dL": Conversion(0.3229)},
+    Analyte.HAEMOGLOBIN: {"g/L": _SAME, "g/dL": Conversion(10.0)},
+    Analyte.PLATELETS: _CELL_COUNT,
+    Analyte.NEUTROPHILS: _CELL_COUNT,
+    Analyte.LEUKOCYTES: _CELL_COUNT,
+    Analyte.INR: {"{INR}": _SAME},
+    Analyte.CRP: {"mg/L": _SAME, "mg/dL": Conversion(10.0)},
+    Analyte.EGFR: {"mL/min/{1.73_m2}": _SAME},
+    Analyte.TSH: {"mU/L": _SAME, "m[IU]/L": _SAME, "u[IU]/mL": _SAME},
 }
 
 CANONICAL_UNIT: Mapping[Analyte, str] = {
@@ -119,11 +185,18 @@ class UnitProblem:
     proposed_value: float | None = None
 
 
+#: the UCUM codes themselves, as a FHIR ``valueQuantity.code`` carries them
+_UCUM_CODES = frozenset(
+    code for table in CONVERSIONS.values() for code in table
+) | frozenset(UCUM_SPELLINGS.values())
+
+
 def to_ucum(spelling: str | None) -> str | None:
     """The UCUM code of a reported unit spelling, or ``None`` if it is unknown."""
     if spelling is None:
         return None
-    return UCUM_SPELLINGS.get(spelling.strip())
+    text = spelling.strip()
+    return text if text in _UCUM_CODES else UCUM_SPELLINGS.get(text)
 
 
 def to_canonical(analyte: Analyte, value: float, unit: str | None) -> float | Reason:
@@ -174,3 +247,8 @@ def quantity_from_fhir(
     if value_quantity.get("system") != UCUM_SYSTEM or not isinstance(code, str):
         return float(value), None
     return float(value), code
+
+
+def format_value(value: float, decimals: int = 1) -> str:
+    """A converted value as displayed: rounded for display only (REQ-034)."""
+    return f"{value:.{decimals}f}"
