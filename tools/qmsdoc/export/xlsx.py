@@ -605,3 +605,125 @@ def _sheet_parts(
             )
         )
     return parts
+
+
+# --- manual test protocols -------------------------------------------------------
+
+from datetime import date as _date  # noqa: E402 (appended section)
+from datetime import datetime as _datetime  # noqa: E402
+from datetime import time as _time  # noqa: E402
+
+from openpyxl import load_workbook  # noqa: E402
+from openpyxl.styles import Protection  # noqa: E402
+from openpyxl.worksheet.datavalidation import DataValidation  # noqa: E402
+
+from qmsdoc.errors import InputError  # noqa: E402
+from qmsdoc.evidence.protocol import protocol_layout  # noqa: E402
+
+if TYPE_CHECKING:
+    from qmsdoc.evidence.protocol import Protocol
+
+__all__ += [
+    "protocol_workbook_bytes",
+    "read_workbook_cells",
+    "write_protocol_workbook",
+]
+
+#: the document times of a protocol workbook: fixed, so one protocol is one file
+_PROTOCOL_TIME = (2000, 1, 1)
+_ENTRY_FILL = PatternFill("solid", fgColor="FFF2CC")
+_GIVEN_FILL = PatternFill("solid", fgColor="F2F2F2")
+
+
+def write_protocol_workbook(path: Path, protocols: Sequence[Protocol]) -> None:
+    """Write the protocol workbook atomically."""
+    write_atomic(path, protocol_workbook_bytes(protocols))
+
+
+def protocol_workbook_bytes(protocols: Sequence[Protocol]) -> bytes:
+    """A workbook with one sheet per protocol (named by its test id), as deterministic
+    bytes: given cells locked, entry cells unlocked and kept as text (so a typed date
+    stays what was typed), choice lists on the verdict cells.
+
+    The layout comes from :func:`qmsdoc.evidence.protocol.protocol_layout`.
+    """
+    generated = _datetime(*_PROTOCOL_TIME)  # document times are naive
+    workbook = Workbook()
+    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.properties.creator = "qmsdoc"
+    workbook.properties.created = generated
+    workbook.properties.modified = generated
+    for protocol in protocols:
+        layout = protocol_layout(protocol)
+        sheet = workbook.create_sheet(layout.name)
+        for column, width in layout.widths:
+            sheet.column_dimensions[column].width = width
+        for spec in layout.cells:
+            cell = sheet[spec.coordinate]
+            cell.value = _ILLEGAL.sub("", spec.text)[:_CELL_TEXT_LIMIT]
+            cell.data_type = "s"  # text, never a formula, whatever it starts with
+            cell.alignment = _WRAP
+            if spec.role in ("label", "heading"):
+                cell.font = _HEADER_FONT
+            if spec.role == "heading":
+                cell.fill = _HEADER_FILL
+            elif spec.role == "given":
+                cell.fill = _GIVEN_FILL
+            elif spec.role == "entry":
+                cell.fill = _ENTRY_FILL
+                cell.number_format = "@"
+                cell.protection = Protection(locked=False)
+        for choice in layout.choices:
+            validation = DataValidation(
+                type="list",
+                formula1='"' + ",".join(choice.choices) + '"',
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Not a choice",
+                error=f"Choose one of: {', '.join(choice.choices)}",
+            )
+            validation.add(choice.cells)
+            sheet.add_data_validation(validation)
+        # locked against accidental edits; no password: the import checks every cell
+        sheet.protection.sheet = True
+        sheet.protection.formatColumns = False
+        sheet.protection.formatRows = False
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _seal(buffer.getvalue(), generated, {})
+
+
+def read_workbook_cells(path: Path) -> dict[str, dict[str, str]]:
+    """Every non-empty cell of a workbook as text: sheet -> coordinate -> text.
+
+    Formulas are read as their text (never evaluated); dates and times as ISO 8601;
+    whole numbers without a decimal point.
+
+    :raises InputError: ``file: not a readable workbook`` if it cannot be read.
+    """
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds of error on a damaged file
+        raise InputError(f"{path}: not a readable workbook") from None
+    cells: dict[str, dict[str, str]] = {}
+    try:
+        for sheet in workbook.worksheets:
+            values: dict[str, str] = {}
+            for row in sheet.iter_rows():
+                for cell in row:
+                    value = getattr(cell, "value", None)
+                    if value is None or value == "":
+                        continue
+                    if isinstance(value, _datetime | _date | _time):
+                        text = value.isoformat()
+                    elif isinstance(value, float) and value.is_integer():
+                        text = str(int(value))
+                    else:
+                        text = str(value)
+                    values[cast("Any", cell).coordinate] = text
+            cells[sheet.title] = values
+    except Exception:  # a sheet part may be damaged too
+        raise InputError(f"{path}: not a readable workbook") from None
+    finally:
+        workbook.close()
+    return cells
