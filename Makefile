@@ -15,12 +15,12 @@ SPHINXOPTS ?= -q
 all: dossier
 
 help:
-	@echo "make dossier   set up .venv, run the Serenya tests, build HTML and PDF, run the gate, assemble the dossiers"
+	@echo "make dossier   set up .venv, build HTML and PDF from the committed records, run the gate, assemble the dossiers"
 	@echo "make test      lint (ruff), type-check (mypy --strict) and run the test suite"
 	@echo "make html      build the device file as HTML into _build/html"
 	@echo "make check     the gate: qms check (findings.json), qms gaps (gaps.json) and a strict Sphinx build"
 	@echo "make matrix    write the traceability workbook traceability/traceability.xlsx"
-	@echo "make evidence  run the Serenya tests and import their JUnit result for this commit"
+	@echo "make evidence  run the Serenya tests and import their JUnit result as a local run (never released)"
 	@echo "make bench     benchmark against stock sphinx-needs (BENCHOPTS=--quick for a smoke run)"
 	@echo "make clean     remove _build"
 
@@ -54,19 +54,21 @@ check: $(STAMP)
 	$(SPHINXBUILD) -b dummy -E -W --keep-going $(SPHINXOPTS) -d _build/check-doctrees . _build/check || status=1; \
 	exit $$status
 
-# Real verification evidence of the reference device: run the tests of serenya_core,
-# then import the JUnit result as a run of this commit. Local runs are named
-# local-<commit> and ignored by git; records meant for the file are imported with
-# `qms evidence import FILE --commit SHA --run ID` (for example from CI) and committed.
-# A failing test does not stop the import: the failure is evidence, and the gate
-# (make check) then fails on it.
+# Verification evidence of the reference device, run locally: run the tests of
+# serenya_core and import the JUnit result as a *local* run of this commit. Local runs
+# go to traceability/evidence/local/ (git-ignored); no build, gate or dossier reads
+# them (`qms evidence status --with-local` shows them). Records meant for the file
+# come from CI or a clean checkout of the tested commit, are imported with
+# `qms evidence import FILE --commit SHA --run ID --tree-clean` and committed.
 EVIDENCE_XML := _build/evidence/serenya-junit.xml
 evidence: $(STAMP)
 	@mkdir -p _build/evidence
 	-$(BIN)/pytest tests/serenya -q -p no:cacheprovider --junitxml=$(EVIDENCE_XML)
-	$(QMS) evidence import $(EVIDENCE_XML) \
+	$(QMS) evidence import $(EVIDENCE_XML) --local --replace \
 		--commit "$$(git rev-parse HEAD 2>/dev/null)" \
-		--run "local-$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
+		--run "local-$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)" \
+		--environment "$$(uname -sm), Python $$($(BIN)/python -c 'import platform; print(platform.python_version())')" \
+		--executor "$$(git config user.email 2>/dev/null || echo unknown)"
 
 matrix: $(STAMP)
 	$(QMS) matrix
@@ -84,7 +86,9 @@ typecheck: $(STAMP)
 test: lint typecheck pdf-toolchain
 	$(BIN)/pytest
 
-dossier: evidence html singlehtml check matrix pdf-toolchain
+# The dossier is built from committed records only: it runs no test and imports
+# nothing, so two runs on one commit give byte-identical dossiers.
+dossier: html singlehtml check matrix pdf-toolchain
 	$(QMS) dossier --singlehtml _build/singlehtml
 	@echo "dossier: _build/dossier/<pathway>/index.html, sealed by MANIFEST.sha256"
 

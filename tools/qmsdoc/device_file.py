@@ -6,11 +6,14 @@ records the Sphinx directive produces, so ``qms check`` and a Sphinx build agree
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qmsdoc.checks import Finding, run_checks
 from qmsdoc.checks.intended_use import DIRECTIVE as INTENDED_USE
+from qmsdoc.evidence.inventory import missing_automated_tests
 from qmsdoc.evidence.status import EvidenceView, evaluate_evidence, item_signature
 from qmsdoc.evidence.store import read_runs
 from qmsdoc.history.approvals import (
@@ -31,9 +34,9 @@ from qmsdoc.vcs import GitHistory, source_state
 from qmsdoc.vulnerability.store import read_scans
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
-    from pathlib import Path
+    from collections.abc import Collection, Iterator, Sequence
 
+    from qmsdoc.evidence.records import EvidenceRun
     from qmsdoc.model import RawItem
     from qmsdoc.project import Project
     from qmsdoc.soup.records import SbomRecord
@@ -46,6 +49,7 @@ __all__ = [
     "load_sboms",
     "load_scans",
     "read_items",
+    "read_items_with_evidence",
     "read_raw_items",
     "record_files",
 ]
@@ -84,13 +88,25 @@ def read_items(project: Project) -> tuple[Item, ...]:
     return load_items(read_raw_items(project), project.profile)
 
 
-def check_device_file(project: Project) -> CheckOutcome:
+def read_items_with_evidence(
+    project: Project, *, include_local: bool = False
+) -> tuple[tuple[Item, ...], EvidenceView | None]:
+    """The project's items and their verification states (without running checks).
+
+    :raises InputError: If a result record is not valid.
+    """
+    raw = read_raw_items(project)
+    items = load_items(raw, project.profile)
+    return items, load_evidence(project, items, raw, include_local=include_local)
+
+
+def check_device_file(project: Project, *, include_local: bool = False) -> CheckOutcome:
     """Read the project's items and evidence and run every check on them."""
     scanned = _scan(project, {*project.profile.directives, INTENDED_USE})
     raw = [record for record in scanned if record.directive != INTENDED_USE]
     statements = [record for record in scanned if record.directive == INTENDED_USE]
     items = load_items(raw, project.profile)
-    evidence = load_evidence(project, items, raw)
+    evidence = load_evidence(project, items, raw, include_local=include_local)
     approvals = load_approvals(project) if project.profile.approval_types else None
     sboms, scans = load_sboms(project), load_scans(project)
     findings = run_checks(
@@ -202,22 +218,31 @@ def load_scans(project: Project) -> tuple[ScanRecord, ...]:
 
 
 def load_evidence(
-    project: Project, items: tuple[Item, ...], raw: list[RawItem]
+    project: Project,
+    items: tuple[Item, ...],
+    raw: list[RawItem],
+    *,
+    include_local: bool = False,
 ) -> EvidenceView | None:
-    """The recorded test results linked to the items, staleness judged from git.
+    """The recorded results linked to the items, staleness judged from git, with the
+    test items whose automated test does not exist and the records whose attachments
+    do not match.
 
+    :param include_local: Also read the git-ignored local runs (never released).
     :raises InputError: If a result record is not valid.
     """
     config = project.profile.evidence
     if config is None:
         return None
-    runs = read_runs(project.root / config.directory)
+    runs = read_runs(
+        project.root / config.directory, include_local=include_local, root=project.root
+    )
     current = {
         item_id: item_signature(record, config.unchanged_fields)
         for record in raw
         if (item_id := (record.option("id") or "").strip())
     }
-    return evaluate_evidence(
+    view = evaluate_evidence(
         TraceGraph(items),
         project.profile,
         runs,
@@ -225,3 +250,43 @@ def load_evidence(
         current=current,
         is_source=project.is_source,
     )
+    declared = {
+        item.id: text.strip()
+        for item in items
+        if item.item_type in config.test_types
+        and (text := item.field(config.automated_field))
+        and text.strip()
+    }
+    return replace(
+        view,
+        missing_tests=missing_automated_tests(project.root, declared),
+        attachment_problems=tuple(attachment_problems(project.root, runs)),
+    )
+
+
+def attachment_problems(
+    root: Path, runs: Sequence[EvidenceRun]
+) -> Iterator[tuple[EvidenceRun, str]]:
+    """Each record attachment that is missing, outside the project or changed."""
+    for run in runs:
+        for attachment in run.attachments:
+            path = root / attachment.path
+            if (
+                Path(attachment.path).is_absolute()
+                or ".." in Path(attachment.path).parts
+            ):
+                yield run, f"attachment {attachment.path} is outside the project"
+                continue
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                yield run, f"attachment {attachment.path} does not exist"
+                continue
+            if digest != attachment.sha256:
+                yield (
+                    run,
+                    (
+                        f"attachment {attachment.path} has SHA-256 {digest[:12]}..., "
+                        f"the record states {attachment.sha256[:12]}...: the file changed"
+                    ),
+                )

@@ -17,8 +17,11 @@ from qmsdoc.checks.change import (
 from qmsdoc.checks.context import CheckContext
 from qmsdoc.checks.coverage import check_coverage
 from qmsdoc.checks.evidence import (
+    check_evidence_attachment,
     check_evidence_failed,
+    check_evidence_not_executed,
     check_evidence_stale,
+    check_evidence_test_missing,
     check_evidence_unknown_item,
 )
 from qmsdoc.checks.fields import (
@@ -132,6 +135,9 @@ REGISTRY: tuple[Check, ...] = (
     Check(check_id="security_residual_missing", summary="controlled threat without residual exploitability", function=check_security_residual_missing),
     Check(check_id="security_residual_unjustified", summary="residual security risk not acceptable without justification", function=check_security_residual_unjustified),
     Check(check_id="security_value_mismatch", summary="typed security risk disagrees with the computed one", function=check_security_value_mismatch),
+    Check(check_id="evidence_not_executed", summary="verification planned but no executed record (ISO 13485 7.3.6)", function=check_evidence_not_executed),
+    Check(check_id="evidence_test_missing", summary="automated_test names a test that does not exist (IEC 62304 5.7.5)", function=check_evidence_test_missing),
+    Check(check_id="evidence_attachment", summary="record attachment missing or its SHA-256 differs (ISO 13485 4.2.5)", function=check_evidence_attachment),
     Check(check_id="evidence_unknown_item", summary="recorded result names an item that does not exist", function=check_evidence_unknown_item),
 )  # fmt: skip
 

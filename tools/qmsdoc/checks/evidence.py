@@ -14,8 +14,11 @@ if TYPE_CHECKING:
     from qmsdoc.model import Item
 
 __all__ = [
+    "check_evidence_attachment",
     "check_evidence_failed",
+    "check_evidence_not_executed",
     "check_evidence_stale",
+    "check_evidence_test_missing",
     "check_evidence_unknown_item",
 ]
 
@@ -55,6 +58,68 @@ def check_evidence_stale(context: CheckContext) -> Iterator[Finding]:
         )
 
 
+def check_evidence_not_executed(context: CheckContext) -> Iterator[Finding]:
+    """Records the waivers of verifications that are planned but not executed.
+
+    Serves ISO 13485 7.3.6 and 7.3.7 (via 21 CFR 820.10) and IEC 62304 5.7.5: a
+    linked test is a plan, not a result. Items merely planned are not findings in
+    everyday work (their state is shown everywhere and the release gate fails on
+    them); an item whose verification is waived (``:waiver: evidence_not_executed:
+    justification``) gets this finding, so the waiver is recorded as an accepted
+    deviation with its justification.
+    """
+    view = context.evidence
+    if view is None:
+        return
+    for item in context.items:
+        waived = view.states.get(item.id)
+        if waived is not None and waived.state == "waived":
+            yield finding_at(
+                item,
+                "evidence_not_executed",
+                f"{item.id}: verification not executed",
+                severity="warning",
+            )
+
+
+def check_evidence_test_missing(context: CheckContext) -> Iterator[Finding]:
+    """A test item's automated test exists in the repository.
+
+    Serves IEC 62304 5.5.5 and 5.7.5 and ISO 13485 7.3.6: a procedure that names a
+    test nobody can run is no procedure.
+    """
+    view = context.evidence
+    if view is None:
+        return
+    for item in context.items:
+        reason = view.missing_tests.get(item.id)
+        if reason is not None:
+            yield finding_at(
+                item, "evidence_test_missing", f"{item.id}: automated test: {reason}"
+            )
+
+
+def check_evidence_attachment(context: CheckContext) -> Iterator[Finding]:
+    """Every file a record refers to exists and has the SHA-256 the record states.
+
+    Serves ISO 13485 4.2.5 (control of records) and 21 CFR 11.10(a): a record whose
+    attachment changed no longer shows what was executed.
+    """
+    view = context.evidence
+    if view is None:
+        return
+    for run, problem in view.attachment_problems:
+        yield Finding(
+            check_id="evidence_attachment",
+            severity="error",
+            item_id="",
+            path=run.record_path or run.run_id,
+            line=0,
+            docname="",
+            message=f"run {run.run_id}: {problem}",
+        )
+
+
 def check_evidence_unknown_item(context: CheckContext) -> Iterator[Finding]:
     """A recorded result names only items that exist.
 
@@ -69,7 +134,7 @@ def check_evidence_unknown_item(context: CheckContext) -> Iterator[Finding]:
             check_id="evidence_unknown_item",
             severity="warning",
             item_id=item_id,
-            path=f"{directory}/{run.run_id}.json",
+            path=run.record_path or f"{directory}/{run.run_id}.json",
             line=0,
             docname="",
             message=f"run {run.run_id}: {result.node_id} verifies {item_id!r}, which is not an item",

@@ -103,9 +103,10 @@ def check_risk_residual_unjustified(context: CheckContext) -> Iterator[Finding]:
 
 
 def check_risk_control_unverified(context: CheckContext) -> Iterator[Finding]:
-    """Each risk control's implementation and its effectiveness are verified.
+    """Each risk control's implementation and its effectiveness have a verification.
 
-    Serves ISO 14971 7.2. A verification test counts for implementation unless its
+    Serves ISO 14971 7.2 (planning side: a linked test or validation; the executed
+    result is judged by the verification state). A verification test counts for implementation unless its
     ``verification_scope`` says ``effectiveness``; ``both`` counts twice; a validation
     activity counts for effectiveness.
     """
@@ -113,10 +114,12 @@ def check_risk_control_unverified(context: CheckContext) -> Iterator[Finding]:
     if model is None:
         return
     for control in context.graph.of_type(model.control_type):
-        status = control_verification(context.graph, model, control.id)
+        # links only: whether each aspect has a verifier planned; whether it ran is
+        # the verification state's (checks evidence_not_executed, evidence_failed)
+        status = control_verification(context.graph, model, control.id, None)
         implementation, effectiveness = (
-            status.implementation_verified,
-            status.effectiveness_verified,
+            status.implementation != "not_planned",
+            status.effectiveness != "not_planned",
         )
         missing = [
             name

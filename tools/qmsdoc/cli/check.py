@@ -10,6 +10,7 @@ import click
 from qmsdoc.checks import catalogue
 from qmsdoc.device_file import check_device_file, read_items
 from qmsdoc.report import write_findings
+from qmsdoc.trace import TraceGraph
 
 if TYPE_CHECKING:
     from qmsdoc.checks import Finding
@@ -53,6 +54,12 @@ def check_command(
         if (finding.fails_strict_gate if strict else finding.fails_gate)
     )
     deviations = sum(1 for finding in outcome.findings if finding.waived)
+    if outcome.evidence is not None:
+        counts = outcome.evidence.counts(TraceGraph(outcome.items))
+        click.echo(
+            "qms check: verification by executed records: "
+            + ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())
+        )
     verdict = "FAIL" if failing else "PASS"
     click.echo(
         f"qms check: {verdict}: {len(outcome.items)} items, {failing} open findings, "

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qmsdoc.dossier import pathway_names
-from qmsdoc.dossier.assemble import assemble_dossier
+from qmsdoc.dossier.assemble import DossierResult, assemble_dossier
 from qmsdoc.errors import ProjectError
 from qmsdoc.vcs import GitHistory, source_state
 
@@ -109,10 +109,33 @@ def dossier_command(
             if condition.fails:
                 for failure in condition.failures[:10]:
                     click.echo(f"  {'':22}{failure}")
+                if len(condition.failures) > 10:
+                    click.echo(
+                        f"  {'':22}and {len(condition.failures) - 10} more "
+                        "(dossier-report.json lists every one)"
+                    )
+        _echo_verification(result, release)
         click.echo(f"  gate: {'PASS' if result.passes else 'FAIL'}")
         failed = failed or not result.passes
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _echo_verification(result: DossierResult, release: str | None) -> None:
+    if result.verification:
+        click.echo(
+            "  verification states (executed records): "
+            + ", ".join(
+                f"{count} {name.replace('_', ' ')}"
+                for name, count in result.verification.items()
+            )
+        )
+        planned = result.verification.get("planned", 0)
+        if planned and not release:
+            click.echo(
+                f"  {planned} items are planned but not yet executed: "
+                "a release (--release) fails on them"
+            )
 
 
 def _check_release(root: Path, tag: str) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qmsdoc import __version__
-from qmsdoc.device_file import load_sboms, load_scans, read_items
+from qmsdoc.device_file import load_sboms, load_scans, read_items_with_evidence
 from qmsdoc.export.xlsx import WorkbookContext, write_workbook
 from qmsdoc.report import write_gaps
 from qmsdoc.report.clock import generation_time
@@ -43,7 +43,8 @@ DEFAULT_GAPS_FILE = Path("traceability/gaps.json")
 def matrix_command(state: CliContext, output: Path | None, html_base: str) -> None:
     """Write the traceability workbook (matrices, gaps, all items, about)."""
     project = state.project
-    graph = TraceGraph(read_items(project))
+    items, evidence = read_items_with_evidence(project)
+    graph = TraceGraph(items)
     source = source_state(project.root)
     target = output or project.root / DEFAULT_WORKBOOK
     write_workbook(
@@ -52,7 +53,8 @@ def matrix_command(state: CliContext, output: Path | None, html_base: str) -> No
             project=project.name,
             profile=project.profile,
             graph=graph,
-            gaps=gap_report(graph, project.profile),
+            gaps=gap_report(graph, project.profile, evidence),
+            evidence=evidence,
             commit=source.label,
             generated=generation_time(source),
             generator=f"qmsdoc {__version__}",
@@ -76,16 +78,24 @@ def matrix_command(state: CliContext, output: Path | None, html_base: str) -> No
 def gaps_command(state: CliContext, output: Path | None) -> None:
     """Coverage of each rule of the chain; exit 1 when a blocking rule has holes."""
     project = state.project
-    graph = TraceGraph(read_items(project))
-    report = gap_report(graph, project.profile)
+    items, evidence = read_items_with_evidence(project)
+    graph = TraceGraph(items)
+    report = gap_report(graph, project.profile, evidence)
     target = output or project.root / DEFAULT_GAPS_FILE
     write_gaps(target, report, graph)
     for figure in report.figures:
         marker = "blocking" if figure.rule.blocking else "advisory"
+        empty = " [EMPTY: no item of this type]" if figure.empty else ""
         click.echo(
-            f"{figure.percent:6.1f} %  {figure.covered:5}/{figure.total:<5} "
-            f"{figure.rule.name} ({marker})"
+            f"{figure.percent:6.1f} %  {figure.covered:5}/{figure.total:<5} traced   "
+            f"{figure.rule.name} ({marker}){empty}"
         )
+        verified = report.verified_figure(figure.rule.name)
+        if verified is not None:
+            click.echo(
+                f"{verified.percent:6.1f} %  {verified.verified:5}/{verified.total:<5} "
+                "verified by executed records"
+            )
         for item_id in figure.uncovered:
             item = graph.item(item_id)
             where = f"{item.location}" if item else "?"
@@ -93,6 +103,12 @@ def gaps_command(state: CliContext, output: Path | None) -> None:
                 f"          hole: {item_id} {item.title if item else ''} ({where})"
             )
     verdict = "FAIL" if report.blocking_failed else "PASS"
-    click.echo(f"qms gaps: {verdict}: {report.hole_count} holes; written to {target}")
+    states = ", ".join(
+        f"{count} {name.replace('_', ' ')}" for name, count in report.state_counts
+    )
+    click.echo(
+        f"qms gaps: trace {verdict}: {report.hole_count} holes; "
+        f"verification states: {states or 'no evidence configured'}; written to {target}"
+    )
     if report.blocking_failed:
         raise click.exceptions.Exit(1)

@@ -43,9 +43,10 @@ from qmsdoc.trace.gaps import gap_report
 from qmsdoc.vcs import source_state
 
 if TYPE_CHECKING:
+    from qmsdoc.evidence.status import EvidenceView, State
     from qmsdoc.project import Project
 
-__all__ = ["DossierResult", "assemble_dossier"]
+__all__ = ["DossierResult", "assemble_dossier", "verification_entries"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,6 +58,8 @@ class DossierResult:
     conditions: tuple[GateCondition, ...]
     elements: tuple[SectionState, ...] = ()
     """The software documentation elements (FDA pathways), empty otherwise."""
+    verification: dict[State, int] | None = None
+    """Gated items per verification state; None without evidence records."""
 
     @property
     def passes(self) -> bool:
@@ -97,12 +100,13 @@ def assemble_dossier(
             outcome.findings, project.profile, item_count=len(outcome.items)
         )
     )
-    report = gap_report(graph, project.profile)
+    report = gap_report(graph, project.profile, outcome.evidence)
     files["gaps.json"] = _json(gaps_document(report, graph))
     files["traceability.xlsx"] = workbook_bytes(
         WorkbookContext(
             project=project.name, profile=project.profile, graph=graph, gaps=report,
             commit=state.label, generated=generated, generator=f"qmsdoc {__version__}",
+            evidence=outcome.evidence,
             html_base="html/", sboms=outcome.sboms, scans=outcome.scans,
         )
     )  # fmt: skip
@@ -156,6 +160,7 @@ def assemble_dossier(
             clean=state.clean,
             release=release,
             generated=stamp,
+            verification=verification_entries(graph, outcome.evidence, commit),
         )
     )
     if singlehtml is not None:
@@ -193,6 +198,9 @@ def assemble_dossier(
         sections=tuple(sections),
         conditions=tuple(conditions),
         elements=tuple(elements),
+        verification=outcome.evidence.counts(graph)
+        if outcome.evidence is not None
+        else None,
     )
 
 
@@ -261,6 +269,7 @@ def _report(
     clean: bool | None,
     release: str | None,
     generated: str,
+    verification: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     report: dict[str, Any] = {
         "pathway": pathway,
@@ -280,12 +289,60 @@ def _report(
             for c in conditions
         ],
     }
+    if verification is not None:
+        report["verification"] = verification
     if elements:
         report["software_documentation"] = {
             "basis": elements_note,
             "elements": [_section_entry(state) for state in elements],
         }
     return report
+
+
+def verification_entries(
+    graph: TraceGraph, evidence: EvidenceView | None, commit: str
+) -> dict[str, Any] | None:
+    """Counts per verification state and every gated item's state with its records.
+
+    For each executed record it says on what basis it holds for this commit: run at
+    this commit, or at an earlier one whose changes do not touch the item or its test
+    (a stale record is not listed as holding).
+    """
+    if evidence is None:
+        return None
+    items = []
+    for state in evidence.gated(graph):
+        records = []
+        for linked in state.executed:
+            run = linked.run
+            if linked.stale_reason:
+                basis = f"stale: {linked.stale_reason}"
+            elif run.commit == commit:
+                basis = "run at this commit"
+            elif run.commit:
+                basis = f"run at {run.commit[:12]}; the item and its test are unchanged since"
+            else:
+                basis = "commit unknown"
+            records.append(
+                {
+                    "record": linked.record,
+                    "kind": run.kind,
+                    "result": linked.result.outcome,
+                    "via": linked.via,
+                    "commit": run.commit,
+                    "counts_for_release": run.counts_for_release,
+                    "basis": basis,
+                }
+            )
+        items.append(
+            {
+                "item": state.item_id,
+                "state": state.state,
+                "detail": state.describe(),
+                "records": records,
+            }
+        )
+    return {"counts": evidence.counts(graph), "items": items}
 
 
 def _section_entry(state: SectionState) -> dict[str, Any]:

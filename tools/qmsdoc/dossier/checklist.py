@@ -71,6 +71,9 @@ class ItemEvidence:
     item_type: str
     where: tuple[tuple[str, str], ...] = ()
     """(field, value) pairs every counted item must have."""
+    executed: bool = False
+    """The clause asks for results: every counted item must be verified by executed
+    records (verification state passed or waived), not only exist."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,6 +109,9 @@ class EvidenceSources:
     """Document name -> title, for every page of the project."""
     records: Mapping[str, str]
     """Record kind (of :data:`RECORD_KINDS`) -> what was found; absent: missing."""
+    states: Mapping[str, str] | None = None
+    """Item id -> verification state label key (``passed``, ``planned``...); None
+    when no evidence is configured, and then no executed evidence is found."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -252,15 +258,20 @@ def gspr_rows(
     item_type: str = "gspr",
     prefix: str = "GSPR-",
     versions: Mapping[str, str] | None = None,
+    states: Mapping[str, str] | None = None,
 ) -> list[GsprRow]:
     """The GSPR checklist: one row per item of ``item_type``, in GSPR number order.
 
     :param prefix: The type's id prefix, left out of the GSPR number.
     :param versions: File path -> version of the file (see :func:`file_versions`).
+    :param states: Item id -> verification state of every verifiable item: an
+        evidence item with a state other than passed or waived (a protocol without a
+        result) is a gap, not evidence.
     """
     items = sorted(graph.of_type(item_type), key=lambda item: natural_key(item.id))
     return [
-        _gspr_row(item, graph, prefix=prefix, versions=versions or {}) for item in items
+        _gspr_row(item, graph, prefix=prefix, versions=versions or {}, states=states)
+        for item in items
     ]
 
 
@@ -313,12 +324,17 @@ def _clause(raw: object, *, where: str, classes: tuple[str, ...]) -> ClauseRequi
 def _item_evidence(raw: Any, where: str) -> ItemEvidence:
     if not isinstance(raw, dict) or not isinstance(raw.get("type"), str):
         raise InputError(f"{where}: each of items needs a type")
+    executed = raw.get("executed", False)
+    if not isinstance(executed, bool):
+        raise InputError(f"{where}: executed of {raw['type']} must be true or false")
     condition = raw.get("where", {})
     if not isinstance(condition, dict) or not all(
         isinstance(value, str) for value in condition.values()
     ):
         raise InputError(f"{where}: where of {raw['type']} must map fields to text")
-    return ItemEvidence(item_type=raw["type"], where=tuple(sorted(condition.items())))
+    return ItemEvidence(
+        item_type=raw["type"], where=tuple(sorted(condition.items())), executed=executed
+    )
 
 
 def _strings(raw: object, where: str) -> tuple[str, ...]:
@@ -381,17 +397,32 @@ def _items_found(wanted: ItemEvidence, sources: EvidenceSources) -> EvidenceFoun
         for item in sources.graph.of_type(wanted.item_type)
         if all((item.field(key) or "").strip() == value for key, value in wanted.where)
     )
+    label = f"{len(ids)} {noun} item{'' if len(ids) == 1 else 's'}{condition}"
+    found = bool(ids)
+    if wanted.executed:
+        states = sources.states or {}
+        done = [i for i in ids if states.get(i) in ("passed", "waived")]
+        if sources.states is None:
+            label += ": no evidence records configured"
+        else:
+            label += f", {len(done)} of {len(ids)} passed by executed records"
+        found = found and len(done) == len(ids)
     return EvidenceFound(
         kind="items",
         name=wanted.item_type,
-        label=f"{len(ids)} {noun} item{'' if len(ids) == 1 else 's'}{condition}",
-        found=bool(ids),
+        label=label,
+        found=found,
         item_ids=tuple(sorted(ids, key=natural_key)),
     )
 
 
 def _gspr_row(
-    item: Item, graph: TraceGraph, *, prefix: str, versions: Mapping[str, str]
+    item: Item,
+    graph: TraceGraph,
+    *,
+    prefix: str,
+    versions: Mapping[str, str],
+    states: Mapping[str, str] | None,
 ) -> GsprRow:
     answer = (item.field("applicable") or "").strip().lower()
     applicable = {"yes": True, "no": False}.get(answer)
@@ -421,6 +452,15 @@ def _gspr_row(
     gaps += [
         f"unknown evidence item {e.item_id}" for e in evidence if e.docname is None
     ]
+    if states is None and applicable:
+        gaps.append("no evidence records configured: results cannot be shown")
+    for reference in evidence:
+        state = (states or {}).get(reference.item_id)
+        if state is not None and state not in ("passed", "waived"):
+            gaps.append(
+                f"{reference.item_id} is not evidence yet: verification "
+                f"{state.replace('_', ' ')}, no passed result"
+            )
     return GsprRow(
         item=item,
         number=item.id.removeprefix(prefix),

@@ -201,24 +201,24 @@ def _evidence_failures(
     profile: Profile,
     failures: dict[str, list[str]],
 ) -> None:
-    if evidence is None or profile.evidence is None:
+    """Each gated item whose verification state stops a release, with why.
+
+    Read from the one verification state (:mod:`qmsdoc.evidence.status`): failed and
+    stale records, items planned but not executed or not planned at all, and passes
+    resting only on runs that do not count for a release.
+    """
+    if profile.evidence is None:
         return
-    labels = {
-        "failed": "failed_evidence",
-        "stale": "stale_evidence",
-        "not_run": "unverified",
-    }
-    texts = {
-        "failed": "verification failed",
-        "stale": "results are stale",
-        "not_run": "no result",
-    }
-    for item_id, state in sorted(evidence.states.items()):
-        item = graph.item(item_id)
-        if item is None or item.item_type not in profile.evidence.verified_types:
-            continue
-        if state.state in labels:
-            failures[labels[state.state]].append(f"{item_id}: {texts[state.state]}")
+    if evidence is None:
+        failures["unverified"].append("no evidence records were read")
+        return
+    for state in evidence.gated(graph):
+        if state.state == "failed":
+            failures["failed_evidence"].append(f"{state.item_id}: {state.describe()}")
+        elif state.state == "stale":
+            failures["stale_evidence"].append(f"{state.item_id}: {state.describe()}")
+        elif (problem := state.release_problem) is not None:
+            failures["unverified"].append(f"{state.item_id}: {problem}")
 
 
 def _risk_failures(

@@ -1,10 +1,25 @@
-"""Link results to items and decide each item's verification state, staleness included.
+"""The one verification state of every item, computed from evidence records.
 
-A result verifies an item when its ``verifies`` property or its name names the item,
-or when it is the automated test of a test item that verifies the item. The latest
-result of each test case counts. A result is stale when the item it verifies (or the
-test item that carries it) has changed since the commit the result was produced
-from; the item as it was is read from git history with the source reader.
+Every view (item blocks, risk table and report, matrices, gap report, checklists, the
+dossier gates) reads :class:`VerificationState`; none counts links as verification.
+
+*Verifiers* are the items of the profile's test types (verification tests, validation
+activities). A verifier's results are the records that name it (a manual execution
+record, a study report, a JUnit ``verifies`` property) or the automated test it
+declares in its ``automated_test`` field. The latest result of each case counts.
+
+A verified item (requirement, risk control, security control, user need...) is:
+
+* ``not_planned``: no verifier links to it and no result names it;
+* ``planned``: linked, but not every verifier has an executed result;
+* ``passed``: every verifier (and every result naming it) passed;
+* ``failed``: a verifier or a result naming it failed or errored;
+* ``stale``: a result predates a change of the item or of its test;
+* ``waived``: not executed, with a justified waiver of ``evidence_not_executed``.
+
+A result is stale when the item it verifies (or the test item that carries it) has
+changed since the commit the result was produced from; the item as it was is read
+from git history with the source reader.
 """
 
 from __future__ import annotations
@@ -12,31 +27,55 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from qmsdoc.model.rst_source import scan_files
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
 
     from qmsdoc.evidence.records import EvidenceRun, TestResult
-    from qmsdoc.model import RawItem
+    from qmsdoc.model import Item, RawItem
     from qmsdoc.profile import Profile
     from qmsdoc.profile.model import EvidenceConfig
     from qmsdoc.trace import TraceGraph
     from qmsdoc.vcs import History
 
 __all__ = [
+    "LABELS",
+    "STATES",
+    "WAIVER_CHECK",
     "EvidenceView",
     "LinkedResult",
     "State",
     "VerificationState",
+    "VerifierState",
+    "combine_states",
     "evaluate_evidence",
     "item_signature",
 ]
 
-State = Literal["verified", "failed", "not_run", "stale"]
+State = Literal["not_planned", "planned", "passed", "failed", "stale", "waived"]
+STATES: tuple[State, ...] = (
+    "not_planned",
+    "planned",
+    "passed",
+    "failed",
+    "stale",
+    "waived",
+)
+#: how each state reads in a report
+LABELS: dict[State, str] = {
+    "not_planned": "not planned",
+    "planned": "planned, not executed",
+    "passed": "passed",
+    "failed": "FAILED",
+    "stale": "stale",
+    "waived": "waived",
+}
+#: the check whose waiver marks an item's verification as waived
+WAIVER_CHECK = "evidence_not_executed"
 #: decides whether a POSIX path relative to the root holds items
 SourceFilter = Callable[[str], bool]
 
@@ -52,25 +91,127 @@ class LinkedResult:
     stale_reason: str | None
     """Why the result no longer holds for the item, or None."""
 
+    @property
+    def record(self) -> str:
+        """Where a reviewer opens the record (its path, else its run id)."""
+        return self.run.record_path or f"run {self.run.run_id}"
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class VerificationState:
-    """An item's verification state and the results it rests on."""
+class VerifierState:
+    """A test item (or validation activity) and the state of its own results."""
 
-    item_id: str
+    verifier_id: str
     state: State
+    """``planned`` (no executed result), ``passed``, ``failed`` or ``stale``."""
     results: tuple[LinkedResult, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class VerificationState:
+    """An item's verification state and the records it rests on."""
+
+    item_id: str
+    state: State
+    results: tuple[LinkedResult, ...]
+    """Every latest result bearing on the item (directly or through a verifier)."""
+    verifiers: tuple[VerifierState, ...] = ()
+    """The items that verify it, each with its own state."""
+    waiver: str | None = None
+    """The justification, when the state is ``waived``."""
+
+    @property
+    def label(self) -> str:
+        """The state as a report prints it."""
+        return LABELS[self.state]
+
+    @property
+    def executed(self) -> tuple[LinkedResult, ...]:
+        """The results that ran to a verdict."""
+        return tuple(r for r in self.results if r.result.executed)
+
+    @property
+    def traced(self) -> bool:
+        """A verifier is linked or a result names the item."""
+        return self.state != "not_planned" or bool(self.verifiers)
+
+    @property
+    def release_problem(self) -> str | None:
+        """Why this state does not allow a release, or None when it does."""
+        if self.state == "waived":
+            return None
+        if self.state != "passed":
+            return self.describe()
+        local = sorted(
+            {r.run.run_id for r in self.executed if not r.run.counts_for_release}
+        )
+        if local:
+            return (
+                "passed only on runs that do not count for a release "
+                f"(local, unknown commit or uncommitted changes): {', '.join(local)}"
+            )
+        return None
+
+    def describe(self) -> str:
+        """One line: the state and what it rests on."""
+        if self.state == "not_planned":
+            return "not planned: no verification test or validation is linked"
+        if self.state == "waived":
+            return f"waived: {self.waiver}"
+        pending = [v.verifier_id for v in self.verifiers if v.state == "planned"]
+        failed = sorted(
+            {f"{r.result.name} ({r.record})" for r in self.executed if r.result.failed}
+        )
+        stale = sorted({r.stale_reason for r in self.executed if r.stale_reason})
+        if self.state == "failed":
+            return "failed: " + "; ".join(failed)
+        if self.state == "stale":
+            return "stale: " + "; ".join(stale)
+        if self.state == "planned":
+            done = len(self.verifiers) - len(pending)
+            return (
+                f"planned, not executed: {done} of {len(self.verifiers)} verifiers "
+                f"have a result; no result for {', '.join(pending) or 'any'}"
+            )
+        records = sorted({r.record for r in self.executed})
+        return "passed: " + ", ".join(records)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class EvidenceView:
-    """Everything the checks and pages need to know about test evidence."""
+    """Everything the checks and pages need to know about verification evidence."""
 
     runs: tuple[EvidenceRun, ...]
     states: dict[str, VerificationState] = field(default_factory=dict)
     """By item id, for the verified types and the test types."""
     unknown: tuple[tuple[EvidenceRun, TestResult, str], ...] = ()
     """Results naming an item id that does not exist."""
+    verified_types: tuple[str, ...] = ()
+    """The item types whose verification is gated."""
+    missing_tests: dict[str, str] = field(default_factory=dict)
+    """Test item id -> why its ``automated_test`` names no existing test."""
+    attachment_problems: tuple[tuple[EvidenceRun, str], ...] = ()
+    """Records whose attachment is missing or does not match its SHA-256."""
+
+    def state_of(self, item_id: str) -> VerificationState | None:
+        """The item's verification state, if it is verifiable."""
+        return self.states.get(item_id)
+
+    def gated(self, graph: TraceGraph) -> list[VerificationState]:
+        """The states of the gated (verified-type) items, by id."""
+        return [
+            state
+            for item_id, state in sorted(self.states.items())
+            if (item := graph.item(item_id)) is not None
+            and item.item_type in self.verified_types
+        ]
+
+    def counts(self, graph: TraceGraph) -> dict[State, int]:
+        """How many gated items are in each state (every state present, maybe 0)."""
+        counts: dict[State, int] = dict.fromkeys(STATES, 0)
+        for state in self.gated(graph):
+            counts[state.state] += 1
+        return counts
 
 
 def item_signature(raw: RawItem, unchanged_fields: Sequence[str]) -> str:
@@ -84,6 +225,19 @@ def item_signature(raw: RawItem, unchanged_fields: Sequence[str]) -> str:
     content = " ".join(raw.content.split())
     text = repr((raw.directive, " ".join(raw.title.split()), options, content))
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+def combine_states(states: Iterable[State]) -> State:
+    """The state of a set of verifier states: failed over stale over planned over
+    passed; nothing is ``not_planned``."""
+    present = set(states)
+    if not present:
+        return "not_planned"
+    order: tuple[State, ...] = ("failed", "stale", "planned")
+    for state in order:
+        if state in present:
+            return state
+    return "passed"
 
 
 def evaluate_evidence(
@@ -104,20 +258,73 @@ def evaluate_evidence(
     config = profile.evidence
     if config is None:
         return EvidenceView(runs=tuple(runs))
-    latest: dict[str, tuple[EvidenceRun, TestResult]] = {}
+    stale = _StalenessJudge(history, profile, current, is_source)
+    direct, unknown = _link_results(graph, config, runs, stale)
+    verifier_types = set(config.test_types)
+    verifiers = {
+        item.id: VerifierState(
+            verifier_id=item.id,
+            state=_result_state(results := _sorted(direct.get(item.id, []))),
+            results=results,
+        )
+        for item in graph
+        if item.item_type in verifier_types
+    }
+    states: dict[str, VerificationState] = {}
+    for item in graph:
+        if item.id in verifiers:
+            own = verifiers[item.id]
+            state = _waived(item, own.state)
+            states[item.id] = VerificationState(
+                item_id=item.id,
+                state=state,
+                results=own.results,
+                waiver=_waiver(item) if state == "waived" else None,
+            )
+        if item.item_type in config.verified_types:
+            states[item.id] = _verified_state(
+                item,
+                graph=graph,
+                config=config,
+                verifiers=verifiers,
+                own=direct.get(item.id, []),
+                stale=stale,
+            )
+    return EvidenceView(
+        runs=tuple(runs),
+        states=states,
+        unknown=tuple(unknown),
+        verified_types=config.verified_types,
+    )
+
+
+def _link_results(
+    graph: TraceGraph,
+    config: EvidenceConfig,
+    runs: Sequence[EvidenceRun],
+    stale: _StalenessJudge,
+) -> tuple[dict[str, list[LinkedResult]], list[tuple[EvidenceRun, TestResult, str]]]:
+    """The latest result of each case, by the item it names or whose automated
+    test it is; and the results naming items that do not exist."""
+    latest: dict[tuple[str, str], tuple[EvidenceRun, TestResult]] = {}
     for run in runs:  # oldest first: later runs overwrite
         for result in run.results:
-            latest[result.node_id] = (run, result)
+            latest[(run.kind, result.node_id)] = (run, result)
     automated = _automated_index(graph, config)
-    stale = _StalenessJudge(history, profile, current, is_source)
-    linked: dict[str, list[LinkedResult]] = {}
+    direct: dict[str, list[LinkedResult]] = {}
     unknown: list[tuple[EvidenceRun, TestResult, str]] = []
     for run, result in latest.values():
-        for item_id in _named_ids(result, config):
-            if item_id not in graph:
-                unknown.append((run, result, item_id))
-                continue
-            linked.setdefault(item_id, []).append(
+        named = _named_ids(result, config)
+        reached = [i for i in named if i in graph]
+        unknown.extend((run, result, i) for i in named if i not in graph)
+        reached.extend(
+            t
+            for key in _case_keys(result)
+            for t in automated.get(key, [])
+            if t not in named
+        )
+        for item_id in dict.fromkeys(reached):
+            direct.setdefault(item_id, []).append(
                 LinkedResult(
                     run=run,
                     result=result,
@@ -125,54 +332,88 @@ def evaluate_evidence(
                     stale_reason=stale.reason(run, item_id, None),
                 )
             )
-        test_ids = dict.fromkeys(
-            t for key in _case_keys(result) for t in automated.get(key, [])
+    return direct, unknown
+
+
+def _verified_state(
+    item: Item,
+    *,
+    graph: TraceGraph,
+    config: EvidenceConfig,
+    verifiers: dict[str, VerifierState],
+    own: list[LinkedResult],
+    stale: _StalenessJudge,
+) -> VerificationState:
+    linked = [
+        verifiers[edge.source]
+        for edge in graph.incoming(item.id)
+        if edge.link_type in config.verification_links and edge.source in verifiers
+    ]
+    through = [
+        LinkedResult(
+            run=r.run,
+            result=r.result,
+            via=v.verifier_id,
+            stale_reason=r.stale_reason or stale.reason(r.run, item.id, v.verifier_id),
         )
-        for test_id in test_ids:
-            linked.setdefault(test_id, []).append(
-                LinkedResult(
-                    run=run,
-                    result=result,
-                    via=None,
-                    stale_reason=stale.reason(run, test_id, None),
-                )
-            )
-            for edge in graph.outgoing(test_id):
-                linked.setdefault(edge.target, []).append(
-                    LinkedResult(
-                        run=run,
-                        result=result,
-                        via=test_id,
-                        stale_reason=stale.reason(run, edge.target, test_id),
-                    )
-                )
-    states = {}
-    for item in graph:
-        if (
-            item.item_type in config.verified_types
-            or item.item_type in config.test_types
-        ):
-            results = tuple(
-                sorted(
-                    linked.get(item.id, []),
-                    key=lambda r: (r.result.node_id, r.via or ""),
-                )
-            )
-            states[item.id] = VerificationState(
-                item_id=item.id, state=_state(results), results=results
-            )
-    return EvidenceView(runs=tuple(runs), states=states, unknown=tuple(unknown))
+        for v in linked
+        for r in v.results
+    ]
+    linked = [replace(v, state=_with_item_staleness(v, through)) for v in linked]
+    executed = [r for r in own if r.result.executed]
+    parts = [
+        *(v.state for v in linked),
+        *([_result_state(executed)] if executed else []),
+    ]
+    state = _waived(item, combine_states(parts))
+    return VerificationState(
+        item_id=item.id,
+        state=state,
+        results=_sorted([*own, *through]),
+        verifiers=tuple(sorted(linked, key=lambda v: v.verifier_id)),
+        waiver=_waiver(item) if state == "waived" else None,
+    )
 
 
-def _state(results: Sequence[LinkedResult]) -> State:
-    ran = [r for r in results if r.result.outcome != "skipped"]
+def _with_item_staleness(verifier: VerifierState, through: list[LinkedResult]) -> State:
+    """The verifier's state for one verified item: stale when the item changed."""
+    if verifier.state != "passed":
+        return verifier.state
+    mine = [r for r in through if r.via == verifier.verifier_id and r.result.executed]
+    return "stale" if any(r.stale_reason for r in mine) else "passed"
+
+
+def _result_state(results: Sequence[LinkedResult]) -> State:
+    ran = [r for r in results if r.result.executed]
     if not ran:
-        return "not_run"
+        return "planned"
     if any(r.result.failed for r in ran):
         return "failed"
     if any(r.stale_reason for r in ran):
         return "stale"
-    return "verified"
+    return "passed"
+
+
+def _waiver(item: Item) -> str | None:
+    for waiver in item.waivers:
+        if waiver.check_id == WAIVER_CHECK and len(waiver.justification.split()) >= 5:
+            return waiver.justification
+    return None
+
+
+def _waived(item: Item, state: State) -> State:
+    if state in ("not_planned", "planned") and _waiver(item) is not None:
+        return "waived"
+    return state
+
+
+def _sorted(results: Iterable[LinkedResult]) -> tuple[LinkedResult, ...]:
+    return tuple(
+        sorted(
+            results,
+            key=lambda r: (r.via or "", r.result.node_id, r.run.run_id),
+        )
+    )
 
 
 def _named_ids(result: TestResult, config: EvidenceConfig) -> list[str]:
@@ -230,6 +471,8 @@ class _StalenessJudge:
         self._past: dict[str, dict[str, str] | None] = {}
 
     def reason(self, run: EvidenceRun, item_id: str, test_id: str | None) -> str | None:
+        if run.commit is None and run.kind == "study":
+            return None  # a study report states its protocol version, not a commit
         if run.commit is None:
             return "the commit the result was produced from is unknown"
         past = self._signatures_at(run.commit)

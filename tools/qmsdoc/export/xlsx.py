@@ -42,14 +42,17 @@ if TYPE_CHECKING:
     from openpyxl.cell.cell import Cell
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+    from qmsdoc.evidence.status import EvidenceView
     from qmsdoc.history.diff import RevisionDiff
     from qmsdoc.model import Item
     from qmsdoc.profile import Profile
     from qmsdoc.soup.records import SbomRecord
     from qmsdoc.trace.gaps import GapReport
     from qmsdoc.trace.graph import TraceGraph
-    from qmsdoc.trace.matrix import MatrixView
+    from qmsdoc.trace.matrix import MatrixRow, MatrixView
     from qmsdoc.vulnerability.records import ScanRecord
+
+_DONE_STATES = ("passed", "waived")
 
 __all__ = [
     "WorkbookContext",
@@ -110,6 +113,9 @@ class WorkbookContext:
     """Imported SBOM records (the ``SOUP`` sheet)."""
     scans: tuple[ScanRecord, ...] = ()
     """Imported scanner records (the ``Vulnerabilities`` sheet)."""
+    evidence: EvidenceView | None = None
+    """Verification states (the ``Verification`` sheet and the matrices' state
+    columns); None: no evidence configured, and the sheets say so."""
 
 
 def write_workbook(path: Path, context: WorkbookContext) -> None:
@@ -130,6 +136,7 @@ def workbook_bytes(context: WorkbookContext) -> bytes:
             writer.matrix(workbook.create_sheet(_sheet_name(spec.name)), view)
     writer.coverage(workbook.create_sheet("Coverage"))
     writer.gaps(workbook.create_sheet("Gaps"))
+    writer.verification(workbook.create_sheet("Verification"))
     if context.sboms and context.profile.soup is not None:
         writer.soup(workbook.create_sheet("SOUP"))
     if context.scans and context.profile.soup is not None:
@@ -226,21 +233,70 @@ class _SheetWriter:
         widths = [len(title) for title in headers]
         rows = []
         for row in view.rows:
-            cells = []
-            for index, cell in enumerate(row.cells):
-                if cell.gap:
-                    cells.append(self.text("MISSING", gap=True))
-                    widths[index] = max(widths[index], 7)
-                    continue
-                text = "\n".join(f"{item.id} {item.title}" for item in cell.items)
-                widths[index] = max(
-                    widths[index], *(len(line) for line in text.splitlines() or [""])
-                )
-                cells.append(
-                    self.text(text, link=cell.items[0] if cell.items else None)
-                )
+            cells = self._matrix_cells(row, widths)
+            subject = row.expanded or row.root
+            cells.append(self.text("no" if row.has_gap else "yes", gap=row.has_gap))
+            cells.append(self._state_cell(subject))
             rows.append(cells)
+        headers += ["Traced", "Verification (executed records)"]
+        widths += [7, 24]
         self.table(sheet, headers, rows, widths)
+
+    def _state_cell(self, item: Item) -> Any:
+        """The item's verification state; says so when none can be found."""
+        evidence = self.context_.evidence
+        if evidence is None:
+            return self.text("no evidence records configured", gap=True)
+        state = evidence.state_of(item.id)
+        if state is None:
+            return self.text(f"n/a ({item.item_type} is not verified)")
+        return self.text(
+            f"{state.item_id}: {state.label}", gap=state.state not in _DONE_STATES
+        )
+
+    def verification(self, sheet: WriteOnlyWorksheet) -> None:
+        headers = ["Item", "Type", "Title", "State", "Detail", "Records"]
+        rows = []
+        evidence = self.context_.evidence
+        graph = self.context_.graph
+        if evidence is None:
+            rows.append([self.text("no evidence records configured", gap=True)])
+        else:
+            for state in evidence.gated(graph):
+                item = graph.item(state.item_id)
+                records = "\n".join(
+                    sorted(
+                        {
+                            f"{r.record}: {r.result.name} {r.result.outcome}"
+                            for r in state.executed
+                        }
+                    )
+                )
+                rows.append(
+                    [
+                        self.text(state.item_id, link=item),
+                        self.text(item.item_type if item else ""),
+                        self.text(item.title if item else ""),
+                        self.text(state.label, gap=state.state not in _DONE_STATES),
+                        self.text(state.describe()),
+                        self.text(records or "no executed record"),
+                    ]
+                )
+        self.table(sheet, headers, rows, [12, 18, 50, 22, 60, 60])
+
+    def _matrix_cells(self, row: MatrixRow, widths: list[int]) -> list[Any]:
+        cells = []
+        for index, cell in enumerate(row.cells):
+            if cell.gap:
+                cells.append(self.text("MISSING", gap=True))
+                widths[index] = max(widths[index], 7)
+                continue
+            text = "\n".join(f"{item.id} {item.title}" for item in cell.items)
+            widths[index] = max(
+                widths[index], *(len(line) for line in text.splitlines() or [""])
+            )
+            cells.append(self.text(text, link=cell.items[0] if cell.items else None))
+        return cells
 
     def coverage(self, sheet: WriteOnlyWorksheet) -> None:
         headers = [
@@ -249,24 +305,32 @@ class _SheetWriter:
             "Clause",
             "Blocking",
             "Items",
-            "Covered",
-            "Coverage %",
+            "Traced",
+            "Traced %",
             "Holes",
+            "Verified (executed records)",
+            "Verified %",
         ]
-        rows = [
-            [
-                self.text(figure.rule.name),
-                self.text(f"qms.{figure.rule.check_id}"),
-                self.text(figure.rule.clause),
-                self.text("yes" if figure.rule.blocking else "no"),
-                figure.total,
-                figure.covered,
-                figure.percent,
-                len(figure.uncovered),
-            ]
-            for figure in self.context_.gaps.figures
-        ]
-        self.table(sheet, headers, rows, [28, 40, 30, 9, 8, 8, 11, 7])
+        rows = []
+        for figure in self.context_.gaps.figures:
+            verified = self.context_.gaps.verified_figure(figure.rule.name)
+            rows.append(
+                [
+                    self.text(figure.rule.name),
+                    self.text(f"qms.{figure.rule.check_id}"),
+                    self.text(figure.rule.clause),
+                    self.text("yes" if figure.rule.blocking else "no"),
+                    figure.total,
+                    figure.covered,
+                    self.text("empty rule", gap=True)
+                    if figure.empty
+                    else figure.percent,
+                    len(figure.uncovered),
+                    verified.verified if verified else self.text("n/a"),
+                    verified.percent if verified else self.text("n/a"),
+                ]
+            )
+        self.table(sheet, headers, rows, [28, 40, 30, 9, 8, 8, 11, 7, 14, 11])
 
     def gaps(self, sheet: WriteOnlyWorksheet) -> None:
         headers = ["Rule", "Item", "Title", "Location"]

@@ -97,17 +97,19 @@ class Sections(Primitives):
             {
                 "directory", "verifies_property", "name_pattern", "test_types",
                 "automated_field", "verified_types", "unchanged_fields",
+                "verification_links",
             },
         )  # fmt: skip
         names = set(type_fields)
         test_types = self.known_types(table, key, "test_types", names)
         automated_field = self.text(table, key, "automated_field", "automated_test")
-        for type_name in test_types:
-            if automated_field not in type_fields[type_name]:
-                raise self.fail(
-                    f"{key}.automated_field",
-                    f"{automated_field!r} is not a field of {type_name!r}",
-                )
+        if test_types and not any(
+            automated_field in type_fields[type_name] for type_name in test_types
+        ):
+            raise self.fail(
+                f"{key}.automated_field",
+                f"{automated_field!r} is not a field of any of {', '.join(test_types)}",
+            )
         pattern_text = table.get("name_pattern")
         if pattern_text is not None and not isinstance(pattern_text, str):
             raise self.fail(
@@ -129,6 +131,8 @@ class Sections(Primitives):
             automated_field=automated_field,
             verified_types=self.known_types(table, key, "verified_types", names),
             unchanged_fields=self.strings(table, key, "unchanged_fields"),
+            verification_links=self.strings(table, key, "verification_links")
+            or ("verifies", "validates"),
         )
 
     def soup(

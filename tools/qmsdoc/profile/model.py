@@ -209,6 +209,8 @@ class EvidenceConfig:
     """Item types whose verification state is shown and gated."""
     unchanged_fields: tuple[str, ...]
     """Fields whose change alone does not make a result stale (status, tags...)."""
+    verification_links: tuple[str, ...] = ("verifies", "validates")
+    """Links from a test type to the item it verifies (or validates)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -31,27 +31,36 @@ def gaps_document(report: GapReport, graph: TraceGraph) -> dict[str, Any]:
                     "line": item.location.line if item else 0,
                 }
             )
-        rules.append(
-            {
-                "rule": figure.rule.name,
-                "check": f"qms.{figure.rule.check_id}",
-                "description": figure.rule.description,
-                "clause": figure.rule.clause,
-                "blocking": figure.rule.blocking,
-                "items": figure.total,
-                "covered": figure.covered,
-                "coverage_percent": figure.percent,
-                "holes": holes,
-            }
-        )
-    return {
-        "summary": {
-            "rules": len(report.figures),
-            "holes": report.hole_count,
-            "gate": "fail" if report.blocking_failed else "pass",
-        },
-        "rules": rules,
+        entry: dict[str, Any] = {
+            "rule": figure.rule.name,
+            "check": f"qms.{figure.rule.check_id}",
+            "description": figure.rule.description,
+            "clause": figure.rule.clause,
+            "blocking": figure.rule.blocking,
+            "items": figure.total,
+            "traced": figure.covered,
+            "traced_percent": figure.percent,
+            "empty": figure.empty,
+            "holes": holes,
+        }
+        verified = report.verified_figure(figure.rule.name)
+        if verified is not None:
+            entry["verified"] = verified.verified
+            entry["verified_percent"] = verified.percent
+            entry["not_verified"] = [
+                {"item": item_id, "state": state}
+                for item_id, state in verified.unverified
+            ]
+        rules.append(entry)
+    summary: dict[str, Any] = {
+        "rules": len(report.figures),
+        "holes": report.hole_count,
+        "empty_rules": sum(1 for figure in report.figures if figure.empty),
+        "trace_gate": "fail" if report.blocking_failed else "pass",
     }
+    if report.state_counts:
+        summary["verification_states"] = dict(report.state_counts)
+    return {"summary": summary, "rules": rules}
 
 
 def write_gaps(path: Path, report: GapReport, graph: TraceGraph) -> None:

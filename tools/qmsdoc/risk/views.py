@@ -10,11 +10,13 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from qmsdoc.evidence.status import LABELS, combine_states
 from qmsdoc.risk.model import is_justified
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from qmsdoc.evidence.status import EvidenceView, State, VerificationState
     from qmsdoc.model import Item
     from qmsdoc.risk.estimate import RiskEstimate, RiskLevel
     from qmsdoc.risk.model import Region, RiskModel
@@ -33,6 +35,7 @@ __all__ = [
 ]
 
 Stage = Literal["initial", "residual"]
+_DONE = ("passed", "waived")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,17 +60,51 @@ class HeatMap:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ControlStatus:
-    """A risk control as shown in the risk table."""
+    """A risk control as shown in the risk table: the verification state of its
+    implementation and of its effectiveness (ISO 14971 7.2), from executed records."""
 
     control_id: str
     option: str
-    implementation_verified: bool
-    effectiveness_verified: bool
+    implementation: State
+    effectiveness: State
+    implementation_by: tuple[str, ...] = ()
+    """The items that verify the implementation."""
+    effectiveness_by: tuple[str, ...] = ()
+    """The items that verify the effectiveness."""
+
+    @property
+    def implementation_verified(self) -> bool:
+        """The implementation is verified by passed (or waived) records."""
+        return self.implementation in _DONE
+
+    @property
+    def effectiveness_verified(self) -> bool:
+        """The effectiveness is verified by passed (or waived) records."""
+        return self.effectiveness in _DONE
 
     @property
     def verified(self) -> bool:
         """Both implementation and effectiveness are verified (ISO 14971 7.2)."""
         return self.implementation_verified and self.effectiveness_verified
+
+    @property
+    def planned(self) -> bool:
+        """Both aspects have a linked verifier (whether or not it has run)."""
+        return "not_planned" not in (self.implementation, self.effectiveness)
+
+    def describe(self) -> str:
+        """One phrase: ``verified`` or what is missing of each aspect."""
+        if self.verified:
+            return "verified"
+        parts = [
+            f"{aspect} {LABELS[state]}"
+            for aspect, state in (
+                ("implementation", self.implementation),
+                ("effectiveness", self.effectiveness),
+            )
+            if state not in _DONE
+        ]
+        return "not verified: " + "; ".join(parts)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -92,6 +129,9 @@ class RiskSummary:
     situations: int
     controls: int
     controls_verified: int
+    """Controls whose implementation and effectiveness records passed (or are waived)."""
+    controls_planned: int
+    """Controls with a linked verification of both aspects (executed or not)."""
     initial_by_region: tuple[tuple[Region, int], ...]
     residual_by_region: tuple[tuple[Region, int], ...]
     not_estimated: int
@@ -129,38 +169,64 @@ def heat_map(
 
 
 def control_verification(
-    graph: TraceGraph, model: RiskModel, control_id: str
+    graph: TraceGraph,
+    model: RiskModel,
+    control_id: str,
+    evidence: EvidenceView | None,
 ) -> ControlStatus:
-    """Whether a control's implementation and effectiveness are verified (7.2).
+    """The verification state of a control's implementation and effectiveness (7.2).
 
     A verifying item counts for implementation unless its scope field says
     ``effectiveness``; ``both`` counts twice; the profile's effectiveness types (for
-    example validation activities) always count for effectiveness.
+    example validation activities) always count for effectiveness. Each aspect's state
+    is that of its verifiers' executed records (:mod:`qmsdoc.evidence.status`);
+    without evidence records, a linked aspect is ``planned`` and never verified.
     """
-    implementation = effectiveness = False
+    implementation: list[str] = []
+    effectiveness: list[str] = []
     for edge in graph.incoming(control_id, model.verification_link):
         verifier = graph.item(edge.source)
         if verifier is None:
             continue
         scope = (verifier.field(model.scope_field) or "").strip()
         if verifier.item_type in model.effectiveness_types:
-            effectiveness = True
-            implementation = implementation or scope in ("implementation", "both")
+            effectiveness.append(verifier.id)
+            if scope in ("implementation", "both"):
+                implementation.append(verifier.id)
         else:
-            implementation = implementation or scope in ("", "implementation", "both")
-            effectiveness = effectiveness or scope in ("effectiveness", "both")
+            if scope in ("", "implementation", "both"):
+                implementation.append(verifier.id)
+            if scope in ("effectiveness", "both"):
+                effectiveness.append(verifier.id)
+    state = evidence.state_of(control_id) if evidence is not None else None
     control = graph.item(control_id)
     option = (control.field(model.option_field) or "") if control is not None else ""
     return ControlStatus(
         control_id=control_id,
         option=option.strip(),
-        implementation_verified=implementation,
-        effectiveness_verified=effectiveness,
+        implementation=_aspect(state, implementation),
+        effectiveness=_aspect(state, effectiveness),
+        implementation_by=tuple(sorted(set(implementation))),
+        effectiveness_by=tuple(sorted(set(effectiveness))),
     )
 
 
+def _aspect(state: VerificationState | None, verifier_ids: Sequence[str]) -> State:
+    if state is not None and state.state == "waived":
+        return "waived"
+    if not verifier_ids:
+        return "not_planned"
+    if state is None:
+        return "planned"
+    states = {v.verifier_id: v.state for v in state.verifiers}
+    return combine_states(states.get(v, "planned") for v in verifier_ids)
+
+
 def risk_rows(
-    estimates: Sequence[RiskEstimate], graph: TraceGraph, model: RiskModel
+    estimates: Sequence[RiskEstimate],
+    graph: TraceGraph,
+    model: RiskModel,
+    evidence: EvidenceView | None,
 ) -> list[RiskRow]:
     """One row per hazardous situation, in the order of the risk file."""
     rows = []
@@ -174,7 +240,7 @@ def risk_rows(
                 sequence=(situation.field(model.fields.sequence) or "").strip(),
                 initial=estimate.initial,
                 controls=tuple(
-                    control_verification(graph, model, control_id)
+                    control_verification(graph, model, control_id, evidence)
                     for control_id in sorted(estimate.controls)
                 ),
                 residual=estimate.residual,
@@ -185,15 +251,18 @@ def risk_rows(
 
 
 def risk_summary(
-    estimates: Sequence[RiskEstimate], graph: TraceGraph, model: RiskModel
+    estimates: Sequence[RiskEstimate],
+    graph: TraceGraph,
+    model: RiskModel,
+    evidence: EvidenceView | None,
 ) -> RiskSummary:
     """Counts for the report: what was analysed, controlled, verified and accepted."""
     controls = graph.of_type(model.control_type)
-    verified = sum(
-        1
-        for control in controls
-        if control_verification(graph, model, control.id).verified
-    )
+    statuses = [
+        control_verification(graph, model, control.id, evidence) for control in controls
+    ]
+    verified = sum(1 for status in statuses if status.verified)
+    planned = sum(1 for status in statuses if status.planned)
     initial = Counter(e.initial.region.name for e in estimates if e.initial is not None)
     residual = Counter(
         e.residual.region.name for e in estimates if e.residual is not None
@@ -213,6 +282,7 @@ def risk_summary(
         situations=len(estimates),
         controls=len(controls),
         controls_verified=verified,
+        controls_planned=planned,
         initial_by_region=tuple(
             (region, initial[region.name]) for region in model.regions
         ),

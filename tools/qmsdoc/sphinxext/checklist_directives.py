@@ -128,6 +128,7 @@ def render_gspr_checklist(request: RenderRequest) -> Sequence[nodes.Node]:
         item_type=item_type,
         prefix=spec.prefix,
         versions=versions,
+        states=_states(request),
     )
     if not rows:
         return [paragraph(f"Missing input: the device file has no {item_type} items.")]
@@ -227,8 +228,8 @@ def _sources(request: RenderRequest, project: Project) -> EvidenceSources:
     records: dict[str, str] = {}
     runs = context.evidence.runs if context.evidence is not None else ()
     if runs:
-        noun = "test run" if len(runs) == 1 else "test runs"
-        records["test_runs"] = f"{len(runs)} recorded {noun}, latest {runs[-1].run_id}"
+        noun = "evidence record" if len(runs) == 1 else "evidence records"
+        records["test_runs"] = f"{len(runs)} {noun}, latest {runs[-1].run_id}"
     if context.reviews is not None:
         records["reviewed_links"] = (
             f"reviewed-link record ({len(context.reviews)} links)"
@@ -240,8 +241,20 @@ def _sources(request: RenderRequest, project: Project) -> EvidenceSources:
         if tag:
             records["baselines"] = f"baseline tag {tag}"
     return EvidenceSources(
-        graph=context.graph, profile=context.profile, pages=pages, records=records
+        graph=context.graph,
+        profile=context.profile,
+        pages=pages,
+        records=records,
+        states=_states(request),
     )
+
+
+def _states(request: RenderRequest) -> dict[str, str] | None:
+    """Item id -> verification state, or None without evidence records."""
+    evidence = request.context.evidence
+    if evidence is None:
+        return None
+    return {item_id: state.state for item_id, state in evidence.states.items()}
 
 
 def _evidence_cell(request: RenderRequest, row: ChecklistRow) -> list[nodes.Node]:

@@ -146,14 +146,13 @@ def render_vv_summary(request: RenderRequest) -> Sequence[nodes.Node]:
             1 for t in at_level if config and t.field(config.automated_field)
         )
         states = Counter(
-            evidence.states[t.id].state
+            evidence.states[t.id].label
             if evidence is not None and t.id in evidence.states
-            else "not_run"
+            else "no evidence records configured"
             for t in at_level
         )
         summary = ", ".join(
-            f"{count} {state.replace('_', ' ')}"
-            for state, count in sorted(states.items())
+            f"{count} {state}" for state, count in sorted(states.items())
         )
         rows.append([level, str(len(at_level)), str(automated), summary])
     output: list[nodes.Node] = [

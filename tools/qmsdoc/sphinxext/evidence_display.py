@@ -24,13 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["evidence_fingerprint", "evidence_node", "resolve_evidence"]
 
-_LABELS = {
-    "verified": "verified",
-    "failed": "FAILED",
-    "not_run": "not run",
-    "stale": "stale (item changed since the tested commit)",
-}
-
 
 class evidence_node(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
     """Placeholder for an item's verification state."""
@@ -59,11 +52,11 @@ def resolve_evidence(app: Sphinx, doctree: nodes.document, fromdocname: str) -> 
 
 
 def _render(state: VerificationState) -> nodes.Node:
-    label = _LABELS[state.state]
-    parts: list[str | nodes.Node] = [nodes.strong("", "Verification: "), label]
-    shown = [
-        linked for linked in state.results if linked.result.outcome != "skipped"
-    ] or list(state.results)
+    parts: list[str | nodes.Node] = [
+        nodes.strong("", "Verification: "),
+        state.describe() if state.state != "passed" else state.label,
+    ]
+    shown = list(state.executed) or list(state.results)
     # one entry per case and run; the test items it reached the item through, together
     grouped: dict[tuple[str, str], list[LinkedResult]] = {}
     for linked in shown:
@@ -71,7 +64,7 @@ def _render(state: VerificationState) -> nodes.Node:
             linked
         )
     for index, group in enumerate(grouped.values()):
-        parts.append("; " if index else ". Latest results: ")
+        parts.append("; " if index else ". Latest records: ")
         parts.append(_describe(group))
     container = paragraph(*parts)
     container["classes"] += ["qms-evidence", f"qms-evidence-{state.state}"]
@@ -87,7 +80,8 @@ def _describe(group: list[LinkedResult]) -> str:
     via = f" ({', '.join(vias)})" if vias else ""
     reasons = sorted({linked.stale_reason for linked in group if linked.stale_reason})
     stale = f" [stale: {'; '.join(reasons)}]" if reasons else ""
+    local = ", local run (not for release)" if run.local else ""
     return (
         f"{first.result.name} {first.result.outcome}{via} "
-        f"(run {run.run_id}, {commit}{when}){stale}"
+        f"({first.record}, {run.kind}, {commit}{when}{local}){stale}"
     )

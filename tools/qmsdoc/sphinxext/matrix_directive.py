@@ -19,6 +19,8 @@ from qmsdoc.trace.matrix import build_matrix
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from qmsdoc.evidence.status import EvidenceView
+    from qmsdoc.model import Item
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
     from qmsdoc.sphinxext.tables import Cell
 
@@ -61,6 +63,7 @@ def render_matrix(request: RenderRequest) -> Sequence[nodes.Node]:
             return []
         columns = tuple(by_title[title] for title in wanted)
     view = build_matrix(request.context.graph, spec, columns)
+    evidence = request.context.evidence
     rows: list[list[Cell]] = []
     classes: list[list[list[str]]] = []
     for row in view.rows:
@@ -79,6 +82,11 @@ def render_matrix(request: RenderRequest) -> Sequence[nodes.Node]:
                 content.append(nodes.Text(f" {item.title}"))
             cells.append(content or "")
             row_classes.append([])
+        cells.append("no" if row.has_gap else "yes")
+        row_classes.append(["qms-gap"] if row.has_gap else [])
+        state_text, done = _verification(evidence, row.expanded or row.root)
+        cells.append(state_text)
+        row_classes.append([] if done else ["qms-gap"])
         rows.append(cells)
         classes.append(row_classes)
     output: list[nodes.Node] = []
@@ -98,13 +106,27 @@ def render_matrix(request: RenderRequest) -> Sequence[nodes.Node]:
         )
     output.append(
         table(
-            [column.title for column in view.columns],
+            [
+                *(column.title for column in view.columns),
+                "Traced",
+                "Verification (executed records)",
+            ],
             rows,
             classes=["qms-matrix", f"qms-matrix-{spec.name}"],
             cell_classes=classes,
         )
     )
     return output
+
+
+def _verification(evidence: EvidenceView | None, item: Item) -> tuple[str, bool]:
+    """The row subject's verification state, and whether it counts as verified."""
+    if evidence is None:
+        return "no evidence records configured", False
+    state = evidence.state_of(item.id)
+    if state is None:
+        return f"n/a ({item.item_type} is not verified)", True
+    return f"{item.id}: {state.label}", state.state in ("passed", "waived")
 
 
 MATRIX_RENDERERS: dict[str, Renderer] = {"matrix": render_matrix}

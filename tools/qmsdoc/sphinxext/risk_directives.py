@@ -136,7 +136,7 @@ def render_table(request: RenderRequest) -> Sequence[nodes.Node]:
     graph = request.context.graph
     rows: list[list[Cell]] = []
     classes: list[list[list[str]]] = []
-    for row in risk_rows(request.context.risks, graph, model):
+    for row in risk_rows(request.context.risks, graph, model, request.context.evidence):
         controls: list[nodes.Node] = []
         verification: list[nodes.Node] = []
         for status in row.controls:
@@ -197,7 +197,7 @@ def render_summary(request: RenderRequest) -> Sequence[nodes.Node]:
     if model is None:
         return []
     context = request.context
-    summary = risk_summary(context.risks, context.graph, model)
+    summary = risk_summary(context.risks, context.graph, model, context.evidence)
     findings: dict[str, int] = {}
     for finding in request.findings:
         if finding.check_id.startswith("risk_") and finding.fails_gate:
@@ -210,7 +210,8 @@ def render_summary(request: RenderRequest) -> Sequence[nodes.Node]:
         ("6", "Risk evaluated", _distribution(summary.initial_by_region), None),
         ("7.1", "Risk control options analysed", f"{summary.controls} risk controls", "risk_uncontrolled"),
         ("7.2", "Implementation and effectiveness verified",
-         f"{summary.controls_verified} of {summary.controls} controls", "risk_control_unverified"),
+         f"{summary.controls_verified} of {summary.controls} controls verified by executed records; "
+         f"{summary.controls_planned} of {summary.controls} with verification planned", "risk_control_unverified"),
         ("7.3", "Residual risk evaluated", _distribution(summary.residual_by_region), "risk_residual_missing"),
         ("7.4", "Benefit-risk analysis", f"{summary.benefit_risk_documented} justified", "risk_residual_unjustified"),
         ("7.5", "Risks arising from risk controls", "introduced hazards analysed", "risk_new_hazard"),
@@ -218,13 +219,26 @@ def render_summary(request: RenderRequest) -> Sequence[nodes.Node]:
          ", ".join(f"{item.id}: {(item.field('conclusion') or '?').replace('_', ' ')}" for item in summary.evaluations) or "not evaluated",
          "risk_overall_evaluation"),
     ]  # fmt: skip
+    # what the findings cannot say: nothing analysed is not complete, and a control
+    # is verified only by executed records
+    incomplete = {
+        "5.4": "incomplete: no hazardous situation analysed" if not summary.situations else None,
+        "7.1": "incomplete: no risk control" if not summary.controls else None,
+        "7.2": (
+            f"incomplete: {summary.controls - summary.controls_verified} of {summary.controls} "
+            "controls not verified by executed records"
+            if summary.controls_verified < summary.controls or not summary.controls
+            else None
+        ),
+        "8": "incomplete: no overall residual risk evaluation" if not summary.evaluations else None,
+    }  # fmt: skip
     rows = []
     for clause, title, figure, check_id in clauses:
         open_count = findings.get(check_id, 0) if check_id else 0
         state = (
-            "complete"
-            if open_count == 0
-            else f"{open_count} open finding(s) [qms.{check_id}]"
+            f"{open_count} open finding(s) [qms.{check_id}]"
+            if open_count
+            else incomplete.get(clause) or "complete"
         )
         rows.append([clause, title, figure, state])
     return [
@@ -323,15 +337,7 @@ def _level(model: RiskModel, level: RiskLevel | None) -> str:
 
 
 def _verified(status: ControlStatus) -> str:
-    implementation = status.implementation_verified
-    effectiveness = status.effectiveness_verified
-    if implementation and effectiveness:
-        return "verified"
-    if implementation:
-        return "effectiveness not verified"
-    if effectiveness:
-        return "implementation not verified"
-    return "not verified"
+    return status.describe()
 
 
 def _distribution(counts: Sequence[tuple[Region, int]]) -> str:

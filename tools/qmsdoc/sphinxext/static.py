@@ -46,10 +46,12 @@ a.qms-item-link { white-space: nowrap; }
 td.qms-region-unknown { background: #ddd; }
 td.qms-gap { background: #f4a3a3; }
 p.qms-evidence { font-size: 0.85em; margin: -0.5em 0 1em 0; padding: 2px 6px; border-left: 4px solid #999; }
-p.qms-evidence-verified { border-color: #4caf50; }
+p.qms-evidence-passed { border-color: #4caf50; }
+p.qms-evidence-waived { border-color: #7e57c2; }
 p.qms-evidence-failed { border-color: #d32f2f; background: #fdecea; }
 p.qms-evidence-stale { border-color: #f9a825; background: #fff8e1; }
-p.qms-evidence-not_run { border-color: #9e9e9e; }
+p.qms-evidence-planned { border-color: #9e9e9e; background: #f5f5f5; }
+p.qms-evidence-not_planned { border-color: #d32f2f; }
 div.qms-item { border: 1px solid #bbb; border-left: 6px solid #ccc; padding: 4px 8px; margin: 1em 0 0 0; background: #fafafa; font-size: 0.85em; }
 div.qms-item-head { font-size: 1.15em; margin-bottom: 2px; }
 span.qms-item-type { color: #555; }

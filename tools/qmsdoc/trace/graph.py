@@ -40,8 +40,14 @@ class CoverageFigure:
 
     @property
     def percent(self) -> float:
-        """Share of covered items, 100.0 when the rule applies to no item."""
-        return 100.0 if self.total == 0 else round(100.0 * self.covered / self.total, 1)
+        """Share of covered items; 0.0 when the rule applies to no item (an empty
+        rule is never met: a device file with no hazards has no risk file)."""
+        return 0.0 if self.total == 0 else round(100.0 * self.covered / self.total, 1)
+
+    @property
+    def empty(self) -> bool:
+        """The rule applies to no item."""
+        return self.total == 0
 
 
 class TraceGraph:
