@@ -27,6 +27,10 @@ SERENYA_PARTS = (
     "traceability/reviewed-links.txt",
     "traceability/soup",
     "traceability/vulnerabilities",
+    "traceability/evidence",
+    "traceability/studies",
+    # the automated tests that test items name (qms.evidence_test_missing otherwise)
+    "tests/serenya",
 )
 
 
@@ -63,9 +67,13 @@ def copy_serenya(destination: Path) -> Path:
         source = REPOSITORY / part
         target = destination / part
         target.parent.mkdir(parents=True, exist_ok=True)
+        if not source.exists():
+            continue
         if source.is_dir():
             shutil.copytree(
-                source, target, ignore=shutil.ignore_patterns("__pycache__")
+                source,
+                target,
+                ignore=shutil.ignore_patterns("__pycache__", "local", ".lock"),
             )
         else:
             shutil.copy2(source, target)

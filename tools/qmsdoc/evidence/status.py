@@ -469,6 +469,7 @@ class _StalenessJudge:
         self._current = current
         self._is_source = is_source
         self._past: dict[str, dict[str, str] | None] = {}
+        self._files: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
     def reason(self, run: EvidenceRun, item_id: str, test_id: str | None) -> str | None:
         if run.commit is None and run.kind == "study":
@@ -494,14 +495,29 @@ class _StalenessJudge:
         files = self._history.files_at(commit)
         if files is None:
             return None
-        config = self._profile.evidence
-        unchanged = config.unchanged_fields if config else ()
         signatures: dict[str, str] = {}
-        raws = scan_files(
-            files, directives=self._profile.directives, is_source=self._is_source
-        )
-        for raw in raws:
-            item_id = (raw.option("id") or "").strip()
-            if item_id:
-                signatures.setdefault(item_id, item_signature(raw, unchanged))
+        for path, text in sorted(files.items()):
+            for item_id, signature in self._file_signatures(path, text):
+                signatures.setdefault(item_id, signature)
         return signatures
+
+    def _file_signatures(self, path: str, text: str) -> list[tuple[str, str]]:
+        """(id, signature) of a file's items, parsed once per path and content:
+        records of many commits mostly see the same files."""
+        key = (path, hashlib.sha256(text.encode()).hexdigest())
+        cached = self._files.get(key)
+        if cached is None:
+            config = self._profile.evidence
+            unchanged = config.unchanged_fields if config else ()
+            raws = scan_files(
+                {path: text},
+                directives=self._profile.directives,
+                is_source=self._is_source,
+            )
+            cached = [
+                (item_id, item_signature(raw, unchanged))
+                for raw in raws
+                if (item_id := (raw.option("id") or "").strip())
+            ]
+            self._files[key] = cached
+        return cached
