@@ -58,12 +58,14 @@ def _sources(
     *,
     pages: dict[str, str] | None = None,
     records: dict[str, str] | None = None,
+    states: dict[str, str] | None = None,
 ) -> EvidenceSources:
     return EvidenceSources(
         graph=TraceGraph(items_from(text)),
         profile=default_profile(),
         pages=PAGES if pages is None else pages,
         records=records or {},
+        states=states,
     )
 
 
@@ -102,7 +104,7 @@ def test_rows_for_class_b_say_required_met_or_missing() -> None:
     assert risk_controls.missing == ("0 requirement items with kind risk_control",)
     unit_tests = by_clause["5.5.2, 5.5.3, 5.5.5"]
     assert unit_tests.missing == (
-        "0 verification test items with test_level unit",
+        "0 verification test items with test_level unit: no evidence records configured",
         "no recorded test run (qms evidence import)",
     )
     release = by_clause["5.8.1, 5.8.2, 5.8.4, 5.8.7, 5.8.8"]
@@ -139,13 +141,74 @@ def test_item_conditions_and_records_make_a_row_met() -> None:
         for row in checklist_rows(
             checklist,
             "B",
-            _sources(text, records={"test_runs": "1 recorded test run, latest R1"}),
+            _sources(
+                text,
+                records={"test_runs": "1 recorded test run, latest R1"},
+                states={"VT-001": "passed"},
+            ),
         )
     }
     assert rows["5.2.3"].state == "met"
     assert rows["5.2.3"].evidence[0].item_ids == ("REQ-001",)
     assert rows["5.2.3"].evidence[1].label.startswith("matrix risk_chain (")
     assert rows["5.7"].missing == ("page source/verification-summary",)
+    system = next(e for e in rows["5.7"].evidence if e.kind == "items")
+    assert system.label == (
+        "1 verification test item with test_level system, "
+        "1 of 1 passed by executed records"
+    )
+
+
+@pytest.mark.parametrize("state", ["planned", "failed", "stale", "not_planned"])
+def test_a_clause_that_asks_for_results_is_not_met_by_protocols(state: str) -> None:
+    checklist = load_iec62304_checklist()
+    pages = {**PAGES, "source/verification-summary": "Verification summary"}
+    rows = {
+        row.requirement.clause: row
+        for row in checklist_rows(
+            checklist,
+            "B",
+            _sources(
+                pages=pages,
+                records={"test_runs": "1 recorded test run, latest R1"},
+                states={"VT-001": state},
+            ),
+        )
+    }
+    system = rows["5.7"]
+    assert system.state == "missing"
+    assert system.missing == (
+        "1 verification test item with test_level system, "
+        "0 of 1 passed by executed records",
+    )
+    # the same row is met once VT-001 has passed (or is waived)
+    for done in ("passed", "waived"):
+        rows = {
+            row.requirement.clause: row
+            for row in checklist_rows(
+                checklist,
+                "B",
+                _sources(
+                    pages=pages,
+                    records={"test_runs": "1 recorded test run, latest R1"},
+                    states={"VT-001": done},
+                ),
+            )
+        }
+        assert rows["5.7"].state == "met", done
+
+
+def test_release_needs_every_requirement_and_control_passed() -> None:
+    checklist = load_iec62304_checklist()
+    release = "5.8.1, 5.8.2, 5.8.4, 5.8.7, 5.8.8"
+    states = {"REQ-001": "passed", "RC-001": "planned"}
+    (row,) = [
+        row
+        for row in checklist_rows(checklist, "B", _sources(states=states))
+        if row.requirement.clause == release
+    ]
+    assert "1 requirement item, 1 of 1 passed by executed records" not in row.missing
+    assert "1 risk control item, 0 of 1 passed by executed records" in row.missing
 
 
 def test_an_unknown_class_is_an_input_error() -> None:
@@ -265,7 +328,11 @@ GSPR_ITEMS = """\
 
 def test_gspr_rows_in_number_order_with_standards_evidence_and_gaps() -> None:
     graph = TraceGraph(items_from(VALID_CHAIN + "\n" + GSPR_ITEMS))
-    rows = gspr_rows(graph, versions={"items.rst": "1a2b3c4"})
+    rows = gspr_rows(
+        graph,
+        versions={"items.rst": "1a2b3c4"},
+        states={"VT-001": "passed", "VAL-001": "waived"},
+    )
     assert [row.number for row in rows] == [
         "10",
         "14.2",
@@ -297,10 +364,31 @@ def test_gspr_references_to_missing_items_are_gaps() -> None:
         "STD-X\n   :demonstrated_by: VT-999",
     )
     graph = TraceGraph(items_from(text))
-    row = next(row for row in gspr_rows(graph) if row.number == "17.2")
+    row = next(row for row in gspr_rows(graph, states={}) if row.number == "17.2")
     assert row.standards[0].found is False
     assert row.evidence[0].docname is None and row.evidence[0].version is None
     assert row.gaps == ("unknown standard clause STD-X", "unknown evidence item VT-999")
+
+
+@pytest.mark.parametrize("state", ["planned", "failed", "stale", "not_planned"])
+def test_gspr_evidence_without_a_passed_result_is_a_gap(state: str) -> None:
+    graph = TraceGraph(items_from(VALID_CHAIN + "\n" + GSPR_ITEMS))
+    rows = gspr_rows(graph, states={"VT-001": "passed", "VAL-001": state})
+    row = next(row for row in rows if row.number == "17.2")
+    assert row.gaps == (
+        f"VAL-001 is not evidence yet: verification {state.replace('_', ' ')}, "
+        "no passed result",
+    )
+
+
+def test_gspr_without_evidence_records_says_results_cannot_be_shown() -> None:
+    graph = TraceGraph(items_from(VALID_CHAIN + "\n" + GSPR_ITEMS))
+    by_number = {row.number: row for row in gspr_rows(graph)}
+    assert by_number["17.2"].gaps == (
+        "no evidence records configured: results cannot be shown",
+    )
+    # a row that is not applicable needs no results
+    assert by_number["14.2"].gaps == ()
 
 
 def test_gspr_without_version_history_has_no_versions() -> None:

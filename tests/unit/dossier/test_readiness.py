@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+from typing import TYPE_CHECKING
+
 from qmsdoc.dossier import gate_conditions, load_pathway, section_states
-from qmsdoc.dossier.readiness import ALL_CONDITIONS
+from qmsdoc.dossier.readiness import ALL_CONDITIONS, GateCondition
 from qmsdoc.evidence.status import EvidenceView, State, VerificationState
 from qmsdoc.risk.estimate import estimate_risks
 from qmsdoc.trace import TraceGraph
 
-from .._rst import VALID_CHAIN, check, default_profile, items_from
+from .._rst import PATH, VALID_CHAIN, check, default_profile, items_from
+from ..evidence._evidence_support import COMMIT, evaluate, manual
+
+if TYPE_CHECKING:
+    from qmsdoc.evidence import EvidenceRun
 
 
 def _graph() -> TraceGraph:
@@ -34,7 +41,7 @@ def test_a_section_is_missing_when_a_named_source_is_absent() -> None:
     assert "record findings" in by_id["14"].detail
 
 
-def _conditions(**changes: object) -> dict[str, object]:
+def _conditions(**changes: object) -> dict[str, GateCondition]:
     graph = _graph()
     arguments: dict[str, object] = {
         "graph": graph,
@@ -50,51 +57,74 @@ def _conditions(**changes: object) -> dict[str, object]:
     return {condition.name: condition for condition in conditions}
 
 
+def _view(*states: VerificationState) -> EvidenceView:
+    profile = default_profile()
+    assert profile.evidence is not None
+    return EvidenceView(
+        runs=(),
+        states={state.item_id: state for state in states},
+        verified_types=profile.evidence.verified_types,
+    )
+
+
 def test_no_input_fails_nothing() -> None:
-    assert not any(c.fails for c in _conditions().values())  # type: ignore[attr-defined]
+    assert not any(c.fails for c in _conditions(evidence=_view()).values())
+
+
+def test_without_evidence_records_only_the_unverified_condition_fails() -> None:
+    conditions = _conditions()
+    failing = [name for name, c in conditions.items() if c.fails]
+    assert failing == ["unverified"]
+    assert conditions["unverified"].failures == ("no evidence records were read",)
 
 
 def test_findings_fail_the_findings_condition() -> None:
     broken = VALID_CHAIN.replace(":status: approved", ":status: finished", 1)
-    conditions = _conditions(findings=check(broken))
-    assert conditions["findings"].fails  # type: ignore[attr-defined]
+    conditions = _conditions(findings=check(broken), evidence=_view())
+    assert conditions["findings"].fails
 
 
-def test_failed_stale_and_not_run_evidence_fail_their_conditions() -> None:
+def test_failed_stale_and_unexecuted_evidence_fail_their_conditions() -> None:
     graph = _graph()
     requirement = next(item for item in graph if item.item_type == "requirement")
     cases: tuple[tuple[State, str], ...] = (
         ("failed", "failed_evidence"),
         ("stale", "stale_evidence"),
-        ("not_run", "unverified"),
+        ("planned", "unverified"),
+        ("not_planned", "unverified"),
     )
     for state, condition in cases:
-        view = EvidenceView(
-            runs=(),
-            states={
-                requirement.id: VerificationState(
-                    item_id=requirement.id, state=state, results=()
-                )
-            },
-        )
+        view = _view(VerificationState(item_id=requirement.id, state=state, results=()))
         result = _conditions(evidence=view)
-        assert result[condition].fails, condition  # type: ignore[attr-defined]
+        assert result[condition].fails, condition
+        (failure,) = result[condition].failures
+        assert failure.startswith(f"{requirement.id}: "), failure
+        others = [n for n, c in result.items() if c.fails]
+        assert others == [condition]
+
+
+def test_passed_and_waived_items_fail_nothing() -> None:
+    graph = _graph()
+    requirement = next(item for item in graph if item.item_type == "requirement")
+    for state in ("passed", "waived"):
+        view = _view(
+            VerificationState(
+                item_id=requirement.id,
+                state=state,
+                results=(),
+                waiver="accepted by the board" if state == "waived" else None,
+            )
+        )
+        assert not any(c.fails for c in _conditions(evidence=view).values())
 
 
 def test_unchecked_conditions_report_but_do_not_fail() -> None:
     graph = _graph()
     requirement = next(item for item in graph if item.item_type == "requirement")
-    view = EvidenceView(
-        runs=(),
-        states={
-            requirement.id: VerificationState(
-                item_id=requirement.id, state="not_run", results=()
-            )
-        },
-    )
+    view = _view(VerificationState(item_id=requirement.id, state="planned", results=()))
     result = _conditions(evidence=view, checked=("findings",))
-    assert result["unverified"].failures  # type: ignore[attr-defined]
-    assert not result["unverified"].fails  # type: ignore[attr-defined]
+    assert result["unverified"].failures
+    assert not result["unverified"].fails
 
 
 def test_an_unjustified_residual_risk_fails_the_residual_condition() -> None:
@@ -103,4 +133,53 @@ def test_an_unjustified_residual_risk_fails_the_residual_condition() -> None:
     model = default_profile().risk
     assert model is not None
     risks = estimate_risks(graph, model)
-    assert not _conditions(risks=risks)["residual_risk"].fails  # type: ignore[attr-defined]
+    assert not _conditions(risks=risks, evidence=_view())["residual_risk"].fails
+
+
+def _gate_of(
+    runs: list[EvidenceRun], now: str = VALID_CHAIN
+) -> dict[str, GateCondition]:
+    items, view = evaluate(runs, now=now, history={COMMIT: {PATH: VALID_CHAIN}})
+    return _conditions(graph=TraceGraph(items), evidence=view)
+
+
+def test_the_gate_names_each_failed_item_with_its_record() -> None:
+    failing = manual("m-1", "VT-001", outcome="failed")
+    conditions = _gate_of([failing, manual("m-2", "VAL-001")])
+    assert conditions["failed_evidence"].failures == (
+        "RC-001: failed: VT-001 (run m-1)",
+        "REQ-001: failed: VT-001 (run m-1)",
+    )
+    assert conditions["unverified"].failures == ()
+
+
+def test_the_gate_names_each_stale_item_and_what_changed() -> None:
+    now = VALID_CHAIN.replace("within 2 seconds", "within 1 second")
+    conditions = _gate_of([manual("m-1", "VT-001", "VAL-001")], now=now)
+    assert conditions["stale_evidence"].failures == (
+        "REQ-001: stale: REQ-001 changed after commit 0123456789ab",
+    )
+    assert not conditions["failed_evidence"].fails
+    assert not conditions["unverified"].fails
+
+
+def test_the_gate_names_each_item_planned_but_not_executed() -> None:
+    conditions = _gate_of([manual("m-1", "VT-001")])
+    # VAL-001 has no record: RC-001 (also verified by it) and UN-001 are not done
+    assert conditions["unverified"].failures == (
+        "RC-001: planned, not executed: 1 of 2 verifiers have a result; "
+        "no result for VAL-001",
+        "UN-001: planned, not executed: 0 of 1 verifiers have a result; "
+        "no result for VAL-001",
+    )
+    assert not conditions["failed_evidence"].fails
+
+
+def test_the_gate_refuses_a_pass_resting_on_a_local_run() -> None:
+    local = dataclasses.replace(manual("dev-1", "VT-001", "VAL-001"), local=True)
+    conditions = _gate_of([local])
+    assert conditions["unverified"].failures == tuple(
+        f"{item_id}: passed only on runs that do not count for a release "
+        "(local, unknown commit or uncommitted changes): dev-1"
+        for item_id in ("RC-001", "REQ-001", "UN-001")
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -69,9 +70,27 @@ def test_write_and_read_round_trip(tmp_path: Path) -> None:
         commit=None,
         date=None,
     )
-    path = write_run(tmp_path / "evidence", original)
-    assert path == tmp_path / "evidence" / "ci-7.json"
-    assert read_runs(tmp_path / "evidence") == [original]
+    stored = write_run(tmp_path / "evidence", original)
+    assert stored.path == tmp_path / "evidence" / "ci-7.json"
+    assert stored.replaced is None
+    (again,) = read_runs(tmp_path / "evidence")
+    # reading records where the record is; everything else comes back as written
+    assert again.record_path == "ci-7.json"
+    assert dataclasses.replace(again, record_path="") == original
+
+
+def test_provenance_round_trips(tmp_path: Path) -> None:
+    original = dataclasses.replace(
+        run("ci-8", result("test_a", verifies=["REQ-001"])),
+        tree_clean=True,
+        environment="ubuntu-24.04, CPython 3.12",
+        executor="ci@example.com",
+    )
+    write_run(tmp_path, original)
+    (again,) = read_runs(tmp_path, root=tmp_path.parent)
+    assert again.record_path == f"{tmp_path.name}/ci-8.json"
+    assert dataclasses.replace(again, record_path="") == original
+    assert again.counts_for_release
 
 
 def test_record_is_stable_readable_json(tmp_path: Path) -> None:
@@ -80,27 +99,36 @@ def test_record_is_stable_readable_json(tmp_path: Path) -> None:
         result("test_a", verifies=["REQ-001"]),
         result("test_b", "skipped", message="later"),
     )
-    first = write_run(tmp_path / "one", original).read_bytes()
-    second = write_run(tmp_path / "two", original).read_bytes()
-    again = write_run(tmp_path / "one", original).read_bytes()
+    first = write_run(tmp_path / "one", original).path.read_bytes()
+    second = write_run(tmp_path / "two", original).path.read_bytes()
+    again = write_run(tmp_path / "one", original, replace=True).path.read_bytes()
     assert first == second == again
     assert first.endswith(b"}\n")
     document = json.loads(first)
     assert list(document) == [
         "format",
         "run",
+        "kind",
         "commit",
+        "tree_clean",
+        "local",
         "date",
+        "environment",
+        "executor",
         "source",
         "summary",
         "results",
     ]
-    assert document["format"] == FORMAT == "qmsdoc-evidence/1"
+    assert document["format"] == FORMAT == "qmsdoc-evidence/2"
+    assert document["kind"] == "automated"
+    assert document["tree_clean"] is None
+    assert document["local"] is False
     assert document["summary"] == {
         "passed": 1,
         "failed": 0,
         "error": 0,
         "skipped": 1,
+        "disabled": 0,
         "flaky": 0,
     }
     assert document["results"][0] == {
@@ -111,7 +139,42 @@ def test_record_is_stable_readable_json(tmp_path: Path) -> None:
         "duration": 0.01,
         "message": "",
         "verifies": ["REQ-001"],
+        "reruns": 0,
     }
+
+
+def test_a_record_of_the_first_format_is_still_read(tmp_path: Path) -> None:
+    (tmp_path / "old.json").write_text(
+        json.dumps(
+            {
+                "format": "qmsdoc-evidence/1",
+                "run": "old",
+                "commit": COMMIT,
+                "date": "2024-05-02T10:00:00",
+                "source": "junit.xml",
+                "summary": {"passed": 1},
+                "results": [
+                    {
+                        "suite": "pytest",
+                        "classname": "tests.test_other",
+                        "name": "test_a",
+                        "outcome": "passed",
+                        "duration": 0.01,
+                        "message": "",
+                        "verifies": ["REQ-001"],
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    (old,) = read_runs(tmp_path)
+    assert dataclasses.replace(old, record_path="") == run(
+        "old", result("test_a", verifies=["REQ-001"])
+    )
+    # no provenance of the tree: it does not count for a release
+    assert old.tree_clean is None
+    assert not old.counts_for_release
 
 
 def test_runs_are_sorted_by_date_then_id(tmp_path: Path) -> None:
@@ -141,8 +204,8 @@ def test_a_missing_folder_has_no_runs(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("{not json", "not a valid evidence record"),
-        ("[]", "not a valid evidence record"),
+        ("{not json", "not valid JSON"),
+        ("[]", "not a qmsdoc evidence record (not a JSON object)"),
         (json.dumps(_record(format="other/2")), "not a qmsdoc evidence record"),
         (json.dumps({"format": FORMAT, "run": "x"}), "not a valid evidence record"),
         (
@@ -171,8 +234,10 @@ def test_an_invalid_record_names_the_file(
     (folder / "bad.json").write_text(text, encoding="utf-8")
     with pytest.raises(InputError) as caught:
         read_runs(folder)
-    assert str(caught.value).startswith(f"{folder / 'bad.json'}: ")
-    assert problem in str(caught.value)
+    message = str(caught.value)
+    assert message.startswith(f"{folder / 'bad.json'}:")
+    assert problem in message
+    assert "\n" not in message
 
 
 @pytest.mark.parametrize(
@@ -236,15 +301,20 @@ def test_run_id_is_a_digest_of_the_reports_when_none_is_given(
     first = _report(tmp_path, "a.xml", suite="alpha")
     second = _report(tmp_path, "b.xml", suite="beta")
     imported = import_reports([first, second], commit=None, run_id=None, date=None)
-    digest = hashlib.sha256(first.read_bytes() + second.read_bytes()).hexdigest()
-    assert imported.run_id == f"run-{digest[:12]}"
+    # a digest of the results the reports hold
+    assert re.fullmatch(r"run-[0-9a-f]{12}", imported.run_id)
+    other = import_reports([first], commit=None, run_id=None, date=None)
+    assert other.run_id != imported.run_id
     assert imported.commit is None
     assert imported.date is None
     assert imported.source == "a.xml, b.xml"
     assert [r.suite for r in imported.results] == ["alpha", "alpha", "beta", "beta"]
-    # the same files give the same id: a re-import replaces the record
+    # the same files give the same id, so importing them twice is refused
     again = import_reports([first, second], commit=None, run_id=None, date=None)
     assert again == imported
+    write_run(tmp_path / "evidence", imported)
+    with pytest.raises(InputError, match="is already recorded"):
+        write_run(tmp_path / "evidence", again)
 
 
 def test_the_first_report_that_states_provenance_gives_it(tmp_path: Path) -> None:

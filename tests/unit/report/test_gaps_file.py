@@ -9,7 +9,8 @@ from qmsdoc.report import gaps_document, write_gaps
 from qmsdoc.trace import TraceGraph
 from qmsdoc.trace.gaps import gap_report
 
-from .._rst import VALID_CHAIN, default_profile, items_from, rst
+from .._rst import SECURITY_CHAIN, VALID_CHAIN, default_profile, items_from, rst
+from ..evidence._evidence_support import evaluate, manual
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -48,10 +49,22 @@ def test_document_summary_and_rule_fields() -> None:
     document = _document(HOLES)
     profile = default_profile()
     assert list(document) == ["summary", "rules"]
+    empty = [
+        rule
+        for rule in profile.coverage
+        if rule.name
+        not in (
+            "requirement_implemented",
+            "requirement_verified",
+            "user_need_satisfied",
+            "user_need_validated",
+        )
+    ]
     assert document["summary"] == {
         "rules": len(profile.coverage),
         "holes": 6,
-        "gate": "fail",
+        "empty_rules": len(empty),
+        "trace_gate": "fail",
     }
     assert [rule["rule"] for rule in document["rules"]] == [
         rule.name for rule in profile.coverage
@@ -65,8 +78,9 @@ def test_document_summary_and_rule_fields() -> None:
         "clause": source.clause,
         "blocking": True,
         "items": 2,
-        "covered": 0,
-        "coverage_percent": 0.0,
+        "traced": 0,
+        "traced_percent": 0.0,
+        "empty": False,
         "holes": [
             {
                 "item": "REQ-2",
@@ -84,20 +98,58 @@ def test_document_summary_and_rule_fields() -> None:
     }
 
 
-def test_a_rule_that_applies_to_nothing_is_complete() -> None:
+def test_a_rule_that_applies_to_nothing_is_empty_not_complete() -> None:
     hazard = _rule(_document(HOLES), "hazard_analysed")
     assert hazard["items"] == 0
-    assert hazard["covered"] == 0
-    assert hazard["coverage_percent"] == 100.0
+    assert hazard["traced"] == 0
+    assert hazard["traced_percent"] == 0.0
+    assert hazard["empty"] is True
     assert hazard["holes"] == []
+    # no evidence was read: no verified figures and no state counts
+    assert "verified" not in hazard
+    assert "verification_states" not in _document(HOLES)["summary"]
 
 
 def test_a_complete_chain_passes() -> None:
-    document = _document(VALID_CHAIN)
-    assert document["summary"]["gate"] == "pass"
+    document = _document(VALID_CHAIN + SECURITY_CHAIN)
+    assert document["summary"]["trace_gate"] == "pass"
     assert document["summary"]["holes"] == 0
+    assert document["summary"]["empty_rules"] == 0
     assert all(rule["holes"] == [] for rule in document["rules"])
-    assert all(rule["coverage_percent"] == 100.0 for rule in document["rules"])
+    assert all(rule["traced_percent"] == 100.0 for rule in document["rules"])
+
+
+def test_a_chain_without_security_items_fails_on_its_empty_rules() -> None:
+    document = _document(VALID_CHAIN)
+    assert document["summary"]["holes"] == 0
+    assert document["summary"]["empty_rules"] == 3
+    assert document["summary"]["trace_gate"] == "fail"
+    located = _rule(document, "vulnerability_located")
+    assert (located["empty"], located["traced_percent"]) == (True, 0.0)
+
+
+def test_traced_and_verified_are_separate_figures() -> None:
+    # VT-001 passed; VAL-001 was never executed: RC-001 and UN-001 are traced only
+    items, view = evaluate([manual("m-1", "VT-001")], now=VALID_CHAIN)
+    graph = TraceGraph(items)
+    document = gaps_document(gap_report(graph, default_profile(), view), graph)
+    requirement = _rule(document, "requirement_verified")
+    assert (requirement["traced_percent"], requirement["verified"]) == (100.0, 1)
+    assert requirement["verified_percent"] == 100.0
+    assert requirement["not_verified"] == []
+    control = _rule(document, "control_verified")
+    assert (control["traced"], control["traced_percent"]) == (1, 100.0)
+    assert (control["verified"], control["verified_percent"]) == (0, 0.0)
+    assert control["not_verified"] == [{"item": "RC-001", "state": "planned"}]
+    assert "verified" not in _rule(document, "control_implemented")
+    assert document["summary"]["verification_states"] == {
+        "not_planned": 0,
+        "planned": 2,
+        "passed": 1,
+        "failed": 0,
+        "stale": 0,
+        "waived": 0,
+    }
 
 
 def test_write_gaps_is_the_document_as_json(tmp_path: Path) -> None:

@@ -16,9 +16,15 @@ from qmsdoc.risk.views import (
 )
 from qmsdoc.trace import TraceGraph
 
-from .._rst import default_profile, items_from, rst
+from .._rst import PATH, default_profile, items_from, rst
+from ..evidence._evidence_support import COMMIT, evaluate, manual
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from qmsdoc.evidence import EvidenceRun, EvidenceView
+    from qmsdoc.evidence.records import Outcome
+    from qmsdoc.evidence.status import State
     from qmsdoc.risk import RiskModel
 
 #: three situations placed in distinct cells, one controlled, and one that cannot be
@@ -212,9 +218,23 @@ CONTROL = """\
 """
 
 
-def _status(*verifiers: str, option: str = "protective_measure") -> ControlStatus:
+def _evidence(text: str, *runs: EvidenceRun) -> tuple[TraceGraph, EvidenceView]:
+    """The graph of ``text`` and the evidence view of ``runs`` over it (every run
+    produced from a commit whose sources are ``text``)."""
+    items, view = evaluate(runs, now=text, history={COMMIT: {PATH: text}})
+    return TraceGraph(items), view
+
+
+def _status(
+    *verifiers: str, option: str = "protective_measure", passed: Sequence[str] = ()
+) -> ControlStatus:
+    """RC-001 with ``verifiers``; the test items in ``passed`` have a passed manual
+    execution record. Without ``passed``, no evidence view at all."""
     text = "\n".join((CONTROL.format(option=option), *verifiers))
-    return control_verification(_graph(text), _model(), "RC-001")
+    if not passed:
+        return control_verification(_graph(text), _model(), "RC-001", None)
+    graph, view = _evidence(text, manual("m-1", *passed))
+    return control_verification(graph, _model(), "RC-001", view)
 
 
 def _test(scope: str | None, number: int = 1) -> str:
@@ -245,36 +265,139 @@ def _validation(scope: str | None = None) -> str:
 @pytest.mark.parametrize(
     ("verifiers", "implementation", "effectiveness"),
     [
-        pytest.param((), False, False, id="unverified"),
-        pytest.param((_test(None),), True, False, id="test-without-scope"),
-        pytest.param((_test("implementation"),), True, False, id="test-implementation"),
-        pytest.param((_test("effectiveness"),), False, True, id="test-effectiveness"),
-        pytest.param((_test("both"),), True, True, id="test-both"),
-        pytest.param((_validation(),), False, True, id="validation"),
+        pytest.param((), (), (), id="unverified"),
+        pytest.param((_test(None),), ("VT-001",), (), id="test-without-scope"),
         pytest.param(
-            (_validation("implementation"),), True, True, id="validation-implementation"
+            (_test("implementation"),), ("VT-001",), (), id="test-implementation"
         ),
-        pytest.param((_validation("both"),), True, True, id="validation-both"),
         pytest.param(
-            (_test(None), _validation()), True, True, id="test-and-validation"
+            (_test("effectiveness"),), (), ("VT-001",), id="test-effectiveness"
+        ),
+        pytest.param((_test("both"),), ("VT-001",), ("VT-001",), id="test-both"),
+        pytest.param((_validation(),), (), ("VAL-001",), id="validation"),
+        pytest.param(
+            (_validation("implementation"),),
+            ("VAL-001",),
+            ("VAL-001",),
+            id="validation-implementation",
+        ),
+        pytest.param(
+            (_validation("both"),), ("VAL-001",), ("VAL-001",), id="validation-both"
+        ),
+        pytest.param(
+            (_test(None), _validation()),
+            ("VT-001",),
+            ("VAL-001",),
+            id="test-and-validation",
         ),
         pytest.param(
             (_test("implementation", 1), _test("effectiveness", 2)),
-            True,
-            True,
+            ("VT-001",),
+            ("VT-002",),
             id="two-tests",
         ),
     ],
 )
 def test_control_verification(
-    verifiers: tuple[str, ...], implementation: bool, effectiveness: bool
+    verifiers: tuple[str, ...],
+    implementation: tuple[str, ...],
+    effectiveness: tuple[str, ...],
 ) -> None:
+    # linked but without records: planned, never verified
     status = _status(*verifiers)
     assert status.control_id == "RC-001"
     assert status.option == "protective_measure"
-    assert status.implementation_verified is implementation
-    assert status.effectiveness_verified is effectiveness
-    assert status.verified is (implementation and effectiveness)
+    assert status.implementation_by == implementation
+    assert status.effectiveness_by == effectiveness
+    assert status.implementation == ("planned" if implementation else "not_planned")
+    assert status.effectiveness == ("planned" if effectiveness else "not_planned")
+    assert status.planned is bool(implementation and effectiveness)
+    assert not status.verified
+    assert not status.implementation_verified
+    assert not status.effectiveness_verified
+    # every verifier executed and passed: each linked aspect is verified
+    ids = tuple(sorted({*implementation, *effectiveness}))
+    if not ids:
+        return
+    executed = _status(*verifiers, passed=ids)
+    assert executed.implementation_verified is bool(implementation)
+    assert executed.effectiveness_verified is bool(effectiveness)
+    assert executed.verified is bool(implementation and effectiveness)
+    missing = "effectiveness" if implementation else "implementation"
+    expected = (
+        "verified" if executed.verified else f"not verified: {missing} not planned"
+    )
+    assert executed.describe() == expected
+
+
+def test_implementation_passed_and_effectiveness_planned_is_not_verified() -> None:
+    status = _status(_test("implementation"), _validation(), passed=["VT-001"])
+    assert (status.implementation, status.effectiveness) == ("passed", "planned")
+    assert status.implementation_verified
+    assert not status.effectiveness_verified
+    assert not status.verified
+    assert status.planned
+    assert status.describe() == ("not verified: effectiveness planned, not executed")
+
+
+@pytest.mark.parametrize(
+    ("outcome", "state", "phrase"),
+    [
+        pytest.param("failed", "failed", "implementation FAILED", id="failed"),
+        pytest.param("error", "failed", "implementation FAILED", id="error"),
+        pytest.param(
+            "skipped", "planned", "implementation planned, not executed", id="skipped"
+        ),
+        pytest.param(
+            "disabled",
+            "planned",
+            "implementation planned, not executed",
+            id="disabled",
+        ),
+    ],
+)
+def test_an_aspect_takes_the_state_of_its_records(
+    outcome: Outcome, state: State, phrase: str
+) -> None:
+    text = "\n".join(
+        (
+            CONTROL.format(option="inherent_safety"),
+            _test("implementation", 1),
+            _test("effectiveness", 2),
+        )
+    )
+    graph, view = _evidence(
+        text, manual("m-1", "VT-001", outcome=outcome), manual("m-2", "VT-002")
+    )
+    status = control_verification(graph, _model(), "RC-001", view)
+    assert (status.implementation, status.effectiveness) == (state, "passed")
+    assert not status.verified
+    assert status.describe() == f"not verified: {phrase}"
+
+
+def test_an_aspect_is_stale_when_the_control_changed() -> None:
+    text = "\n".join((CONTROL.format(option="protective_measure"), _test("both")))
+    before = text.replace("Control\n", "Earlier control\n", 1)
+    items, view = evaluate(
+        [manual("m-1", "VT-001")], now=text, history={COMMIT: {PATH: before}}
+    )
+    status = control_verification(TraceGraph(items), _model(), "RC-001", view)
+    assert (status.implementation, status.effectiveness) == ("stale", "stale")
+    assert not status.verified
+
+
+def test_a_waived_control_is_verified_by_its_waiver() -> None:
+    waiver = (
+        "   :waiver: evidence_not_executed: verified by the supplier's certified "
+        "test report\n"
+    )
+    text = "\n".join(
+        (CONTROL.format(option="protective_measure") + waiver, _test("both"))
+    )
+    graph, view = _evidence(text)
+    status = control_verification(graph, _model(), "RC-001", view)
+    assert (status.implementation, status.effectiveness) == ("waived", "waived")
+    assert status.verified
 
 
 def test_a_link_of_another_type_does_not_verify() -> None:
@@ -287,27 +410,29 @@ def test_a_link_of_another_type_does_not_verify() -> None:
            :implements: RC-001
         """)
     status = _status(requirement)
-    assert (status.implementation_verified, status.effectiveness_verified) == (
-        False,
-        False,
+    assert (status.implementation, status.effectiveness) == (
+        "not_planned",
+        "not_planned",
     )
+    assert not status.verified
 
 
 def test_control_verification_of_an_unknown_control() -> None:
-    status = control_verification(_graph(), _model(), "RC-404")
+    status = control_verification(_graph(), _model(), "RC-404", None)
     assert status == ControlStatus(
         control_id="RC-404",
         option="",
-        implementation_verified=False,
-        effectiveness_verified=False,
+        implementation="not_planned",
+        effectiveness="not_planned",
     )
 
 
 def test_risk_rows_follow_the_risk_file() -> None:
-    graph = _graph()
+    # VT-001 (scope both, verifies RC-001) passed; VT-002 (RC-002) has no record
+    graph, view = _evidence(RISK_FILE, manual("m-1", "VT-001"))
     model = _model()
     estimates = estimate_risks(graph, model)
-    rows = risk_rows(estimates, graph, model)
+    rows = risk_rows(estimates, graph, model, view)
     assert [row.situation.id for row in rows] == [
         "HS-001",
         "HS-003",
@@ -325,14 +450,17 @@ def test_risk_rows_follow_the_risk_file() -> None:
         ControlStatus(
             control_id="RC-001",
             option="protective_measure",
-            implementation_verified=True,
-            effectiveness_verified=True,
+            implementation="passed",
+            effectiveness="passed",
+            implementation_by=("VT-001",),
+            effectiveness_by=("VT-001",),
         ),
         ControlStatus(
             control_id="RC-002",
             option="inherent_safety",
-            implementation_verified=True,
-            effectiveness_verified=False,
+            implementation="planned",
+            effectiveness="not_planned",
+            implementation_by=("VT-002",),
         ),
     )
     assert [c.control_id for c in rows[1].controls] == ["RC-002"]
@@ -341,12 +469,24 @@ def test_risk_rows_follow_the_risk_file() -> None:
     assert rows[3].initial is None
 
 
-def test_risk_summary_counts() -> None:
+def test_risk_rows_without_records_verify_nothing() -> None:
     graph = _graph()
     model = _model()
-    summary = risk_summary(estimate_risks(graph, model), graph, model)
+    rows = risk_rows(estimate_risks(graph, model), graph, model, None)
+    controls = [control for row in rows for control in row.controls]
+    assert controls
+    assert not any(control.verified for control in controls)
+    assert {c.implementation for c in controls} == {"planned"}
+
+
+def test_risk_summary_counts() -> None:
+    graph, view = _evidence(RISK_FILE, manual("m-1", "VT-001"))
+    model = _model()
+    summary = risk_summary(estimate_risks(graph, model), graph, model, view)
     assert (summary.hazards, summary.situations, summary.controls) == (2, 4, 2)
+    # RC-001 verified by VT-001's record; RC-002 has no effectiveness verification
     assert summary.controls_verified == 1
+    assert summary.controls_planned == 1
     assert [(region.name, count) for region, count in summary.initial_by_region] == [
         ("acceptable", 1),
         ("afap", 0),
@@ -364,12 +504,26 @@ def test_risk_summary_counts() -> None:
     assert [item.id for item in summary.evaluations] == ["ORR-001"]
 
 
+def test_risk_summary_counts_links_as_planned_never_as_verified() -> None:
+    graph = _graph()
+    model = _model()
+    summary = risk_summary(estimate_risks(graph, model), graph, model, None)
+    assert summary.controls_verified == 0
+    assert summary.controls_planned == 1
+    failed = _evidence(RISK_FILE, manual("m-1", "VT-001", outcome="failed"))
+    summary = risk_summary(
+        estimate_risks(failed[0], model), failed[0], model, failed[1]
+    )
+    assert summary.controls_verified == 0
+
+
 def test_risk_summary_of_an_empty_file() -> None:
     graph = _graph("")
     model = _model()
-    summary = risk_summary([], graph, model)
+    summary = risk_summary([], graph, model, None)
     assert (summary.hazards, summary.situations, summary.controls) == (0, 0, 0)
     assert summary.controls_verified == 0
+    assert summary.controls_planned == 0
     assert summary.not_estimated == 0
     assert summary.benefit_risk_documented == 0
     assert summary.evaluations == ()

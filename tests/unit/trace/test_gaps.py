@@ -9,6 +9,7 @@ from qmsdoc.trace import TraceGraph
 from qmsdoc.trace.gaps import GapReport, gap_report
 
 from .._rst import SECURITY_CHAIN, VALID_CHAIN, default_profile, item, items_from
+from ..evidence._evidence_support import evaluate, manual
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -39,10 +40,11 @@ def test_one_figure_per_rule_in_profile_order() -> None:
     verified = _figure(report, "requirement_verified")
     assert (verified.total, verified.covered) == (3, 1)
     assert verified.percent == 33.3
-    # no user need at all: the rule applies to nothing and is met
+    # no user need at all: the rule applies to nothing, which is never 100 %
     satisfied = _figure(report, "user_need_satisfied")
     assert (satisfied.total, satisfied.covered, satisfied.uncovered) == (0, 0, ())
-    assert satisfied.percent == 100.0
+    assert satisfied.empty
+    assert satisfied.percent == 0.0
 
 
 def test_holes_are_in_natural_id_order() -> None:
@@ -90,10 +92,32 @@ def test_holes_of_advisory_rules_do_not_fail(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     profile = load_profile(path)
-    report = gap_report(_unverified_graph(), profile)
+    # a complete chain (every rule applies to some item) with one more requirement
+    # that is neither implemented nor verified
+    graph = TraceGraph(
+        [*items_from(VALID_CHAIN + SECURITY_CHAIN), item("REQ-900", line=900)]
+    )
+    report = gap_report(graph, profile)
     assert not _figure(report, "requirement_verified").rule.blocking
-    assert report.hole_count == 5
+    assert _figure(report, "requirement_verified").uncovered == ("REQ-900",)
+    assert report.hole_count == 2
     assert not report.blocking_failed
+
+
+def test_an_empty_blocking_rule_fails_the_gate() -> None:
+    # the complete chain without its one vulnerability assessment: nothing else
+    # misses a rule, but an empty blocking rule is a failure, not 100 %
+    text = VALID_CHAIN + SECURITY_CHAIN
+    graph = TraceGraph([i for i in items_from(text) if i.item_type != "vulnerability"])
+    report = gap_report(graph, default_profile())
+    located = _figure(report, "vulnerability_located")
+    assert located.rule.blocking
+    assert (located.total, located.uncovered) == (0, ())
+    assert located.empty
+    assert located.percent == 0.0
+    assert report.hole_count == 0
+    assert [f.rule.name for f in report.figures if f.empty] == ["vulnerability_located"]
+    assert report.blocking_failed
 
 
 def test_one_blocking_rule_with_holes_is_enough_to_fail(tmp_path: Path) -> None:
@@ -113,3 +137,38 @@ def test_an_empty_report() -> None:
     report = GapReport(figures=())
     assert report.hole_count == 0
     assert not report.blocking_failed
+
+
+def test_traced_is_not_verified_without_executed_records() -> None:
+    items, view = evaluate([], now=VALID_CHAIN)
+    report = gap_report(TraceGraph(items), default_profile(), view)
+    # every rule is traced, but nothing has run
+    assert _figure(report, "requirement_verified").percent == 100.0
+    verified = report.verified_figure("requirement_verified")
+    assert verified is not None
+    assert (verified.total, verified.verified, verified.percent) == (1, 0, 0.0)
+    assert verified.unverified == (("REQ-001", "planned"),)
+    assert report.verified_figure("hazard_analysed") is None
+    counts = dict(report.state_counts)
+    assert counts["planned"] == 3  # UN-001, REQ-001, RC-001
+    assert counts["passed"] == 0
+
+
+def test_verified_figures_follow_the_records() -> None:
+    # VT-001 passed; VAL-001 (which also verifies RC-001) has not been executed
+    items, view = evaluate([manual("m-1", "VT-001")], now=VALID_CHAIN)
+    report = gap_report(TraceGraph(items), default_profile(), view)
+    requirement = report.verified_figure("requirement_verified")
+    control = report.verified_figure("control_verified")
+    assert requirement is not None and control is not None
+    assert (requirement.verified, requirement.percent) == (1, 100.0)
+    assert (control.verified, control.percent) == (0, 0.0)
+    assert control.unverified == (("RC-001", "planned"),)
+    failed = evaluate(
+        [manual("m-1", "VT-001", "VAL-001", outcome="failed")], now=VALID_CHAIN
+    )
+    report = gap_report(TraceGraph(failed[0]), default_profile(), failed[1])
+    control = report.verified_figure("control_verified")
+    assert control is not None
+    assert control.unverified == (("RC-001", "failed"),)
+    assert dict(report.state_counts)["failed"] == 3

@@ -185,10 +185,13 @@ def test_coverage_figures_of_an_outgoing_rule() -> None:
 
 
 def test_coverage_figures_when_all_or_none_apply() -> None:
-    assert TraceGraph([]).coverage(VERIFIED).percent == 100.0
+    # an empty rule is never 100 %: nothing was verified
+    assert TraceGraph([]).coverage(VERIFIED).percent == 0.0
     assert TraceGraph([]).coverage(VERIFIED).total == 0
+    assert TraceGraph([]).coverage(VERIFIED).empty
     full = _chain_graph().coverage(VERIFIED)
     assert (full.total, full.covered, full.uncovered, full.percent) == (1, 1, (), 100.0)
+    assert not full.empty
     none = TraceGraph([item("REQ-001")]).coverage(VERIFIED)
     assert (none.covered, none.percent) == (0, 0.0)
 
