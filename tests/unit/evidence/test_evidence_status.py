@@ -272,11 +272,6 @@ def test_stale_when_only_the_test_item_changed() -> None:
     assert view.states["VT-001"].results[0].stale_reason == reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="status._verified_state keeps the verifier's own reason (VT-001 changed) "
-    "before judging the verified item; fix proposed to the lead",
-)
 def test_the_changed_verified_item_is_named_before_the_test_item() -> None:
     now = _edit("Values at, below and above", "Values at and around")
     now = _edit("below or above the reference range", "outside the range", now)

@@ -10,7 +10,7 @@ declares in its ``automated_test`` field. The latest result of each case counts.
 
 A verified item (requirement, risk control, security control, user need...) is:
 
-* ``not_planned``: no verifier links to it and no result names it;
+* ``not_planned``: no verifier links to it and no executed result names it;
 * ``planned``: linked, but not every verifier has an executed result;
 * ``passed``: every verifier (and every result naming it) passed;
 * ``failed``: a verifier or a result naming it failed or errored;
@@ -354,7 +354,7 @@ def _verified_state(
             run=r.run,
             result=r.result,
             via=v.verifier_id,
-            stale_reason=r.stale_reason or stale.reason(r.run, item.id, v.verifier_id),
+            stale_reason=stale.reason(r.run, item.id, v.verifier_id),
         )
         for v in linked
         for r in v.results

@@ -289,6 +289,9 @@ def _automated(document: Mapping[str, Any], path: Path) -> EvidenceRun:
         tree_clean = document.get("tree_clean")
         if tree_clean is not None and not isinstance(tree_clean, bool):
             raise ValueError("tree_clean must be true, false or null")
+        local = document.get("local", False)
+        if not isinstance(local, bool):
+            raise ValueError("local must be true or false")
         return EvidenceRun(
             run_id=as_text(document["run"], "run"),
             commit=as_optional_text(document.get("commit"), "commit"),
@@ -299,7 +302,7 @@ def _automated(document: Mapping[str, Any], path: Path) -> EvidenceRun:
             tree_clean=tree_clean,
             environment=str(document.get("environment", "")),
             executor=str(document.get("executor", "")),
-            local=bool(document.get("local", False)),
+            local=local,
             attachments=tuple(
                 Attachment(
                     path=as_text(entry["path"], "path"),
