@@ -10,7 +10,7 @@ SPHINXBUILD := $(BIN)/sphinx-build
 QMS := $(BIN)/qms
 SPHINXOPTS ?= -q
 
-.PHONY: all html check matrix gaps evidence test lint typecheck dossier bench clean distclean help
+.PHONY: all html check matrix gaps evidence evidence-record test lint typecheck dossier bench clean distclean help
 
 all: dossier
 
@@ -19,6 +19,7 @@ help:
 	@echo "make test      lint (ruff), type-check (mypy --strict) and run the test suite"
 	@echo "make html      build the device file as HTML into _build/html"
 	@echo "make check     the gate: qms check (findings.json), qms gaps (gaps.json) and a strict Sphinx build"
+	@echo "make evidence-record  run the Serenya tests in a clean clone of HEAD and import a record meant to be committed"
 	@echo "make matrix    write the traceability workbook traceability/traceability.xlsx"
 	@echo "make evidence  run the Serenya tests and import their JUnit result as a local run (never released)"
 	@echo "make bench     benchmark against stock sphinx-needs (BENCHOPTS=--quick for a smoke run)"
@@ -69,6 +70,23 @@ evidence: $(STAMP)
 		--run "local-$$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)" \
 		--environment "$$(uname -sm), Python $$($(BIN)/python -c 'import platform; print(platform.python_version())')" \
 		--executor "$$(git config user.email 2>/dev/null || echo unknown)"
+
+# A record of the Serenya tests meant for the file: HEAD cloned into a clean folder,
+# its tests run there, the result imported as run serenya-<commit> of that commit with
+# a clean tree (refused if that run id exists). Commit the record it writes.
+RECORD_CLONE := _build/evidence/clean-clone
+evidence-record: $(STAMP)
+	@rm -rf $(RECORD_CLONE) && mkdir -p _build/evidence
+	git clone -q . $(RECORD_CLONE)
+	@test -z "$$(git -C $(RECORD_CLONE) status --porcelain)"
+	-cd $(RECORD_CLONE) && $(abspath $(BIN))/pytest tests/serenya -q -p no:cacheprovider \
+		--junitxml=$(abspath _build/evidence/serenya-record.xml)
+	$(QMS) evidence import _build/evidence/serenya-record.xml --tree-clean \
+		--commit "$$(git -C $(RECORD_CLONE) rev-parse HEAD)" \
+		--run "serenya-$$(git -C $(RECORD_CLONE) rev-parse --short=12 HEAD)" \
+		--date "$$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+		--environment "clean clone of HEAD; $$(uname -sm), Python $$($(BIN)/python -c 'import platform; print(platform.python_version())')" \
+		--executor "make evidence-record ($$(git config user.email 2>/dev/null || echo unknown))"
 
 matrix: $(STAMP)
 	$(QMS) matrix
