@@ -312,7 +312,7 @@ def verification_entries(
         return None
     items = []
     for state in evidence.gated(graph):
-        records = []
+        records: list[dict[str, Any]] = []
         for linked in state.executed:
             run = linked.run
             if linked.stale_reason:
@@ -321,19 +321,22 @@ def verification_entries(
                 basis = "run at this commit"
             elif run.commit:
                 basis = f"run at {run.commit[:12]}; the item and its test are unchanged since"
+            elif run.kind == "study":
+                basis = "study report: states its protocol version, not a commit"
             else:
                 basis = "commit unknown"
-            records.append(
-                {
-                    "record": linked.record,
-                    "kind": run.kind,
-                    "result": linked.result.outcome,
-                    "via": linked.via,
-                    "commit": run.commit,
-                    "counts_for_release": run.counts_for_release,
-                    "basis": basis,
-                }
-            )
+            entry = {
+                "record": linked.record,
+                "case": linked.result.node_id.removeprefix("::"),
+                "kind": run.kind,
+                "result": linked.result.outcome,
+                "via": linked.via,
+                "commit": run.commit,
+                "counts_for_release": run.counts_for_release,
+                "basis": basis,
+            }
+            if entry not in records:  # one case may name the item several ways
+                records.append(entry)
         items.append(
             {
                 "item": state.item_id,

@@ -142,7 +142,7 @@ def render_table(request: RenderRequest) -> Sequence[nodes.Node]:
         for status in row.controls:
             if controls:
                 controls.append(nodes.Text(", "))
-                verification.append(nodes.Text(", "))
+                verification.append(nodes.Text("; "))
             controls.append(request.link(status.control_id))
             controls.append(nodes.Text(f" ({status.option.replace('_', ' ')})"))
             verification.append(nodes.Text(f"{status.control_id}: {_verified(status)}"))
