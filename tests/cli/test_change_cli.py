@@ -278,6 +278,9 @@ def test_check_reports_the_suspect_links_at_their_sources(changed: Path) -> None
         f"items.rst:{vt_line}: error: VT-001 verifies REQ-001 is suspect: "
         f"{FINGERPRINTS_NOTE} (run `qms review VT-001:verifies:REQ-001` after "
         "checking it) [qms.link_suspect]",
+        # no record in this project: every linked item is planned, none passed
+        "qms check: verification by executed records: 0 not planned, 4 planned, "
+        "0 passed, 0 failed, 0 stale, 0 waived",
         "qms check: FAIL: 13 items, 2 open findings, 0 accepted deviations; "
         "findings written to traceability/findings.json",
     ]
@@ -309,7 +312,12 @@ def test_review_clears_exactly_the_suspect_links(changed: Path) -> None:
     assert suspect.stdout == f"qms suspect: 0 suspect links (record {RECORD})\n"
     check = _qms("check", cwd=changed)
     assert check.returncode == 0, check.stdout
-    assert check.stdout.startswith("qms check: PASS: 13 items, 0 open findings")
+    assert check.stdout.splitlines() == [
+        "qms check: verification by executed records: 0 not planned, 4 planned, "
+        "0 passed, 0 failed, 0 stale, 0 waived",
+        "qms check: PASS: 13 items, 0 open findings, 0 accepted deviations; "
+        "findings written to traceability/findings.json",
+    ]
     # reviewing again changes nothing
     again = _qms("review", "REQ-001", cwd=changed)
     assert again.returncode == 0

@@ -27,11 +27,32 @@ JUNIT = """\
 </testsuite></testsuites>
 """
 
-#: only the passing case that verifies REQ-001
+#: a passing case naming REQ-001 directly, and a passing result of its test item VT-001
+#: (REQ-001 is passed only when every verifier linked to it, VT-001, has passed too)
 PASSING = """\
 <testsuites><testsuite name="pytest">
 <testcase classname="tests.unit.test_flags" name="test_limits" time="0.002">
 <properties><property name="verifies" value="REQ-001" /></properties></testcase>
+<testcase classname="tests.unit.test_flags" name="test_vt_001" time="0.003">
+<properties><property name="verifies" value="VT-001" /></properties></testcase>
+</testsuite></testsuites>
+"""
+
+#: only the passing case that names REQ-001: VT-001, linked to it, has no result
+ONLY_REQ = """\
+<testsuites><testsuite name="pytest">
+<testcase classname="tests.unit.test_flags" name="test_limits" time="0.002">
+<properties><property name="verifies" value="REQ-001" /></properties></testcase>
+</testsuite></testsuites>
+"""
+
+#: GoogleTest's record of a DISABLED_ test (status="notrun", result="suppressed"):
+#: the only case naming VT-001, which verifies REQ-001 and RC-001
+DISABLED = """\
+<testsuites><testsuite name="FlagTest" tests="1" disabled="1">
+<testcase classname="FlagTest" name="DISABLED_Limits" status="notrun"
+ result="suppressed" time="0">
+<properties><property name="verifies" value="VT-001" /></properties></testcase>
 </testsuite></testsuites>
 """
 
@@ -116,8 +137,9 @@ def test_import_prints_a_summary_and_writes_the_record(
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     record = _evidence(valid_root.resolve()) / "ci-1.json"
+    # the commit is not this tree's HEAD (not even a git repository): unknown
     assert result.stdout == (
-        "qms evidence: run ci-1 (0123456789ab): 3 cases "
+        "qms evidence: run ci-1 (0123456789ab, tree state unknown): 3 cases "
         f"(1 passed, 1 failed, 1 skipped) -> {record}\n"
     )
     assert result.stderr == ""
@@ -132,13 +154,87 @@ def test_import_prints_a_summary_and_writes_the_record(
         "test_other",
         "test_skip",
     ]
-    first = record.read_bytes()
-    again = _qms(
+
+
+def test_an_existing_run_id_is_refused_unless_replace(
+    valid_root: Path, tmp_path: Path
+) -> None:
+    report = tmp_path / "junit.xml"
+    report.write_text(JUNIT, encoding="utf-8")
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    first = _qms(
         "evidence", "import", str(report), "--commit", commit, "--run", "ci-1",
         cwd=valid_root,
     )  # fmt: skip
-    assert again.returncode == 0
-    assert record.read_bytes() == first
+    assert first.returncode == 0, first.stderr
+    record = _evidence(valid_root.resolve()) / "ci-1.json"
+    stored = record.read_bytes()
+    # the same run id again, even from other results: refused, the record unchanged
+    other = tmp_path / "other.xml"
+    other.write_text(ONLY_REQ, encoding="utf-8")
+    again = _qms(
+        "evidence", "import", str(other), "--commit", commit, "--run", "ci-1",
+        cwd=valid_root,
+    )  # fmt: skip
+    assert again.returncode == 2
+    assert again.stdout == ""
+    assert again.stderr == (
+        f"qms: error: {record}: run ci-1 is already recorded (qmsdoc-evidence/2, "
+        "commit 0123456789ab, date 2024-05-02T10:11:12, 3 results); records are "
+        "append-only: import under another run id, or pass --replace to replace it\n"
+    )
+    assert record.read_bytes() == stored
+    assert sorted(p.name for p in _evidence(valid_root).glob("*.json")) == ["ci-1.json"]
+    # --replace replaces it and says what it replaced
+    replaced = _qms(
+        "evidence", "import", str(other), "--commit", commit, "--run", "ci-1",
+        "--replace", cwd=valid_root,
+    )  # fmt: skip
+    assert replaced.returncode == 0, replaced.stderr
+    assert replaced.stdout == (
+        "qms evidence: run ci-1 (0123456789ab, tree state unknown): 1 cases "
+        f"(1 passed) -> {record}\n"
+        "qms evidence: replaced the earlier record: qmsdoc-evidence/2, commit "
+        "0123456789ab, date 2024-05-02T10:11:12, 3 results\n"
+    )
+    document = json.loads(record.read_text(encoding="utf-8"))
+    assert [r["name"] for r in document["results"]] == ["test_limits"]
+
+
+def test_import_states_whether_the_tested_tree_was_clean(
+    valid_root: Path, tmp_path: Path
+) -> None:
+    head = _repository(valid_root)
+    report = tmp_path / "junit.xml"
+    report.write_text(PASSING, encoding="utf-8")
+    clean = _qms(
+        "evidence", "import", str(report), "--commit", head, "--run", "ci-1",
+        cwd=valid_root,
+    )  # fmt: skip
+    assert clean.returncode == 0, clean.stderr
+    assert clean.stdout.startswith(
+        f"qms evidence: run ci-1 ({head[:12]}, clean tree): "
+    )
+    # a tracked file edited and not committed
+    _edit(valid_root, REQ_TEXT, REQ_TEXT.replace("shall flag", "shall highlight"))
+    modified = _qms(
+        "evidence", "import", str(report), "--commit", head, "--run", "ci-2",
+        cwd=valid_root,
+    )  # fmt: skip
+    assert modified.returncode == 0, modified.stderr
+    assert modified.stdout.startswith(
+        f"qms evidence: run ci-2 ({head[:12]}, modified tree): "
+    )
+    told = _qms(
+        "evidence", "import", str(report), "--commit", head, "--run", "ci-3",
+        "--tree-clean", cwd=valid_root,
+    )  # fmt: skip
+    assert told.stdout.startswith(f"qms evidence: run ci-3 ({head[:12]}, clean tree): ")
+    records = [
+        json.loads((_evidence(valid_root) / f"ci-{n}.json").read_text("utf-8"))
+        for n in (1, 2, 3)
+    ]
+    assert [r["tree_clean"] for r in records] == [True, False, True]
 
 
 def test_import_without_commit_or_run_says_so(valid_root: Path) -> None:
@@ -146,7 +242,8 @@ def test_import_without_commit_or_run_says_so(valid_root: Path) -> None:
     result = _qms("evidence", "import", "empty.xml", cwd=valid_root)
     assert result.returncode == 0, result.stderr
     assert re.fullmatch(
-        r"qms evidence: run run-[0-9a-f]{12} \(unknown commit\): 0 cases \(none\)"
+        r"qms evidence: run run-[0-9a-f]{12} \(unknown commit, tree state unknown\): "
+        r"0 cases \(none\)"
         r" -> .*/traceability/evidence/run-[0-9a-f]{12}\.json\n",
         result.stdout,
     )
@@ -231,14 +328,20 @@ def test_a_changed_requirement_makes_its_result_stale(
     assert check.returncode == 0, check.stdout
     assert "qms check: PASS" in check.stdout
     assert "evidence_" not in check.stdout
+    assert imported.stdout.startswith(
+        f"qms evidence: run ci-1 ({tested[:12]}, clean tree): 2 cases (2 passed)"
+    )
+    record = "traceability/evidence/ci-1.json"
     status = _qms("evidence", "status", "REQ-001", cwd=valid_root)
     assert status.returncode == 0, status.stderr
     assert status.stdout == (
-        "REQ-001    verified  Flag results outside the reference range\n"
-        "           passed    tests.unit.test_flags::test_limits (run ci-1)\n"
-        "qms evidence: 1 verified\n"
+        "REQ-001    passed                 Flag results outside the reference range\n"
+        f"           passed    tests.unit.test_flags::test_limits ({record})\n"
+        "           passed    tests.unit.test_flags::test_vt_001 "
+        f"({record} via VT-001)\n"
+        "qms evidence: 0 not planned, 0 planned, 1 passed, 0 failed, 0 stale, "
+        "0 waived\n"
     )
-
     _edit(valid_root, REQ_TEXT, REQ_TEXT.replace("shall flag", "shall highlight"))
     _commit_all(valid_root, "reword REQ-001")
     stale = (
@@ -263,12 +366,81 @@ def test_a_changed_requirement_makes_its_result_stale(
     ]
     status = _qms("evidence", "status", "REQ-001", "RC-001", cwd=valid_root)
     assert status.returncode == 0, status.stderr
+    changed = f"REQ-001 changed after commit {tested[:12]}"
+    # RC-001, verified by the same VT-001 result, did not change: still passed
     assert status.stdout == (
-        "REQ-001    stale     Flag results outside the reference range\n"
-        "           passed    tests.unit.test_flags::test_limits (run ci-1) "
-        f"[stale: REQ-001 changed after commit {tested[:12]}]\n"
-        "RC-001     not_run   Independent flag of values outside the range\n"
-        "qms evidence: 1 not_run, 1 stale\n"
+        "REQ-001    stale                  Flag results outside the reference range\n"
+        f"           stale: {changed}\n"
+        f"           passed    tests.unit.test_flags::test_limits ({record}) "
+        f"[stale: {changed}]\n"
+        "           passed    tests.unit.test_flags::test_vt_001 "
+        f"({record} via VT-001) [stale: {changed}]\n"
+        "RC-001     passed                 Independent flag of values outside the range\n"
+        "           passed    tests.unit.test_flags::test_vt_001 "
+        f"({record} via VT-001)\n"
+        "qms evidence: 0 not planned, 0 planned, 1 passed, 0 failed, 1 stale, "
+        "0 waived\n"
+    )
+
+
+def test_a_result_naming_the_requirement_is_not_enough_while_its_test_has_none(
+    valid_root: Path, tmp_path: Path
+) -> None:
+    tested = _repository(valid_root)
+    report = tmp_path / "junit.xml"
+    report.write_text(ONLY_REQ, encoding="utf-8")
+    _record(valid_root, report, commit=tested, run_id="ci-1")
+    status = _qms("evidence", "status", "REQ-001", "VT-001", cwd=valid_root)
+    assert status.returncode == 0, status.stderr
+    assert status.stdout == (
+        "REQ-001    planned, not executed  Flag results outside the reference range\n"
+        "           planned, not executed: 0 of 1 verifiers have a result; "
+        "no result for VT-001\n"
+        "           passed    tests.unit.test_flags::test_limits "
+        "(traceability/evidence/ci-1.json)\n"
+        "VT-001     planned, not executed  Flagging at the range limits\n"
+        "           planned, not executed: 0 of 0 verifiers have a result; "
+        "no result for any\n"
+        "qms evidence: 0 not planned, 1 planned, 0 passed, 0 failed, 0 stale, "
+        "0 waived\n"
+    )
+
+
+def test_a_disabled_junit_case_verifies_nothing(
+    valid_root: Path, tmp_path: Path
+) -> None:
+    tested = _repository(valid_root)
+    report = tmp_path / "gtest.xml"
+    report.write_text(DISABLED, encoding="utf-8")
+    imported = _qms(
+        "evidence", "import", str(report), "--commit", tested, "--run", "ci-1",
+        cwd=valid_root,
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.startswith(
+        f"qms evidence: run ci-1 ({tested[:12]}, clean tree): 1 cases (1 disabled) -> "
+    )
+    status = _qms("evidence", "status", "VT-001", "REQ-001", "RC-001", cwd=valid_root)
+    assert status.returncode == 0, status.stderr
+    lines = status.stdout.splitlines()
+    assert [
+        line[:32].rstrip() for line in lines if line.startswith(("REQ", "VT", "RC"))
+    ] == [
+        "REQ-001    planned, not executed",
+        "VT-001     planned, not executed",
+        "RC-001     planned, not executed",
+    ]
+    assert (
+        "           disabled  FlagTest::DISABLED_Limits "
+        "(traceability/evidence/ci-1.json)" in lines
+    )
+    assert lines[-1] == (
+        "qms evidence: 0 not planned, 2 planned, 0 passed, 0 failed, 0 stale, 0 waived"
+    )
+    check = _qms("check", cwd=valid_root)
+    assert (
+        "qms check: verification by executed records: 0 not planned, 3 planned, "
+        "0 passed, 0 failed, 0 stale, 0 waived" in check.stdout.splitlines()
     )
 
 
@@ -285,7 +457,7 @@ def test_a_status_change_alone_does_not_make_a_result_stale(
     assert "evidence_stale" not in check.stdout
     assert check.returncode == 0, check.stdout
     status = _qms("evidence", "status", "REQ-001", cwd=valid_root)
-    assert status.stdout.startswith("REQ-001    verified  ")
+    assert status.stdout.startswith("REQ-001    passed                 ")
 
 
 def test_a_commit_outside_the_history_is_stale(
@@ -297,13 +469,16 @@ def test_a_commit_outside_the_history_is_stale(
     unknown = "feedfacefeedfacefeedfacefeedfacefeedface"
     _record(valid_root, report, commit=unknown, run_id="ci-9")
     status = _qms("evidence", "status", "REQ-001", cwd=valid_root)
-    assert status.stdout.splitlines()[1].endswith(
-        "[stale: commit feedfacefeed is not in the available history]"
-    )
+    reason = "commit feedfacefeed is not in the available history"
+    lines = status.stdout.splitlines()
+    assert lines[0].startswith("REQ-001    stale ")
+    assert lines[1] == f"           stale: {reason}"
+    assert lines[2].endswith(f"[stale: {reason}]")
 
 
 def test_status_of_an_unknown_item_is_a_usage_error(valid_root: Path) -> None:
     result = _qms("evidence", "status", "REQ-001", "NOPE-1", cwd=valid_root)
     assert result.returncode == 2
-    assert "no requirement, risk control or test item NOPE-1" in result.stderr
+    assert "no verifiable or test item NOPE-1" in result.stderr
+    assert "REQ-001" not in result.stderr
     assert "Traceback" not in result.stderr

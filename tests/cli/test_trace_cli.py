@@ -6,6 +6,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -29,11 +30,94 @@ if TYPE_CHECKING:
 #: 2024-01-02T03:04:06Z (even seconds: zip entry times have a resolution of two)
 EPOCH = 1_704_164_646
 COMMIT_TIME = 1_700_000_000
+#: what makes the valid root's chain complete: a security control with its threat,
+#: requirement, design output and test, and a vulnerability assessment of a SOUP item
+#: (an empty blocking rule fails the gate)
+SECURITY_CHAIN = """
+.. threat:: Session token replayed against the results API
+   :id: THR-001
+   :status: approved
+   :stride: spoofing
+   :asset: Session tokens
+   :security_impact: 2
+   :exploitability: 2
+   :residual_exploitability: 1
+
+.. security_control:: Short-lived tokens bound to the device key
+   :id: SC-001
+   :status: approved
+   :control_category: authentication
+   :mitigates: THR-001
+
+.. requirement:: Bind session tokens to the device key
+   :id: REQ-002
+   :status: approved
+   :kind: security
+   :level: software
+   :satisfies: UN-001
+   :implements: SC-001
+
+.. design_output:: Session service
+   :id: DO-002
+   :status: approved
+   :element: software_unit
+   :safety_class: B
+   :implements: REQ-002
+
+.. verification_test:: Replayed token is refused
+   :id: VT-002
+   :status: approved
+   :test_level: integration
+   :method: test
+   :verifies: REQ-002, SC-001
+
+.. soup:: requests
+   :id: SOUP-001
+   :status: approved
+   :version: 2.31.0
+   :supplier: Python Software Foundation
+   :purl: pkg:pypi/requests@2.31.0
+   :safety_relevance: none
+   :purpose: HTTP client of the report upload
+   :soup_requirements: Sends requests over TLS
+   :prerequisites: CPython 3.11
+   :support_level: actively_maintained
+   :end_of_support: 2026-12-31
+
+.. vulnerability:: Proxy credentials leak on redirect
+   :id: VULN-001
+   :status: approved
+   :vulnerability_id: CVE-2023-32681
+   :vex_status: not_affected
+   :vex_justification: vulnerable_code_not_in_execute_path
+   :affects: SOUP-001
+"""
+#: the risk items of the valid root (hazard to overall evaluation), in file order
+RISK_TYPES = (
+    "hazard",
+    "harm",
+    "hazardous_situation",
+    "risk_control",
+    "risk_evaluation",
+)
 FAILING_RULES = (
     "requirement_implemented",
     "requirement_verified",
     "user_need_satisfied",
     "user_need_validated",
+)
+
+#: blocking rules that apply to no item of the broken root (each fails the gate)
+EMPTY_IN_BROKEN = (
+    "control_implemented",
+    "control_verified",
+    "hazard_analysed",
+    "security_control_implemented",
+    "security_control_verified",
+    "situation_controlled",
+    "situation_has_harm",
+    "situation_has_hazard",
+    "vulnerability_located",
 )
 
 
@@ -135,10 +219,34 @@ def test_matrix_writes_the_workbook_under_the_root(
         "Requirement verification",
         "Coverage",
         "Gaps",
+        "Verification",
         "SOUP",
         "Vulnerabilities",
         "All items",
         "About",
+    ]
+    verification = [
+        [cell.value for cell in row] for row in book["Verification"].iter_rows()
+    ]
+    assert verification[0] == ["Item", "Type", "Title", "State", "Detail", "Records"]
+    states = {
+        "passed",
+        "planned, not executed",
+        "FAILED",
+        "stale",
+        "not planned",
+        "waived",
+    }
+    assert len(verification) > 100
+    assert {row[3] for row in verification[1:]} <= states
+    assert {row[1] for row in verification[1:]} >= {"requirement", "risk_control"}
+    coverage = [[cell.value for cell in row] for row in book["Coverage"].iter_rows()]
+    assert coverage[0][5:] == [
+        "Traced",
+        "Traced %",
+        "Holes",
+        "Verified (executed records)",
+        "Verified %",
     ]
     soup = [[cell.value for cell in row] for row in book["SOUP"].iter_rows()]
     assert len(soup) == 1 + 35
@@ -160,12 +268,10 @@ def test_matrix_writes_the_workbook_under_the_root(
     assert about["Gap report"] == "pass"
     assert result.output.split()[2] == about["Items"]
     # the workbook is the only file written next to the committed records
-    assert sorted(p.name for p in target.parent.iterdir()) == [
-        "reviewed-links.txt",
-        "soup",
-        "traceability.xlsx",
-        "vulnerabilities",
-    ]
+    assert sorted(p.name for p in target.parent.iterdir()) == sorted(
+        [p.name for p in (serenya_copy / "traceability").iterdir()]
+        + ["traceability.xlsx"]
+    )
 
 
 def test_matrix_output_option_and_html_base(
@@ -298,27 +404,118 @@ def test_gaps_passes_on_serenya(serenya_copy: Path, tmp_path: Path) -> None:
     result = _qms("gaps", "-o", str(target), cwd=serenya_copy)
     assert result.returncode == 0, result.stderr
     assert "hole:" not in result.stdout
-    assert result.stdout.splitlines()[-1] == (
-        f"qms gaps: PASS: 0 holes; written to {target}"
+    assert "[EMPTY" not in result.stdout
+    last = result.stdout.splitlines()[-1]
+    # traced is the gate of this command; verification states are reported beside it
+    match = re.fullmatch(
+        r"qms gaps: trace PASS: 0 holes; verification states: (\d+) not planned, "
+        r"(\d+) planned, (\d+) passed, (\d+) failed, (\d+) stale, (\d+) waived; "
+        rf"written to {re.escape(str(target))}",
+        last,
     )
+    assert match is not None, last
     document = json.loads(target.read_text(encoding="utf-8"))
-    assert document["summary"]["gate"] == "pass"
+    assert document["summary"]["trace_gate"] == "pass"
     assert document["summary"]["holes"] == 0
+    assert document["summary"]["empty_rules"] == 0
+    counts = document["summary"]["verification_states"]
+    assert [int(n) for n in match.groups()] == list(counts.values())
+    assert sum(counts.values()) > 100
 
 
 def test_gaps_passes_on_a_complete_chain(valid_root: Path) -> None:
+    with (valid_root / "items.rst").open("a", encoding="utf-8") as stream:
+        stream.write(SECURITY_CHAIN)
     result = _qms("gaps", cwd=valid_root)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert " 100.0 %      1/1     requirement_verified (blocking)" in lines
+    start = lines.index(
+        " 100.0 %      2/2     traced   requirement_verified (blocking)"
+    )
+    # traced by links, but no record: verified is a separate, honest figure
+    assert lines[start + 1] == "   0.0 %      0/2     verified by executed records"
+    assert " 100.0 %      1/1     traced   hazard_analysed (blocking)" in lines
+    assert " 100.0 %      1/1     traced   vulnerability_located (blocking)" in lines
     target = valid_root / "traceability" / "gaps.json"
-    assert lines[-1] == f"qms gaps: PASS: 0 holes; written to {target}"
+    assert lines[-1] == (
+        "qms gaps: trace PASS: 0 holes; verification states: 0 not planned, "
+        f"5 planned, 0 passed, 0 failed, 0 stale, 0 waived; written to {target}"
+    )
     document = json.loads(target.read_text(encoding="utf-8"))
     assert document["summary"] == {
         "rules": len(document["rules"]),
         "holes": 0,
-        "gate": "pass",
+        "empty_rules": 0,
+        "trace_gate": "pass",
+        "verification_states": {
+            "not_planned": 0,
+            "planned": 5,
+            "passed": 0,
+            "failed": 0,
+            "stale": 0,
+            "waived": 0,
+        },
     }
+    verified = next(r for r in document["rules"] if r["rule"] == "requirement_verified")
+    assert (verified["traced_percent"], verified["verified_percent"]) == (100.0, 0.0)
+    assert verified["not_verified"] == [
+        {"item": "REQ-001", "state": "planned"},
+        {"item": "REQ-002", "state": "planned"},
+    ]
+
+
+def test_gaps_fails_on_a_file_without_hazards(valid_root: Path) -> None:
+    with (valid_root / "items.rst").open("a", encoding="utf-8") as stream:
+        stream.write(SECURITY_CHAIN)
+    assert _qms("gaps", cwd=valid_root).returncode == 0
+    # the same complete file without any risk item: the risk rules apply to nothing,
+    # which is 0 %, not 100 %, and fails the gate without a single hole
+    path = valid_root / "items.rst"
+    text = path.read_text(encoding="utf-8")
+    blocks = text.split("\n.. ")
+    kept = [
+        block
+        for block in blocks
+        if not block.startswith(tuple(f"{kind}::" for kind in RISK_TYPES))
+    ]
+    assert len(blocks) - len(kept) == len(RISK_TYPES)
+    text = "\n.. ".join(kept).replace(
+        "implements: REQ-001, RC-001", "implements: REQ-001"
+    )
+    text = text.replace(":verifies: REQ-001, RC-001", ":verifies: REQ-001")
+    path.write_text(text, encoding="utf-8")
+    result = _qms("gaps", cwd=valid_root)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    empty = [line for line in lines if line.endswith("[EMPTY: no item of this type]")]
+    assert empty == [
+        "   0.0 %      0/0     traced   control_implemented (blocking) "
+        "[EMPTY: no item of this type]",
+        "   0.0 %      0/0     traced   control_verified (blocking) "
+        "[EMPTY: no item of this type]",
+        "   0.0 %      0/0     traced   hazard_analysed (blocking) "
+        "[EMPTY: no item of this type]",
+        "   0.0 %      0/0     traced   situation_controlled (blocking) "
+        "[EMPTY: no item of this type]",
+        "   0.0 %      0/0     traced   situation_has_harm (blocking) "
+        "[EMPTY: no item of this type]",
+        "   0.0 %      0/0     traced   situation_has_hazard (blocking) "
+        "[EMPTY: no item of this type]",
+    ]
+    assert "hole:" not in result.stdout
+    assert lines[-1].startswith("qms gaps: trace FAIL: 0 holes; ")
+    document = json.loads(
+        (valid_root / "traceability" / "gaps.json").read_text(encoding="utf-8")
+    )
+    assert document["summary"]["trace_gate"] == "fail"
+    assert document["summary"]["empty_rules"] == 6
+    hazards = next(r for r in document["rules"] if r["rule"] == "hazard_analysed")
+    assert (hazards["items"], hazards["traced_percent"], hazards["empty"]) == (
+        0,
+        0.0,
+        True,
+    )
 
 
 def test_gaps_fails_on_a_broken_file_and_lists_the_holes(broken_root: Path) -> None:
@@ -326,16 +523,22 @@ def test_gaps_fails_on_a_broken_file_and_lists_the_holes(broken_root: Path) -> N
     assert result.returncode == 1
     assert result.stderr == ""
     lines = result.stdout.splitlines()
-    start = lines.index("  33.3 %      1/3     requirement_verified (blocking)")
-    assert lines[start + 1 : start + 3] == [
+    start = lines.index(
+        "  33.3 %      1/3     traced   requirement_verified (blocking)"
+    )
+    assert lines[start + 1] == "   0.0 %      0/3     verified by executed records"
+    assert lines[start + 2 : start + 4] == [
         "          hole: REQ-1 A requirement with problems (items.rst:8)",
         "          hole: REQ-003 Refines the first one back (items.rst:30)",
     ]
     assert "          hole: UN-001 A need that nothing satisfies (items.rst:4)" in lines
     target = broken_root / "traceability" / "gaps.json"
-    assert lines[-1] == f"qms gaps: FAIL: 7 holes; written to {target}"
+    assert lines[-1] == (
+        "qms gaps: trace FAIL: 7 holes; verification states: 3 not planned, "
+        f"1 planned, 0 passed, 0 failed, 0 stale, 0 waived; written to {target}"
+    )
     document = json.loads(target.read_text(encoding="utf-8"))
-    assert document["summary"]["gate"] == "fail"
+    assert document["summary"]["trace_gate"] == "fail"
     assert document["summary"]["holes"] == 7
     verified = next(r for r in document["rules"] if r["rule"] == "requirement_verified")
     assert [hole["item"] for hole in verified["holes"]] == ["REQ-1", "REQ-003"]
@@ -350,33 +553,57 @@ def test_gaps_file_is_byte_identical_on_two_runs(broken_root: Path) -> None:
     assert target.read_bytes() == first
 
 
-def test_advisory_rules_pass_while_still_listing_holes(broken_root: Path) -> None:
-    with (broken_root / "qms.toml").open("a", encoding="utf-8") as stream:
-        for rule in FAILING_RULES:
+def _advisory(root: Path, rules: tuple[str, ...]) -> None:
+    with (root / "qms.toml").open("a", encoding="utf-8") as stream:
+        for rule in rules:
             stream.write(f"\n[coverage.{rule}]\nblocking = false\n")
+
+
+def test_advisory_rules_pass_while_still_listing_holes(broken_root: Path) -> None:
+    _advisory(broken_root, FAILING_RULES)
+    # the empty rules alone still fail the gate
+    empty = _qms("gaps", cwd=broken_root)
+    assert empty.returncode == 1
+    assert "qms gaps: trace FAIL: 7 holes; " in empty.stdout
+    _advisory(broken_root, EMPTY_IN_BROKEN)
     result = _qms("gaps", cwd=broken_root)
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
-    assert "  33.3 %      1/3     requirement_verified (advisory)" in lines
+    assert "  33.3 %      1/3     traced   requirement_verified (advisory)" in lines
     assert "          hole: REQ-1 A requirement with problems (items.rst:8)" in lines
+    assert (
+        "   0.0 %      0/0     traced   hazard_analysed (advisory) "
+        "[EMPTY: no item of this type]" in lines
+    )
     target = broken_root / "traceability" / "gaps.json"
-    assert lines[-1] == f"qms gaps: PASS: 7 holes; written to {target}"
+    assert lines[-1] == (
+        "qms gaps: trace PASS: 7 holes; verification states: 3 not planned, "
+        f"1 planned, 0 passed, 0 failed, 0 stale, 0 waived; written to {target}"
+    )
     document = json.loads(target.read_text(encoding="utf-8"))
     assert document["summary"] == {
         "rules": len(document["rules"]),
         "holes": 7,
-        "gate": "pass",
+        "empty_rules": len(EMPTY_IN_BROKEN),
+        "trace_gate": "pass",
+        "verification_states": {
+            "not_planned": 3,
+            "planned": 1,
+            "passed": 0,
+            "failed": 0,
+            "stale": 0,
+            "waived": 0,
+        },
     }
 
 
 def test_one_blocking_rule_with_holes_still_fails(broken_root: Path) -> None:
-    with (broken_root / "qms.toml").open("a", encoding="utf-8") as stream:
-        for rule in FAILING_RULES[1:]:
-            stream.write(f"\n[coverage.{rule}]\nblocking = false\n")
+    _advisory(broken_root, FAILING_RULES[1:] + EMPTY_IN_BROKEN)
     result = _invoke(broken_root, "gaps")
     assert result.exit_code == 1
     assert "requirement_implemented (blocking)" in result.output
-    assert "qms gaps: FAIL: 7 holes" in result.output
+    assert "(blocking) [EMPTY" not in result.output
+    assert "qms gaps: trace FAIL: 7 holes" in result.output
 
 
 def test_gaps_output_under_a_regular_file_is_exit_2(valid_root: Path) -> None:

@@ -222,7 +222,9 @@ def test_iec62304_checklist_rows_for_the_class(built: tuple[Path, SphinxRun]) ->
 def test_gspr_checklist_marks_gaps(built: tuple[Path, SphinxRun]) -> None:
     root, _run = built
     gspr = _html(root, "gspr")
-    assert "4 rows: 2 applicable, 2 not applicable; 2 with gaps." in _text(gspr)
+    # 17.2 names its standard and its evidence, but VT-001 has no result: a protocol
+    # without a result is not evidence, so every applicable row has a gap
+    assert "4 rows: 2 applicable, 2 not applicable; 3 with gaps." in _text(gspr)
     (gspr_rows,) = read_tables(gspr, "qms-gspr-checklist")
     assert [row[0] for row in gspr_rows[1:]] == ["10", "16", "17.1", "17.2"]
     by_number = {row[0]: row for row in gspr_rows[1:]}
@@ -233,10 +235,14 @@ def test_gspr_checklist_marks_gaps(built: tuple[Path, SphinxRun]) -> None:
         "IEC 62304 life cycle and system testing",
         "STD-IEC62304-5: IEC 62304:2006+A1:2015, clause 5.1 to 5.8",
         "VT-001 (items)",
-        "none",
+        "VT-001 is not evidence yet: verification planned, no passed result",
     ]
     assert by_number["10"][2:4] == ["N", "Software-only device: no materials."]
-    assert by_number["17.1"][-1] == "no method of conformity"
+    assert by_number["10"][-1] == "none"
+    assert by_number["17.1"][-1] == (
+        "no method of conformity; "
+        "VT-001 is not evidence yet: verification planned, no passed result"
+    )
     assert by_number["16"][-1] == "not applicable without justification"
     assert "not in a git repository" in _text(gspr)
 

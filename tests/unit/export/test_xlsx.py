@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from qmsdoc.device_file import read_items
+from qmsdoc.device_file import read_items_with_evidence
 from qmsdoc.export.xlsx import WorkbookContext, workbook_bytes, write_workbook
 from qmsdoc.profile import load_profile
 from qmsdoc.project import load_project
@@ -29,6 +29,7 @@ from qmsdoc.vulnerability.records import ScannerFinding, ScanRecord
 from qmstest import REPOSITORY
 
 from .._rst import SECURITY_CHAIN, VALID_CHAIN, default_profile, item, items_from
+from ..evidence._evidence_support import evaluate, manual
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.cell.cell import Cell, MergedCell
 
+    from qmsdoc.evidence import EvidenceView
     from qmsdoc.model import Item
     from qmsdoc.profile import Profile
     from qmsdoc.project import Project
@@ -50,6 +52,7 @@ SHEETS = [
     "Requirement verification",
     "Coverage",
     "Gaps",
+    "Verification",
     "All items",
     "About",
 ]
@@ -59,10 +62,16 @@ COVERAGE_HEADERS = [
     "Clause",
     "Blocking",
     "Items",
-    "Covered",
-    "Coverage %",
+    "Traced",
+    "Traced %",
     "Holes",
+    "Verified (executed records)",
+    "Verified %",
 ]
+#: the two columns every matrix sheet gains after its own
+STATE_HEADERS = ["Traced", "Verification (executed records)"]
+VERIFICATION_HEADERS = ["Item", "Type", "Title", "State", "Detail", "Records"]
+RED = "00F4A3A3"
 GAP_HEADERS = ["Rule", "Item", "Title", "Location"]
 ITEM_HEADERS = ["ID", "Type", "Title", "Status", "Links", "Fields", "Location"]
 
@@ -73,13 +82,15 @@ def _context(
     *,
     project: str = "Test project",
     generated: datetime = GENERATED,
+    evidence: EvidenceView | None = None,
 ) -> WorkbookContext:
     active = profile or default_profile()
     return WorkbookContext(
         project=project,
         profile=active,
         graph=graph,
-        gaps=gap_report(graph, active),
+        gaps=gap_report(graph, active, evidence),
+        evidence=evidence,
         commit="0123456789abcdef0123456789abcdef01234567",
         generated=generated,
         generator="qmsdoc test",
@@ -88,16 +99,24 @@ def _context(
 
 
 @functools.cache
-def _serenya() -> tuple[Project, tuple[Item, ...], TraceGraph]:
+def _serenya_evidence() -> tuple[Project, tuple[Item, ...], EvidenceView | None]:
     project = load_project(REPOSITORY)
-    items = read_items(project)
+    items, evidence = read_items_with_evidence(project)
+    return project, items, evidence
+
+
+def _serenya() -> tuple[Project, tuple[Item, ...], TraceGraph]:
+    project, items, _ = _serenya_evidence()
     return project, items, TraceGraph(items)
 
 
 @functools.cache
 def _serenya_bytes() -> bytes:
     project, _, graph = _serenya()
-    return workbook_bytes(_context(graph, project.profile, project=project.name))
+    evidence = _serenya_evidence()[2]
+    return workbook_bytes(
+        _context(graph, project.profile, project=project.name, evidence=evidence)
+    )
 
 
 def _book(data: bytes) -> Workbook:
@@ -159,9 +178,10 @@ def test_serenya_header_rows() -> None:
     book = _book(_serenya_bytes())
     for spec, name in zip(project.profile.matrices, SHEETS[:4], strict=True):
         headers = [column.title for column in spec.columns]
-        assert _values(_sheet(book, name))[0] == headers
+        assert _values(_sheet(book, name))[0] == headers + STATE_HEADERS
     assert _values(_sheet(book, "Coverage"))[0] == COVERAGE_HEADERS
     assert _values(_sheet(book, "Gaps"))[0] == GAP_HEADERS
+    assert _values(_sheet(book, "Verification"))[0] == VERIFICATION_HEADERS
     assert _values(_sheet(book, "All items"))[0] == ITEM_HEADERS
     assert _values(_sheet(book, "About"))[0] == ["Property", "Value"]
     header = _sheet(book, "All items")["A1"]
@@ -181,6 +201,11 @@ def test_serenya_row_counts_equal_the_graph() -> None:
     report = gap_report(graph, project.profile)
     assert _sheet(book, "Coverage").max_row == len(report.figures) + 1
     assert _sheet(book, "Gaps").max_row == report.hole_count + 1
+    evidence = _serenya_evidence()[2]
+    assert evidence is not None
+    gated = evidence.gated(graph)
+    assert len(gated) > 100
+    assert _sheet(book, "Verification").max_row == len(gated) + 1
     assert _sheet(book, "About").max_row == 9
 
 
@@ -214,9 +239,21 @@ def test_serenya_matrix_cells_list_the_items_and_link_the_first() -> None:
     for spec, name in zip(project.profile.matrices, SHEETS[:4], strict=True):
         sheet = _sheet(book, name)
         view = build_matrix(graph, spec)
+        evidence = _serenya_evidence()[2]
+        assert evidence is not None
         for number, row in enumerate(view.rows, start=2):
             cells = sheet[number]
-            for cell, expected in zip(cells, row.cells, strict=True):
+            assert len(cells) == len(row.cells) + 2
+            traced, verification = cells[-2:]
+            assert traced.value == ("no" if row.has_gap else "yes")
+            subject = row.expanded or row.root
+            state = evidence.state_of(subject.id)
+            assert verification.value == (
+                f"{subject.id}: {state.label}"
+                if state is not None
+                else f"n/a ({subject.item_type} is not verified)"
+            )
+            for cell, expected in zip(cells[:-2], row.cells, strict=True):
                 text = "\n".join(f"{e.id} {e.title}" for e in expected.items)
                 assert cell.value == (text or None)
                 assert cell.data_type == "s" or cell.value is None
@@ -303,13 +340,25 @@ def test_gaps_are_missing_cells_on_a_red_fill() -> None:
             "Design outputs",
             "Verification tests",
             "Validation",
+            *STATE_HEADERS,
         ],
-        ["UN-1 Item UN-1", "REQ-1 Item REQ-1", "MISSING", "MISSING", "MISSING"],
+        [
+            "UN-1 Item UN-1",
+            "REQ-1 Item REQ-1",
+            "MISSING",
+            "MISSING",
+            "MISSING",
+            "no",
+            # no evidence given: the column says so instead of claiming anything
+            "no evidence records configured",
+        ],
     ]
     row = sheet[2]
-    assert [cell.fill.fgColor.rgb == "00F4A3A3" for cell in row] == [
+    assert [cell.fill.fgColor.rgb == RED for cell in row] == [
         False,
         False,
+        True,
+        True,
         True,
         True,
         True,
@@ -317,6 +366,8 @@ def test_gaps_are_missing_cells_on_a_red_fill() -> None:
     assert [_target(cell) for cell in row] == [
         f"{HTML_BASE}items.html#UN-1",
         f"{HTML_BASE}items.html#REQ-1",
+        None,
+        None,
         None,
         None,
         None,
@@ -328,7 +379,91 @@ def test_gaps_are_missing_cells_on_a_red_fill() -> None:
         None,
         "MISSING",
         "MISSING",
+        "no",
+        "no evidence records configured",
     ]
+    assert _values(_sheet(book, "Verification")) == [
+        VERIFICATION_HEADERS,
+        ["no evidence records configured", None, None, None, None, None],
+    ]
+
+
+def test_traced_and_verified_are_separate_columns_of_each_matrix() -> None:
+    # VT-001 executed and passed; VAL-001 (verifying RC-001, validating UN-001) not
+    items, view = evaluate([manual("m-1", "VT-001")], now=VALID_CHAIN)
+    graph = TraceGraph(items)
+    book = _book(workbook_bytes(_context(graph, evidence=view)))
+    design = _values(_sheet(book, "Design chain"))
+    assert design[1][-2:] == ["yes", "REQ-001: passed"]
+    risk = _sheet(book, "Risk chain")
+    assert _values(risk)[0][-2:] == STATE_HEADERS
+    # fully traced, yet not verified: the traced cell is plain, the state cell red
+    assert _values(risk)[1][-2:] == ["yes", "RC-001: planned, not executed"]
+    assert [cell.fill.fgColor.rgb == RED for cell in risk[2][-2:]] == [False, True]
+    requirements = _sheet(book, "Requirement verification")
+    assert _values(requirements)[1][-2:] == ["yes", "REQ-001: passed"]
+    assert [cell.fill.fgColor.rgb == RED for cell in requirements[2][-2:]] == [
+        False,
+        False,
+    ]
+
+
+def test_the_verification_sheet_lists_the_state_of_every_gated_item() -> None:
+    items, view = evaluate([manual("m-1", "VT-001")], now=VALID_CHAIN)
+    book = _book(workbook_bytes(_context(TraceGraph(items), evidence=view)))
+    assert book.sheetnames.index("Verification") == (book.sheetnames.index("Gaps") + 1)
+    sheet = _sheet(book, "Verification")
+    assert _values(sheet) == [
+        VERIFICATION_HEADERS,
+        [
+            "RC-001",
+            "risk_control",
+            "Show the result timestamp and a staleness banner",
+            "planned, not executed",
+            "planned, not executed: 1 of 2 verifiers have a result; "
+            "no result for VAL-001",
+            "run m-1: VT-001 passed",
+        ],
+        [
+            "REQ-001",
+            "requirement",
+            "Display lab results within 2 seconds",
+            "passed",
+            "passed: run m-1",
+            "run m-1: VT-001 passed",
+        ],
+        [
+            "UN-001",
+            "user_need",
+            "Clinician sees the latest lab results",
+            "planned, not executed",
+            "planned, not executed: 0 of 1 verifiers have a result; "
+            "no result for VAL-001",
+            "no executed record",
+        ],
+    ]
+    assert [cell.fill.fgColor.rgb == RED for cell in sheet["D"][1:]] == [
+        True,
+        False,
+        True,
+    ]
+    assert _target(sheet["A3"]) == f"{HTML_BASE}items.html#REQ-001"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:F4"
+    # the same file after VT-001 failed: the sheet follows the records
+    items, failed = evaluate(
+        [manual("m-1", "VT-001", outcome="failed")], now=VALID_CHAIN
+    )
+    sheet = _sheet(
+        _book(workbook_bytes(_context(TraceGraph(items), evidence=failed))),
+        "Verification",
+    )
+    assert [row[:4:3] for row in _values(sheet)[1:]] == [
+        ["RC-001", "FAILED"],
+        ["REQ-001", "FAILED"],
+        ["UN-001", "planned, not executed"],
+    ]
+    assert _values(sheet)[2][4] == "failed: VT-001 (run m-1)"
 
 
 def test_the_coverage_sheet_has_a_row_per_rule() -> None:
@@ -345,16 +480,30 @@ def test_the_coverage_sheet_has_a_row_per_rule() -> None:
                 "yes",
                 figure.total,
                 figure.covered,
-                figure.percent,
+                "empty rule" if figure.empty else figure.percent,
                 len(figure.uncovered),
+                "n/a",
+                "n/a",
             ]
             for figure in report.figures
         ),
     ]
     rows = {row[0]: row for row in _values(sheet)[1:]}
-    assert rows["user_need_validated"][4:] == [1, 0, 0.0, 1]
-    assert rows["hazard_analysed"][4:] == [0, 0, 100.0, 0]
-    assert sheet.auto_filter.ref == f"A1:H{len(report.figures) + 1}"
+    assert rows["user_need_validated"][4:] == [1, 0, 0.0, 1, "n/a", "n/a"]
+    # a rule that applies to no item is not 100 %
+    assert rows["hazard_analysed"][4:] == [0, 0, "empty rule", 0, "n/a", "n/a"]
+    assert sheet.auto_filter.ref == f"A1:J{len(report.figures) + 1}"
+
+
+def test_the_coverage_sheet_shows_verified_beside_traced() -> None:
+    items, view = evaluate([manual("m-1", "VT-001")], now=VALID_CHAIN)
+    graph = TraceGraph(items)
+    sheet = _sheet(_book(workbook_bytes(_context(graph, evidence=view))), "Coverage")
+    rows = {row[0]: row[4:] for row in _values(sheet)[1:]}
+    assert rows["requirement_verified"] == [1, 1, 100, 0, 1, 100]
+    assert rows["control_verified"] == [1, 1, 100, 0, 0, 0]
+    assert rows["user_need_validated"] == [1, 1, 100, 0, 0, 0]
+    assert rows["hazard_analysed"] == [1, 1, 100, 0, "n/a", "n/a"]
 
 
 def test_a_root_without_expansion_shows_missing_row_cells() -> None:
@@ -366,6 +515,8 @@ def test_a_root_without_expansion_shows_missing_row_cells() -> None:
         "MISSING",
         "MISSING",
         "MISSING",
+        "no",
+        "no evidence records configured",
     ]
 
 
@@ -403,11 +554,18 @@ def test_a_matrix_without_rows_is_left_out() -> None:
         "Requirement verification",
         "Coverage",
         "Gaps",
+        "Verification",
         "All items",
         "About",
     ]
     empty = _book(workbook_bytes(_context(TraceGraph([]))))
-    assert empty.sheetnames == ["Coverage", "Gaps", "All items", "About"]
+    assert empty.sheetnames == [
+        "Coverage",
+        "Gaps",
+        "Verification",
+        "All items",
+        "About",
+    ]
     assert _values(_sheet(empty, "All items")) == [ITEM_HEADERS]
     assert _values(_sheet(empty, "Gaps")) == [GAP_HEADERS]
     assert _sheet(empty, "All items").auto_filter.ref == "A1:G1"
