@@ -105,7 +105,10 @@ test: lint typecheck pdf-toolchain
 	$(BIN)/pytest
 
 # The dossier is built from committed records only: it runs no test and imports
-# nothing, so two runs on one commit give byte-identical dossiers.
+# nothing, so two runs on one commit give byte-identical dossiers. Its HTML is built
+# from scratch (-E, also for the prerequisites): Sphinx's incremental search index
+# drops the glossary's index entries of pages it does not re-read.
+dossier: SPHINXOPTS += -E
 dossier: html singlehtml check matrix pdf-toolchain
 	$(QMS) dossier --singlehtml _build/singlehtml
 	@echo "dossier: _build/dossier/<pathway>/index.html, sealed by MANIFEST.sha256"

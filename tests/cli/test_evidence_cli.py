@@ -399,8 +399,7 @@ def test_a_result_naming_the_requirement_is_not_enough_while_its_test_has_none(
         "           passed    tests.unit.test_flags::test_limits "
         "(traceability/evidence/ci-1.json)\n"
         "VT-001     planned, not executed  Flagging at the range limits\n"
-        "           planned, not executed: 0 of 0 verifiers have a result; "
-        "no result for any\n"
+        "           planned, not executed: no executed result recorded for VT-001\n"
         "qms evidence: 0 not planned, 1 planned, 0 passed, 0 failed, 0 stale, "
         "0 waived\n"
     )

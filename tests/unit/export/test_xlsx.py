@@ -246,12 +246,15 @@ def test_serenya_matrix_cells_list_the_items_and_link_the_first() -> None:
             assert len(cells) == len(row.cells) + 2
             traced, verification = cells[-2:]
             assert traced.value == ("no" if row.has_gap else "yes")
+            subjects = [i for i in (row.root, row.expanded) if i is not None]
+            shown = [
+                f"{i.id}: {state.label}"
+                for i in dict.fromkeys(subjects)
+                if (state := evidence.state_of(i.id)) is not None
+            ]
             subject = row.expanded or row.root
-            state = evidence.state_of(subject.id)
             assert verification.value == (
-                f"{subject.id}: {state.label}"
-                if state is not None
-                else f"n/a ({subject.item_type} is not verified)"
+                "; ".join(shown) or f"n/a ({subject.item_type} is not verified)"
             )
             for cell, expected in zip(cells[:-2], row.cells, strict=True):
                 text = "\n".join(f"{e.id} {e.title}" for e in expected.items)
@@ -394,7 +397,8 @@ def test_traced_and_verified_are_separate_columns_of_each_matrix() -> None:
     graph = TraceGraph(items)
     book = _book(workbook_bytes(_context(graph, evidence=view)))
     design = _values(_sheet(book, "Design chain"))
-    assert design[1][-2:] == ["yes", "REQ-001: passed"]
+    # a row shows the states of its root (the user need) and of its requirement
+    assert design[1][-2:] == ["yes", "UN-001: planned, not executed; REQ-001: passed"]
     risk = _sheet(book, "Risk chain")
     assert _values(risk)[0][-2:] == STATE_HEADERS
     # fully traced, yet not verified: the traced cell is plain, the state cell red

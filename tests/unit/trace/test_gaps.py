@@ -105,19 +105,33 @@ def test_holes_of_advisory_rules_do_not_fail(tmp_path: Path) -> None:
 
 
 def test_an_empty_blocking_rule_fails_the_gate() -> None:
-    # the complete chain without its one vulnerability assessment: nothing else
-    # misses a rule, but an empty blocking rule is a failure, not 100 %
+    # the complete chain without its risk controls: nothing misses a rule, but an
+    # empty blocking rule is a failure, not 100 %
+    text = VALID_CHAIN + SECURITY_CHAIN
+    graph = TraceGraph([i for i in items_from(text) if i.item_type != "risk_control"])
+    report = gap_report(graph, default_profile())
+    implemented = _figure(report, "control_implemented")
+    assert implemented.rule.blocking
+    assert not implemented.rule.allow_empty
+    assert (implemented.total, implemented.uncovered) == (0, ())
+    assert implemented.empty
+    assert implemented.percent == 0.0
+    assert report.blocking_failed
+
+
+def test_a_rule_that_may_be_empty_does_not_fail_the_gate() -> None:
+    # a device with no known vulnerability has no assessment: not a gap
     text = VALID_CHAIN + SECURITY_CHAIN
     graph = TraceGraph([i for i in items_from(text) if i.item_type != "vulnerability"])
     report = gap_report(graph, default_profile())
     located = _figure(report, "vulnerability_located")
     assert located.rule.blocking
-    assert (located.total, located.uncovered) == (0, ())
+    assert located.rule.allow_empty
     assert located.empty
     assert located.percent == 0.0
     assert report.hole_count == 0
     assert [f.rule.name for f in report.figures if f.empty] == ["vulnerability_located"]
-    assert report.blocking_failed
+    assert not report.blocking_failed
 
 
 def test_one_blocking_rule_with_holes_is_enough_to_fail(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from qmsdoc.errors import ProjectError
 from qmsdoc.evidence import import_reports
 from qmsdoc.evidence.records import OUTCOMES
 from qmsdoc.evidence.status import STATES
-from qmsdoc.evidence.store import add_record, write_run
+from qmsdoc.evidence.store import add_record, check_absent, write_run
 from qmsdoc.vcs import source_state
 
 if TYPE_CHECKING:
@@ -145,14 +145,8 @@ def _record_documents(
 
 
 def _check_new(directory: Path, record_id: str, replace: bool) -> None:
-    from qmsdoc.errors import InputError  # noqa: PLC0415
-
-    target = directory / f"{record_id}.json"
-    if target.exists() and not replace:
-        raise InputError(
-            f"{target}: record {record_id} already exists; records are append-only: "
-            "pass --replace to replace it (nothing was stored)"
-        )
+    if not replace:
+        check_absent(directory, record_id)
 
 
 def _tree_clean(

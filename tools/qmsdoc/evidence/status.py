@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 from qmsdoc.model.rst_source import scan_files
+from qmsdoc.trace.matrix import natural_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -158,23 +159,30 @@ class VerificationState:
             return "not planned: no verification test or validation is linked"
         if self.state == "waived":
             return f"waived: {self.waiver}"
-        pending = [v.verifier_id for v in self.verifiers if v.state == "planned"]
-        failed = sorted(
-            {f"{r.result.name} ({r.record})" for r in self.executed if r.result.failed}
-        )
-        stale = sorted({r.stale_reason for r in self.executed if r.stale_reason})
         if self.state == "failed":
-            return "failed: " + "; ".join(failed)
+            failed = {
+                f"{r.result.name} ({r.record})"
+                for r in self.executed
+                if r.result.failed
+            }
+            return "failed: " + "; ".join(sorted(failed))
         if self.state == "stale":
-            return "stale: " + "; ".join(stale)
+            stale = {r.stale_reason for r in self.executed if r.stale_reason}
+            return "stale: " + "; ".join(sorted(stale))
         if self.state == "planned":
-            done = len(self.verifiers) - len(pending)
-            return (
-                f"planned, not executed: {done} of {len(self.verifiers)} verifiers "
-                f"have a result; no result for {', '.join(pending) or 'any'}"
-            )
+            return f"planned, not executed: {self._pending()}"
         records = sorted({r.record for r in self.executed})
         return "passed: " + ", ".join(records)
+
+    def _pending(self) -> str:
+        if not self.verifiers:
+            return f"no executed result recorded for {self.item_id}"
+        pending = [v.verifier_id for v in self.verifiers if v.state == "planned"]
+        done = len(self.verifiers) - len(pending)
+        return (
+            f"{done} of {len(self.verifiers)} verifiers have a result; "
+            f"no result for {', '.join(pending) or 'any'}"
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -201,7 +209,9 @@ class EvidenceView:
         """The states of the gated (verified-type) items, by id."""
         return [
             state
-            for item_id, state in sorted(self.states.items())
+            for item_id, state in sorted(
+                self.states.items(), key=lambda entry: natural_key(entry[0])
+            )
             if (item := graph.item(item_id)) is not None
             and item.item_type in self.verified_types
         ]

@@ -44,6 +44,7 @@ __all__ = [
     "LOCAL_FOLDER",
     "StoredRecord",
     "add_record",
+    "check_absent",
     "import_reports",
     "read_runs",
     "run_document",
@@ -172,14 +173,9 @@ def add_record(
     with _locked(directory):
         replaced = None
         if path.exists():
-            old = _summary(path)
             if not replace:
-                raise InputError(
-                    f"{path}: run {run_id} is already recorded ({old}); records are "
-                    "append-only: import under another run id, or pass --replace "
-                    "to replace it"
-                )
-            replaced = old
+                check_absent(directory, run_id)
+            replaced = _summary(path)
         write_atomic(path, text.encode("utf-8"))
     return StoredRecord(path=path, replaced=replaced)
 
@@ -190,6 +186,16 @@ def write_run(
     """Store an automated run (local runs in the ``local/`` sub-folder)."""
     folder = directory / LOCAL_FOLDER if run.local else directory
     return add_record(folder, run.run_id, run_document(run), replace=replace)
+
+
+def check_absent(directory: Path, run_id: str) -> None:
+    """:raises InputError: If a record of ``run_id`` exists (records are append-only)."""
+    path = directory / f"{run_id}.json"
+    if path.exists():
+        raise InputError(
+            f"{path}: run {run_id} is already recorded ({_summary(path)}); records are "
+            "append-only: import under another run id, or pass --replace to replace it"
+        )
 
 
 @contextlib.contextmanager

@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter
 from qmsdoc.checks.soup import soup_items_by_key
 from qmsdoc.checks.vulnerability import assessments_of
 from qmsdoc.report.atomic import write_atomic
-from qmsdoc.trace.matrix import build_matrix, natural_key
+from qmsdoc.trace.matrix import build_matrix, natural_key, row_verification
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -234,25 +234,21 @@ class _SheetWriter:
         rows = []
         for row in view.rows:
             cells = self._matrix_cells(row, widths)
-            subject = row.expanded or row.root
             cells.append(self.text("no" if row.has_gap else "yes", gap=row.has_gap))
-            cells.append(self._state_cell(subject))
+            cells.append(self._state_cell(row))
             rows.append(cells)
         headers += ["Traced", "Verification (executed records)"]
         widths += [7, 24]
         self.table(sheet, headers, rows, widths)
 
-    def _state_cell(self, item: Item) -> Any:
-        """The item's verification state; says so when none can be found."""
+    def _state_cell(self, row: MatrixRow) -> Any:
+        """The verification states of the row's root and expanded item; says so when
+        none can be found."""
         evidence = self.context_.evidence
         if evidence is None:
             return self.text("no evidence records configured", gap=True)
-        state = evidence.state_of(item.id)
-        if state is None:
-            return self.text(f"n/a ({item.item_type} is not verified)")
-        return self.text(
-            f"{state.item_id}: {state.label}", gap=state.state not in _DONE_STATES
-        )
+        text, done = row_verification(evidence, row)
+        return self.text(text, gap=not done)
 
     def verification(self, sheet: WriteOnlyWorksheet) -> None:
         headers = ["Item", "Type", "Title", "State", "Detail", "Records"]

@@ -329,7 +329,7 @@ class _Builder(Sections):
                 key,
                 {
                     "description", "clause", "type", "incoming", "outgoing", "from",
-                    "to", "severity", "blocking",
+                    "to", "severity", "blocking", "allow_empty",
                 },
             )  # fmt: skip
             if ("incoming" in spec) == ("outgoing" in spec):
@@ -361,6 +361,9 @@ class _Builder(Sections):
             blocking = spec.get("blocking", True)
             if not isinstance(blocking, bool):
                 raise self.fail(f"{key}.blocking", "must be true or false")
+            allow_empty = spec.get("allow_empty", False)
+            if not isinstance(allow_empty, bool):
+                raise self.fail(f"{key}.allow_empty", "must be true or false")
             rules.append(
                 CoverageRule(
                     name=name,
@@ -372,6 +375,7 @@ class _Builder(Sections):
                     counterpart_types=counterparts,
                     severity=severity,
                     blocking=blocking,
+                    allow_empty=allow_empty,
                 )
             )
         return tuple(rules)

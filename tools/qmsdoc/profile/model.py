@@ -146,6 +146,9 @@ class CoverageRule:
     counterpart_types: tuple[str, ...]
     severity: Severity = "error"
     blocking: bool = True
+    allow_empty: bool = False
+    """The rule may apply to no item (e.g. no known vulnerability); otherwise an
+    empty rule fails when blocking (a device file with no hazards has no risk file)."""
 
     @property
     def check_id(self) -> str:

@@ -9,6 +9,10 @@ Lifecycle (which handler runs at which Sphinx event):
 ``config-inited`` (priority 700)
     :func:`needtypes.install_item_directive` puts :class:`ItemDirective`, a thin
     subclass of sphinx-needs' directive, under every item type's name.
+``builder-inited``
+    :func:`static.add_stylesheet` links ``_static/qmsdoc.css`` and ``qmsdoc.js`` and
+    writes them (risk region colours from the profile) before any page is written,
+    so a clean build and a rebuild give pages the same links.
 reading
     :class:`ItemDirective` records each item as written (a ``RawItem``) in
     :class:`QmsDomain` (per document, purged and merged for parallel builds), then
@@ -39,9 +43,7 @@ reading
     gives need containers with ids made from the page, so builds are reproducible.
 ``build-finished``
     :func:`reproducible.drop_validation_timing` takes the validation time out of
-    sphinx-needs' ``schema_violations.json``;
-    :func:`static.write_stylesheet` writes ``_static/qmsdoc.css`` with the profile's
-    risk region colours.
+    sphinx-needs' ``schema_violations.json``.
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ from qmsdoc.sphinxext.security_directives import (
     SECURITY_DIRECTIVES,
     SECURITY_RENDERERS,
 )
-from qmsdoc.sphinxext.static import add_stylesheet, write_stylesheet
+from qmsdoc.sphinxext.static import add_stylesheet
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -147,7 +149,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("source-read", note_references)
     app.connect("env-get-outdated", outdated_pages)
     app.connect("builder-inited", add_stylesheet)
-    app.connect("build-finished", write_stylesheet)
     app.connect("build-finished", drop_validation_timing)
     app.connect("build-finished", save_stems)
     return {

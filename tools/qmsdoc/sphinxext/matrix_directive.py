@@ -14,13 +14,11 @@ from docutils.parsers.rst import directives
 
 from qmsdoc.sphinxext.aggregate import AggregateDirective
 from qmsdoc.sphinxext.tables import paragraph, table
-from qmsdoc.trace.matrix import build_matrix
+from qmsdoc.trace.matrix import build_matrix, row_verification
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from qmsdoc.evidence.status import EvidenceView
-    from qmsdoc.model import Item
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
     from qmsdoc.sphinxext.tables import Cell
 
@@ -84,7 +82,11 @@ def render_matrix(request: RenderRequest) -> Sequence[nodes.Node]:
             row_classes.append([])
         cells.append("no" if row.has_gap else "yes")
         row_classes.append(["qms-gap"] if row.has_gap else [])
-        state_text, done = _verification(evidence, row.expanded or row.root)
+        state_text, done = (
+            row_verification(evidence, row)
+            if evidence is not None
+            else ("no evidence records configured", False)
+        )
         cells.append(state_text)
         row_classes.append([] if done else ["qms-gap"])
         rows.append(cells)
@@ -117,16 +119,6 @@ def render_matrix(request: RenderRequest) -> Sequence[nodes.Node]:
         )
     )
     return output
-
-
-def _verification(evidence: EvidenceView | None, item: Item) -> tuple[str, bool]:
-    """The row subject's verification state, and whether it counts as verified."""
-    if evidence is None:
-        return "no evidence records configured", False
-    state = evidence.state_of(item.id)
-    if state is None:
-        return f"n/a ({item.item_type} is not verified)", True
-    return f"{item.id}: {state.label}", state.state in ("passed", "waived")
 
 
 MATRIX_RENDERERS: dict[str, Renderer] = {"matrix": render_matrix}

@@ -67,10 +67,13 @@ input.qms-filter { margin: 0.5em 0; width: 20em; }
 
 
 def add_stylesheet(app: Sphinx) -> None:
-    """Link the stylesheet from every HTML page."""
+    """Link the stylesheet from every HTML page, and write it before any page is:
+    Sphinx stamps a link with the file's checksum when the file is already there, so
+    writing it after the pages gave a clean build other links than a rebuild."""
     if app.builder.format == "html":
         app.add_css_file(STYLESHEET)
         app.add_js_file(SCRIPT)
+        write_stylesheet(app, None)
 
 
 def write_stylesheet(app: Sphinx, exception: Exception | None) -> None:

@@ -47,7 +47,8 @@ class GapReport:
     def blocking_failed(self) -> bool:
         """Whether any rule marked blocking is not fully met (or is empty)."""
         return any(
-            figure.rule.blocking and (figure.uncovered or figure.empty)
+            figure.rule.blocking
+            and (figure.uncovered or (figure.empty and not figure.rule.allow_empty))
             for figure in self.figures
         )
 

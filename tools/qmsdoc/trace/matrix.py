@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from qmsdoc.evidence.status import EvidenceView
     from qmsdoc.model import Item
     from qmsdoc.profile.model import MatrixColumn, MatrixSpec, PathStep
     from qmsdoc.trace.graph import TraceGraph
@@ -25,6 +26,7 @@ __all__ = [
     "build_matrix",
     "follow",
     "natural_key",
+    "row_verification",
 ]
 
 _DIGIT_RUNS = re.compile(r"([0-9]+)")
@@ -134,3 +136,20 @@ def _cell(
         if not column.types or item.item_type in column.types
     )
     return MatrixCell(items=items, gap=column.required and not items)
+
+
+def row_verification(evidence: EvidenceView, row: MatrixRow) -> tuple[str, bool]:
+    """The verification states of a row's root and expanded item (those that are
+    verifiable), and whether all of them are passed or waived."""
+    parts: list[str] = []
+    done = True
+    for item in dict.fromkeys(i for i in (row.root, row.expanded) if i is not None):
+        state = evidence.state_of(item.id)
+        if state is None:
+            continue
+        parts.append(f"{item.id}: {state.label}")
+        done = done and state.state in ("passed", "waived")
+    if not parts:
+        subject = row.expanded or row.root
+        return f"n/a ({subject.item_type} is not verified)", True
+    return "; ".join(parts), done
