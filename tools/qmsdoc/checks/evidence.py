@@ -32,7 +32,7 @@ def check_evidence_failed(context: CheckContext) -> Iterator[Finding]:
     for item, state in _verified_items_in(context, "failed"):
         failed = [linked for linked in state.results if linked.result.failed]
         cases = ", ".join(
-            f"{linked.result.node_id} ({linked.result.outcome} in run {linked.run.run_id})"
+            f"{linked.result.label} ({linked.result.outcome} in run {linked.run.run_id})"
             for linked in failed
         )
         yield finding_at(
@@ -137,7 +137,7 @@ def check_evidence_unknown_item(context: CheckContext) -> Iterator[Finding]:
             path=run.record_path or f"{directory}/{run.run_id}.json",
             line=0,
             docname="",
-            message=f"run {run.run_id}: {result.node_id} verifies {item_id!r}, which is not an item",
+            message=f"run {run.run_id}: {result.label} verifies {item_id!r}, which is not an item",
         )
 
 

@@ -228,7 +228,7 @@ def status_command(
             stale = f" [stale: {linked.stale_reason}]" if linked.stale_reason else ""
             local = " [local]" if linked.run.local else ""
             click.echo(
-                f"{'':10} {linked.result.outcome:9} {linked.result.node_id} "
+                f"{'':10} {linked.result.outcome:9} {linked.result.label} "
                 f"({linked.record}{via}){stale}{local}"
             )
     missing = wanted - set(view.states)

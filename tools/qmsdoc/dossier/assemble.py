@@ -327,7 +327,7 @@ def verification_entries(
                 basis = "commit unknown"
             entry = {
                 "record": linked.record,
-                "case": linked.result.node_id.removeprefix("::"),
+                "case": linked.result.label,
                 "kind": run.kind,
                 "result": linked.result.outcome,
                 "via": linked.via,

@@ -65,6 +65,12 @@ class TestResult:
         return f"{self.classname}::{self.name}"
 
     @property
+    def label(self) -> str:
+        """How a report names the case: its node id, or its name alone when it has no
+        class (a manual execution or a study names its item)."""
+        return self.node_id if self.classname else self.name
+
+    @property
     def passed(self) -> bool:
         """Passed, possibly after a rerun."""
         return self.outcome in ("passed", "flaky")
