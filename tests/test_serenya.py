@@ -123,7 +123,7 @@ def test_unverified_requirement_fails_the_gate_until_waived(tmp_path: Path) -> N
     assert failed.returncode == 1
     assert (
         "requirements/zz-added.rst:4: error: REQ-900: no verification_test verifies this "
-        "requirement (21 CFR 820.30(f); IEC 62304 5.7.1) [qms.coverage_requirement_verified]"
+        "requirement (ISO 13485 7.3.6 via 21 CFR 820.10; IEC 62304 5.7.1) [qms.coverage_requirement_verified]"
     ) in failed.stdout
     strict = sphinx_build(root, "-E", "-W", "--keep-going", builder="dummy")
     assert strict.returncode != 0

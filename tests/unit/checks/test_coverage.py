@@ -55,7 +55,7 @@ def test_a_valid_chain_meets_every_coverage_rule() -> None:
                 _coverage(
                     "user_need_satisfied",
                     "UN-001",
-                    "UN-001: no requirement satisfies this user_need (21 CFR 820.30(c); ISO 13485 7.3.3)",
+                    "UN-001: no requirement satisfies this user_need (ISO 13485 7.3.3 via 21 CFR 820.10)",
                 )
             ],
             id="user_need_satisfied",
@@ -66,7 +66,7 @@ def test_a_valid_chain_meets_every_coverage_rule() -> None:
                 _coverage(
                     "user_need_validated",
                     "UN-001",
-                    "UN-001: no validation validates this user_need (21 CFR 820.30(g); ISO 13485 7.3.7)",
+                    "UN-001: no validation validates this user_need (ISO 13485 7.3.7 via 21 CFR 820.10)",
                 )
             ],
             id="user_need_validated",
@@ -77,7 +77,7 @@ def test_a_valid_chain_meets_every_coverage_rule() -> None:
                 _coverage(
                     "requirement_implemented",
                     "REQ-001",
-                    "REQ-001: no design_output implements this requirement (21 CFR 820.30(d); IEC 62304 5.3.1)",
+                    "REQ-001: no design_output implements this requirement (ISO 13485 7.3.4 via 21 CFR 820.10; IEC 62304 5.3.1)",
                 )
             ],
             id="requirement_implemented",
@@ -88,7 +88,7 @@ def test_a_valid_chain_meets_every_coverage_rule() -> None:
                 _coverage(
                     "requirement_verified",
                     "REQ-001",
-                    "REQ-001: no verification_test verifies this requirement (21 CFR 820.30(f); IEC 62304 5.7.1)",
+                    "REQ-001: no verification_test verifies this requirement (ISO 13485 7.3.6 via 21 CFR 820.10; IEC 62304 5.7.1)",
                 )
             ],
             id="requirement_verified",
@@ -207,7 +207,7 @@ def test_a_link_of_the_wrong_counterpart_type_does_not_cover() -> None:
         _coverage(
             "requirement_verified",
             "REQ-001",
-            "REQ-001: no verification_test verifies this requirement (21 CFR 820.30(f); IEC 62304 5.7.1)",
+            "REQ-001: no verification_test verifies this requirement (ISO 13485 7.3.6 via 21 CFR 820.10; IEC 62304 5.7.1)",
             line=1,
         )
     ]

@@ -81,7 +81,7 @@ def test_the_document_of_real_findings() -> None:
             "item": "REQ-001",
             "file": "items.rst",
             "line": 5,
-            "message": "REQ-001: no verification_test verifies this requirement (21 CFR 820.30(f); IEC 62304 5.7.1)",
+            "message": "REQ-001: no verification_test verifies this requirement (ISO 13485 7.3.6 via 21 CFR 820.10; IEC 62304 5.7.1)",
             "advisory": False,
             "justification": "Verified by inspection of the release record signed by QA.",
         }

@@ -120,7 +120,7 @@ REGISTRY: tuple[Check, ...] = (
     Check(check_id="risk_new_hazard", summary="hazard introduced by a control not analysed (7.5)", function=check_risk_new_hazard),
     Check(check_id="risk_value_mismatch", summary="typed risk disagrees with the computed risk (5.5, 6)", function=check_risk_value_mismatch),
     Check(check_id="risk_overall_evaluation", summary="overall residual risk evaluation missing (8)", function=check_risk_overall_evaluation),
-    Check(check_id="evidence_failed", summary="verification of a requirement or risk control failed (820.30(f))", function=check_evidence_failed),
+    Check(check_id="evidence_failed", summary="verification of a requirement or risk control failed (ISO 13485 7.3.6)", function=check_evidence_failed),
     Check(check_id="evidence_stale", summary="verification result older than the last change of the item", function=check_evidence_stale),
     Check(check_id="soup_unlisted", summary="SBOM component without a SOUP item (IEC 62304 8.1.2)", function=check_soup_unlisted),
     Check(check_id="soup_version_mismatch", summary="SOUP item version differs from the SBOM (IEC 62304 8.1.2)", function=check_soup_version_mismatch),

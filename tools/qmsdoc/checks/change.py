@@ -23,7 +23,7 @@ def check_link_suspect(context: CheckContext) -> Iterator[Finding]:
     """A link is reviewed again after its target changed (suspect link).
 
     Serves IEC 62304 6.2.3 and 7.4.3 (analysis of the impact of changes on existing
-    items and risk controls) and 21 CFR 820.30(i). Reported at the source item, with
+    items and risk controls) and ISO 13485 7.3.9 via 21 CFR 820.10. Reported at the source item, with
     the items downstream of it that the change may also affect.
     """
     if context.reviews is None:
@@ -51,7 +51,7 @@ def check_link_suspect(context: CheckContext) -> Iterator[Finding]:
 def check_approval_missing(context: CheckContext) -> Iterator[Finding]:
     """An item of a required type has an approval that covers its last change.
 
-    Serves 21 CFR 820.30(i) and Part 11 11.50/11.70: a design change is approved
+    Serves ISO 13485 7.3.9 via 21 CFR 820.10 and Part 11 11.50/11.70: a design change is approved
     before implementation, and the signature is linked to the record it signs.
     """
     if context.approvals is None:

@@ -17,7 +17,7 @@ __all__ = ["check_coverage"]
 def check_coverage(context: CheckContext) -> Iterator[Finding]:
     """Every item meets the coverage rules of its type (profile ``[coverage]``).
 
-    Serves 21 CFR 820.30(c)-(g) (needs -> inputs -> outputs -> verification ->
+    Serves ISO 13485 7.3.3-7.3.7 via 21 CFR 820.10 (needs -> inputs -> outputs -> verification ->
     validation), ISO 14971 5.4-7.2 (hazard -> situation -> harm -> control ->
     verification) and IEC 62304 5.1.1 traceability. The check id is
     ``coverage_<rule>``, so each rule can be suppressed or waived on its own.

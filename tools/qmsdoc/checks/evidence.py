@@ -26,7 +26,7 @@ __all__ = [
 def check_evidence_failed(context: CheckContext) -> Iterator[Finding]:
     """The latest results verifying a requirement or risk control passed.
 
-    Serves 21 CFR 820.30(f), IEC 62304 5.7.5 and ISO 14971 7.2: a failed verification
+    Serves ISO 13485 7.3.6 via 21 CFR 820.10, IEC 62304 5.7.5 and ISO 14971 7.2: a failed verification
     is a nonconformity until it is resolved and the test passes.
     """
     for item, state in _verified_items_in(context, "failed"):
@@ -43,7 +43,7 @@ def check_evidence_failed(context: CheckContext) -> Iterator[Finding]:
 def check_evidence_stale(context: CheckContext) -> Iterator[Finding]:
     """A result still holds: the item it verifies has not changed since the tested commit.
 
-    Serves IEC 62304 5.7.5 and 6.3.2 (regression after change) and 21 CFR 820.30(i):
+    Serves IEC 62304 5.7.5 and 6.3.2 (regression after change) and ISO 13485 7.3.9 via 21 CFR 820.10:
     a result produced before a change does not verify the changed item.
     """
     for item, state in _verified_items_in(context, "stale"):
@@ -61,7 +61,7 @@ def check_evidence_stale(context: CheckContext) -> Iterator[Finding]:
 def check_evidence_not_executed(context: CheckContext) -> Iterator[Finding]:
     """Records the waivers of verifications that are planned but not executed.
 
-    Serves ISO 13485 7.3.6 and 7.3.7 (via 21 CFR 820.10) and IEC 62304 5.7.5: a
+    Serves ISO 13485 7.3.6 and 7.3.7 via 21 CFR 820.10 and IEC 62304 5.7.5: a
     linked test is a plan, not a result. Items merely planned are not findings in
     everyday work (their state is shown everywhere and the release gate fails on
     them); an item whose verification is waived (``:waiver: evidence_not_executed:
@@ -123,7 +123,7 @@ def check_evidence_attachment(context: CheckContext) -> Iterator[Finding]:
 def check_evidence_unknown_item(context: CheckContext) -> Iterator[Finding]:
     """A recorded result names only items that exist.
 
-    Serves 21 CFR 820.30(f): evidence that points nowhere verifies nothing.
+    Serves ISO 13485 7.3.6 via 21 CFR 820.10: evidence that points nowhere verifies nothing.
     """
     view = context.evidence
     if view is None:

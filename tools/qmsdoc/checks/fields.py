@@ -37,7 +37,7 @@ def check_field_unknown(context: CheckContext) -> Iterator[Finding]:
 def check_field_missing(context: CheckContext) -> Iterator[Finding]:
     """Every field the profile requires for the item's type is present and not empty.
 
-    Serves 21 CFR 820.30(c) and IEC 62304 5.2.2 (requirements content).
+    Serves ISO 13485 7.3.3 via 21 CFR 820.10 and IEC 62304 5.2.2 (requirements content).
     """
     for item in context.items:
         item_type = context.profile.item_type(item.item_type)

@@ -22,7 +22,7 @@ __all__ = [
 def check_link_target_unknown(context: CheckContext) -> Iterator[Finding]:
     """Every link points at an item that exists.
 
-    Serves 21 CFR 820.30(j) and IEC 62304 5.1.1: traceability must be complete and
+    Serves ISO 13485 7.3.10 via 21 CFR 820.10 and IEC 62304 5.1.1: traceability must be complete and
     resolvable, a dangling reference hides a gap.
     """
     for item in context.items:
@@ -90,7 +90,7 @@ def check_link_self(context: CheckContext) -> Iterator[Finding]:
 def check_link_cycle(context: CheckContext) -> Iterator[Finding]:
     """The links form no cycle: the design-control chain runs one way.
 
-    Serves 21 CFR 820.30(j) and ISO 14971 4.5: a cycle makes upstream and downstream
+    Serves ISO 13485 7.3.10 via 21 CFR 820.10 and ISO 14971 4.5: a cycle makes upstream and downstream
     (and so impact analysis) undefined. Reported once per cycle, at its first item.
     Link types the profile declares ``acyclic = false`` (a threat pointing back at the
     design it attacks) are left out.

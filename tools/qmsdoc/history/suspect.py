@@ -5,7 +5,7 @@ FINGERPRINT``, sorted, so that merges of independent reviews do not conflict). T
 fingerprint is a digest of the target's title, fields, links and text, leaving out
 fields whose change alone does not matter (a status change does not make children
 suspect). ``qms review`` rewrites the lines it reviews, so the review is itself a
-commit for a reviewer to approve. Serves IEC 62304 6.2.3, 7.4.3 and 21 CFR 820.30(i).
+commit for a reviewer to approve. Serves IEC 62304 6.2.3, 7.4.3 and ISO 13485 7.3.9 via 21 CFR 820.10.
 """
 
 from __future__ import annotations
