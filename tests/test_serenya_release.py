@@ -113,9 +113,13 @@ def test_a_tag_of_head_passes_the_release_gate(
     )
     counts = report["verification"]["counts"]
     assert counts["passed"] > 100
-    assert {k: v for k, v in counts.items() if k != "passed"} == {
-        "not_planned": 0, "planned": 0, "failed": 0, "stale": 0, "waived": 0,
+    assert {k: v for k, v in counts.items() if k not in ("passed", "waived")} == {
+        "not_planned": 0, "planned": 0, "failed": 0, "stale": 0,
     }  # fmt: skip
+    # the user needs left to the field study VAL-006 are waived, each with its reason
+    waived = [i for i in report["verification"]["items"] if i["state"] == "waived"]
+    assert len(waived) == counts["waived"]
+    assert all("VAL-006" in item["detail"] for item in waived)
     # every record the gate counted says on what basis it holds for this commit
     bases = {
         record["basis"].split(";")[0].split(" at ")[0]
@@ -200,7 +204,7 @@ def test_every_record_of_serenya_is_needed_for_the_release() -> None:
         )  # fmt: skip
         return [s.item_id for s in view.gated(graph) if s.release_problem]
 
-    assert len(runs) >= 90
+    assert len(runs) >= 85
     assert blocking(runs) == []
     for run in runs:
         left_out = blocking([other for other in runs if other is not run])
