@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
+from qmsdoc.checks import Finding
 from qmsdoc.dossier import gate_conditions, load_pathway, section_states
 from qmsdoc.dossier.readiness import ALL_CONDITIONS, GateCondition
 from qmsdoc.evidence.status import EvidenceView, State, VerificationState
@@ -183,3 +184,22 @@ def test_the_gate_refuses_a_pass_resting_on_a_local_run() -> None:
         "(local, unknown commit or uncommitted changes): dev-1"
         for item_id in ("RC-001", "REQ-001", "UN-001")
     )
+
+
+def test_evidence_findings_that_are_not_states_fail_the_findings_condition() -> None:
+    # a missing automated test or a changed attachment is a finding of its own; the
+    # failed, stale and not-executed findings restate states and stay with them
+    def finding(check_id: str) -> Finding:
+        return Finding(
+            check_id=check_id, severity="error", item_id="VT-001", path=PATH,
+            line=3, docname="items", message=f"VT-001: {check_id}",
+        )  # fmt: skip
+
+    for check_id in ("evidence_test_missing", "evidence_attachment"):
+        conditions = _conditions(findings=[finding(check_id)], evidence=_view())
+        assert conditions["findings"].failures == (
+            f"{PATH}:3: VT-001: {check_id} [qms.{check_id}]",
+        )
+    for check_id in ("evidence_failed", "evidence_stale", "evidence_not_executed"):
+        conditions = _conditions(findings=[finding(check_id)], evidence=_view())
+        assert not conditions["findings"].failures

@@ -180,6 +180,12 @@ def gate_conditions(
     ]
 
 
+#: findings that restate a verification state: the state's own conditions report them
+_STATE_CHECKS = frozenset(
+    {"evidence_failed", "evidence_stale", "evidence_not_executed"}
+)
+
+
 def _finding_failures(
     findings: Sequence[Finding], failures: dict[str, list[str]]
 ) -> None:
@@ -191,7 +197,7 @@ def _finding_failures(
             failures["suspect_links"].append(where)
         elif finding.check_id.startswith("approval_"):
             failures["approvals"].append(where)
-        elif finding.fails_strict_gate and not finding.check_id.startswith("evidence_"):
+        elif finding.fails_strict_gate and finding.check_id not in _STATE_CHECKS:
             failures["findings"].append(f"{where} [qms.{finding.check_id}]")
 
 

@@ -1,0 +1,137 @@
+"""Automated evidence end to end: a real Robot Framework run imported and verifying
+its items; a test item naming an automated test that does not exist; both as a
+reviewer meets them through ``qms``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+SUITE = """\
+*** Test Cases ***
+Flags A Value Outside The Range
+    [Tags]    verifies:VT-001
+    Should Be True    5.6 > 5.1
+
+Flags Nothing Inside The Range
+    [Tags]    verifies:VT-001
+    Should Be True    4.0 < 5.1
+
+Waits For The OCR Service
+    [Tags]    verifies:REQ-001
+    Skip    the OCR service is not available here
+"""
+MISSING_TEST = """\
+
+.. verification_test:: Parser of decimal separators
+   :id: VT-002
+   :status: approved
+   :test_level: unit
+   :method: test
+   :automated_test: tests/test_parser.py::test_decimal_separator
+   :verifies: REQ-001
+
+   Values with comma and point decimal separators are read alike.
+"""
+
+
+def _qms(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from qmsdoc.cli import main; main()", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _robot(tmp_path: Path, suite: str) -> Path:
+    (tmp_path / "flags.robot").write_text(suite, encoding="utf-8")
+    output = tmp_path / "output.xml"
+    subprocess.run(
+        [
+            sys.executable, "-m", "robot", "--output", str(output), "--log", "NONE",
+            "--report", "NONE", str(tmp_path / "flags.robot"),
+        ],
+        capture_output=True,
+        check=False,
+    )  # fmt: skip
+    assert output.is_file()
+    return output
+
+
+def test_a_robot_run_verifies_the_items_its_tags_name(
+    valid_root: Path, tmp_path: Path
+) -> None:
+    output = _robot(tmp_path, SUITE)
+    imported = _qms(valid_root, "evidence", "import", str(output), "--run", "robot-1")
+    assert imported.returncode == 0, imported.stderr
+    assert "3 cases (2 passed, 1 skipped)" in imported.stdout
+    record = json.loads(
+        (valid_root / "traceability" / "evidence" / "robot-1.json").read_text("utf-8")
+    )
+    assert {r["name"]: r["outcome"] for r in record["results"]} == {
+        "Flags A Value Outside The Range": "passed",
+        "Flags Nothing Inside The Range": "passed",
+        "Waits For The OCR Service": "skipped",
+    }
+    status = _qms(valid_root, "evidence", "status", "VT-001")
+    assert status.stdout.split()[1] == "stale", status.stdout  # no commit recorded
+    assert "the commit the result was produced from is unknown" in status.stdout
+
+
+def test_a_failing_robot_test_fails_its_item(valid_root: Path, tmp_path: Path) -> None:
+    output = _robot(tmp_path, SUITE.replace("5.6 > 5.1", "5.0 > 5.1"))
+    imported = _qms(valid_root, "evidence", "import", str(output), "--run", "robot-2")
+    assert imported.returncode == 0, imported.stderr
+    status = _qms(valid_root, "evidence", "status", "REQ-001")
+    assert status.stdout.split()[1] == "FAILED", status.stdout
+    assert "failed: Flags A Value Outside The Range" in status.stdout
+
+
+def test_a_damaged_robot_output_is_one_line_and_nothing_is_stored(
+    valid_root: Path, tmp_path: Path
+) -> None:
+    output = _robot(tmp_path, SUITE)
+    text = output.read_text("utf-8")
+    output.write_text(text[: len(text) // 2], encoding="utf-8")
+    imported = _qms(valid_root, "evidence", "import", str(output), "--run", "robot-3")
+    assert imported.returncode == 2
+    assert imported.stderr.count("\n") == 1, imported.stderr
+    assert str(output) in imported.stderr
+    assert "Traceback" not in imported.stderr
+    assert not (valid_root / "traceability" / "evidence").exists()
+
+
+def test_an_automated_test_that_does_not_exist_is_a_finding_at_the_item(
+    valid_root: Path,
+) -> None:
+    items = valid_root / "items.rst"
+    items.write_text(items.read_text("utf-8") + MISSING_TEST, encoding="utf-8")
+    line = (
+        items.read_text("utf-8")
+        .splitlines()
+        .index(".. verification_test:: Parser of decimal separators")
+    )
+    missing = _qms(valid_root, "check")
+    assert missing.returncode == 1
+    assert (
+        f"items.rst:{line + 1}: error: VT-002: automated test: file "
+        "tests/test_parser.py does not exist [qms.evidence_test_missing]"
+    ) in missing.stdout.splitlines()
+    (valid_root / "tests").mkdir()
+    (valid_root / "tests" / "test_parser.py").write_text(
+        "def test_other() -> None:\n    pass\n", encoding="utf-8"
+    )
+    wrong_name = _qms(valid_root, "check")
+    assert "no test test_decimal_separator in tests/test_parser.py" in wrong_name.stdout
+    (valid_root / "tests" / "test_parser.py").write_text(
+        "def test_decimal_separator() -> None:\n    pass\n", encoding="utf-8"
+    )
+    present = _qms(valid_root, "check")
+    assert "evidence_test_missing" not in present.stdout
