@@ -76,7 +76,14 @@ def _describe(group: list[LinkedResult]) -> str:
     run = first.run
     commit = run.commit[:10] if run.commit else "unknown commit"
     when = f", {run.date[:19]}" if run.date else ""
-    vias = sorted({linked.via for linked in group if linked.via})
+    # a manual or study record names its test item: no need to say "via" it again
+    vias = sorted(
+        {
+            linked.via
+            for linked in group
+            if linked.via and linked.via != first.result.name
+        }
+    )
     via = f" ({', '.join(vias)})" if vias else ""
     reasons = sorted({linked.stale_reason for linked in group if linked.stale_reason})
     stale = f" [stale: {'; '.join(reasons)}]" if reasons else ""
