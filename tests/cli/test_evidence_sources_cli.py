@@ -135,3 +135,35 @@ def test_an_automated_test_that_does_not_exist_is_a_finding_at_the_item(
     )
     present = _qms(valid_root, "check")
     assert "evidence_test_missing" not in present.stdout
+
+
+ROBOT_ITEM = """
+
+.. verification_test:: Flagging on the integrated service
+   :id: VT-003
+   :status: approved
+   :test_level: integration
+   :method: test
+   :automated_test: acceptance/flags.robot::Flags A Value Outside The Range
+   :verifies: REQ-001
+
+   The service flags a value above the range.
+"""
+
+
+def test_a_test_item_naming_a_robot_test_gets_its_result(valid_root: Path) -> None:
+    items = valid_root / "items.rst"
+    items.write_text(items.read_text("utf-8") + ROBOT_ITEM, encoding="utf-8")
+    suite_dir = valid_root / "acceptance"
+    suite_dir.mkdir()
+    output = _robot(suite_dir, SUITE.replace("verifies:VT-001", "smoke"))
+    check = _qms(valid_root, "check")
+    assert "evidence_test_missing" not in check.stdout, check.stdout
+    imported = _qms(valid_root, "evidence", "import", str(output), "--run", "robot-4")
+    assert imported.returncode == 0, imported.stderr
+    status = _qms(valid_root, "evidence", "status", "VT-003")
+    # linked through the automated test (stale only because no commit was recorded)
+    assert status.stdout.splitlines()[2].split()[:2] == [
+        "passed",
+        "acceptance/flags.robot::Flags",
+    ], status.stdout

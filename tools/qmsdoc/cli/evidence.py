@@ -126,6 +126,7 @@ def import_command(
         environment=environment,
         executor=executor,
         local=local,
+        root=project.root,
     )
     stored = write_run(directory, run, replace=replace)
     _echo_run(run, stored.path, stored.replaced)

@@ -38,7 +38,9 @@ class ResultReport:
     """``junit`` or ``robot``."""
 
 
-def read_result_file(path: Path, *, verifies_property: str) -> ResultReport:
+def read_result_file(
+    path: Path, *, verifies_property: str, root: Path | None = None
+) -> ResultReport:
     """Read one automated result file of any supported format.
 
     The root element picks the reader: ``<robot>`` is Robot Framework output,
@@ -55,7 +57,7 @@ def read_result_file(path: Path, *, verifies_property: str) -> ResultReport:
     if root_element(data) == "robot":
         from qmsdoc.evidence.robot import parse_robot  # noqa: PLC0415 (imports robot)
 
-        return parse_robot(data, source=str(path))
+        return parse_robot(data, source=str(path), root=root)
     from qmsdoc.evidence.junit import parse_junit  # noqa: PLC0415 (one reader per format)
 
     return parse_junit(data, source=str(path), verifies_property=verifies_property)

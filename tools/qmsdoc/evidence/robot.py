@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from robot.api import ExecutionResult, get_model
@@ -25,7 +26,6 @@ from qmsdoc.evidence.reports import ResultReport, root_element
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from pathlib import Path
 
     from robot.result import TestCase
 
@@ -47,11 +47,16 @@ _COMMIT_METADATA = ("commit", "git_commit", "revision")
 _ERROR_LINE = re.compile(r"\bline (\d+)\b")
 
 
-def parse_robot(data: bytes, *, source: str) -> ResultReport:
+def parse_robot(data: bytes, *, source: str, root: Path | None = None) -> ResultReport:
     """Parse one Robot Framework ``output.xml``.
+
+    A test's ``classname`` is its suite file relative to ``root`` (POSIX), so that a
+    test item's ``automated_test: path/suite.robot::Test Name`` finds it; outside
+    ``root`` (or without one) it is the suite's full name.
 
     :param data: The file's bytes.
     :param source: The file name, for messages.
+    :param root: The project root the suite files are under.
     :raises InputError: If the file is not Robot Framework output, is malformed,
         declares a DTD, or a test has a status Robot does not define.
     """
@@ -71,7 +76,7 @@ def parse_robot(data: bytes, *, source: str) -> ResultReport:
         str(key).strip().lower(): str(value) for key, value in suite.metadata.items()
     }
     return ResultReport(
-        results=tuple(_result(test, source) for test in suite.all_tests),
+        results=tuple(_result(test, source, root) for test in suite.all_tests),
         commit=_first(metadata, _COMMIT_METADATA),
         run_id=_first(metadata, _RUN_METADATA),
         timestamp=suite.start_time.isoformat() if suite.start_time else None,
@@ -108,7 +113,7 @@ def normalise_test_name(name: str) -> str:
     return str(normalize(name, ignore="_"))
 
 
-def _result(test: TestCase, source: str) -> TestResult:
+def _result(test: TestCase, source: str, root: Path | None) -> TestResult:
     status = str(test.status)
     outcome = _OUTCOMES.get(status)
     if outcome is None:
@@ -118,13 +123,23 @@ def _result(test: TestCase, source: str) -> TestResult:
     parent = str(test.parent.full_name) if test.parent is not None else ""
     return TestResult(
         suite=parent,
-        classname=parent,
+        classname=_suite_file(test, root) or parent,
         name=str(test.name),
         outcome=outcome,
         duration=round(test.elapsed_time.total_seconds(), 3),
         message=_first_line(str(test.message or "")),
         verifies=_verifies(str(tag) for tag in test.tags),
     )
+
+
+def _suite_file(test: TestCase, root: Path | None) -> str | None:
+    suite_source = test.parent.source if test.parent is not None else None
+    if root is None or suite_source is None:
+        return None
+    try:
+        return Path(suite_source).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
 
 
 def _verifies(tags: Iterable[str]) -> tuple[str, ...]:

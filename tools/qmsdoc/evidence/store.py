@@ -79,9 +79,12 @@ def import_reports(
     environment: str = "",
     executor: str = "",
     local: bool = False,
+    root: Path | None = None,
 ) -> EvidenceRun:
     """Read automated result files (JUnit, Robot) into one run; command-line
     provenance wins over the files'.
+
+    :param root: The project root (Robot suites are named by their file under it).
 
     :raises InputError: If a file cannot be read or parsed, or the run id is unusable.
     """
@@ -89,7 +92,7 @@ def import_reports(
     digest = hashlib.sha256()
     report_commit = report_run = report_date = None
     for path in paths:
-        report = read_result_file(path, verifies_property=verifies_property)
+        report = read_result_file(path, verifies_property=verifies_property, root=root)
         digest.update(repr(report.results).encode())
         results.extend(report.results)
         report_commit = report_commit or report.commit
