@@ -167,3 +167,78 @@ def test_a_test_item_naming_a_robot_test_gets_its_result(valid_root: Path) -> No
         "passed",
         "acceptance/flags.robot::Flags",
     ], status.stdout
+
+
+CODE_ITEM = """
+
+.. verification_test:: Flag limits in code
+   :id: VT-004
+   :status: approved
+   :test_level: unit
+   :method: test
+   :automated_test: tests/test_flags.py::test_limits
+   :verifies: REQ-001
+
+   The flagging function flags values outside the range.
+"""
+JUNIT_OF_TEST_LIMITS = """\
+<testsuites><testsuite name="pytest" tests="1">
+<testcase classname="tests.test_flags" name="test_limits" time="0.01"/>
+</testsuite></testsuites>
+"""
+
+
+def _git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+def test_an_automated_result_goes_stale_when_its_test_or_the_software_changes(
+    valid_root: Path, tmp_path: Path
+) -> None:
+    items = valid_root / "items.rst"
+    items.write_text(items.read_text("utf-8") + CODE_ITEM, encoding="utf-8")
+    (valid_root / "qms.toml").write_text(
+        (valid_root / "qms.toml").read_text("utf-8")
+        + '\n[evidence]\nsoftware_paths = ["src"]\n',
+        encoding="utf-8",
+    )
+    (valid_root / "tests").mkdir()
+    (valid_root / "tests" / "test_flags.py").write_text(
+        "def test_limits() -> None:\n    assert True\n", encoding="utf-8"
+    )
+    (valid_root / "src").mkdir()
+    (valid_root / "src" / "flags.py").write_text("LIMIT = 5.1\n", encoding="utf-8")
+    _git(valid_root, "init", "-q")
+    _git(valid_root, "add", "-A")
+    _git(valid_root, "commit", "-q", "-m", "device file")
+    commit = _git(valid_root, "rev-parse", "HEAD")
+    report = tmp_path / "junit.xml"
+    report.write_text(JUNIT_OF_TEST_LIMITS, encoding="utf-8")
+    imported = _qms(
+        valid_root, "evidence", "import", str(report), "--commit", commit,
+        "--run", "ci-1",
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+
+    def state() -> list[str]:
+        lines = _qms(valid_root, "evidence", "status", "VT-004").stdout.splitlines()
+        return lines[0].split()[1:2] + lines[1].split(":")[1:2]
+
+    assert state()[0] == "passed"
+    (valid_root / "tests" / "test_flags.py").write_text(
+        "def test_limits() -> None:\n    assert 1\n", encoding="utf-8"
+    )
+    assert state() == [
+        "stale",
+        f" tests/test_flags.py changed after commit {commit[:12]}",
+    ]
+    _git(valid_root, "checkout", "-q", "--", "tests/test_flags.py")
+    assert state()[0] == "passed"
+    (valid_root / "src" / "flags.py").write_text("LIMIT = 5.2\n", encoding="utf-8")
+    assert state() == ["stale", f" src changed after commit {commit[:12]}"]

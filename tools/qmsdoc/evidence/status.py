@@ -268,7 +268,13 @@ def evaluate_evidence(
     config = profile.evidence
     if config is None:
         return EvidenceView(runs=tuple(runs))
-    stale = _StalenessJudge(history, profile, current, is_source)
+    stale = _StalenessJudge(
+        history,
+        profile,
+        current,
+        is_source,
+        test_files=_automated_files(graph, config),
+    )
     direct, unknown = _link_results(graph, config, runs, stale)
     verifier_types = set(config.test_types)
     verifiers = {
@@ -447,6 +453,17 @@ def _automated_index(graph: TraceGraph, config: EvidenceConfig) -> dict[str, lis
     return index
 
 
+def _automated_files(graph: TraceGraph, config: EvidenceConfig) -> dict[str, str]:
+    """Test item id -> the file of the automated test it declares."""
+    return {
+        item.id: declared.split("::", 1)[0].strip()
+        for item in graph
+        if item.item_type in config.test_types
+        and (declared := item.field(config.automated_field))
+        and declared.strip()
+    }
+
+
 def _case_keys(result: TestResult) -> list[str]:
     """Node ids a case may be declared as: ``path/to/test_x.py::test_y``, and for a
     test method ``path/to/test_x.py::TestClass::test_y`` (the JUnit classname joins
@@ -473,11 +490,16 @@ class _StalenessJudge:
         profile: Profile,
         current: dict[str, str],
         is_source: SourceFilter,
+        *,
+        test_files: dict[str, str] | None = None,
     ) -> None:
         self._history = history
         self._profile = profile
         self._current = current
         self._is_source = is_source
+        self._test_files = test_files or {}
+        config = profile.evidence
+        self._software = config.software_paths if config is not None else ()
         self._past: dict[str, dict[str, str] | None] = {}
         self._files: dict[tuple[str, str], list[tuple[str, str]]] = {}
 
@@ -492,6 +514,19 @@ class _StalenessJudge:
         for checked in (item_id, test_id):
             if checked is not None and past.get(checked) != self._current.get(checked):
                 return f"{checked} changed after commit {run.commit[:12]}"
+        if run.kind == "automated":
+            return self._code_changed(run.commit, (item_id, test_id))
+        return None
+
+    def _code_changed(self, commit: str, checked: tuple[str | None, ...]) -> str | None:
+        """An automated result no longer holds when its test file or the software
+        under test (the profile's ``software_paths``) changed after its commit."""
+        if self._history is None:
+            return None
+        tests = [self._test_files[i] for i in checked if i in self._test_files]
+        for path in (*tests, *self._software):
+            if self._history.changed_since(commit, path):
+                return f"{path} changed after commit {commit[:12]}"
         return None
 
     def _signatures_at(self, commit: str) -> dict[str, str] | None:

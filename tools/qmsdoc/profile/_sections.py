@@ -97,7 +97,7 @@ class Sections(Primitives):
             {
                 "directory", "verifies_property", "name_pattern", "test_types",
                 "automated_field", "verified_types", "unchanged_fields",
-                "verification_links",
+                "verification_links", "software_paths",
             },
         )  # fmt: skip
         names = set(type_fields)
@@ -133,6 +133,7 @@ class Sections(Primitives):
             unchanged_fields=self.strings(table, key, "unchanged_fields"),
             verification_links=self.strings(table, key, "verification_links")
             or ("verifies", "validates"),
+            software_paths=self.strings(table, key, "software_paths"),
         )
 
     def soup(

@@ -214,6 +214,9 @@ class EvidenceConfig:
     """Fields whose change alone does not make a result stale (status, tags...)."""
     verification_links: tuple[str, ...] = ("verifies", "validates")
     """Links from a test type to the item it verifies (or validates)."""
+    software_paths: tuple[str, ...] = ()
+    """Files or folders of the software under test in the repository: an automated
+    result is stale once they changed after its commit (the version under test)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

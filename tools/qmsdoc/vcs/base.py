@@ -71,6 +71,10 @@ class History(Protocol):
     def pull_requests(self) -> list[PullRequest]:
         """Pull requests recorded by merge commits (or squash commits naming #N)."""
 
+    def changed_since(self, commit: str, path: str) -> bool | None:
+        """Whether ``path`` (a file or folder relative to the root) differs in the
+        working tree from ``commit``; None when that cannot be told."""
+
 
 class FakeHistory:
     """An in-memory history for tests: the files at each commit, and the commits."""
@@ -81,10 +85,12 @@ class FakeHistory:
         *,
         commits: list[CommitRecord] | None = None,
         pull_requests: list[PullRequest] | None = None,
+        changed: dict[str, set[str]] | None = None,
     ) -> None:
         self._files = files
         self._commits = commits or []
         self._pull_requests = pull_requests or []
+        self._changed = changed or {}
 
     def files_at(self, commit: str) -> dict[str, str] | None:
         """The files recorded for ``commit``, or None."""
@@ -101,6 +107,13 @@ class FakeHistory:
     def pull_requests(self) -> list[PullRequest]:
         """The pull requests given."""
         return list(self._pull_requests)
+
+    def changed_since(self, commit: str, path: str) -> bool | None:
+        """Whether ``path`` is among the paths given as changed since ``commit``
+        (None for a commit that is not recorded)."""
+        if commit not in self._files:
+            return None
+        return path in self._changed.get(commit, set())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

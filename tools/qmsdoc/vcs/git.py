@@ -204,6 +204,28 @@ class GitHistory:
             baselines.append(Baseline(name=name, commit=peeled or target, date=date))
         return baselines
 
+    def changed_since(self, commit: str, path: str) -> bool | None:
+        """Whether ``path`` (file or folder under the root) differs in the working tree
+        from ``commit`` (``git diff --quiet COMMIT -- PATH``); None if unknown."""
+        key = f"changed:{commit}:{path}"
+        if key not in self._opened:
+            self._opened[key] = self._changed_since(commit, path)
+        result: bool | None = self._opened[key]
+        return result
+
+    def _changed_since(self, commit: str, path: str) -> bool | None:
+        repository = self._repository()
+        if repository is None:
+            return None
+        try:
+            repository.git.diff(
+                "--quiet", commit, "--", f"{self._prefix(repository)}{path}"
+            )
+        except Exception as error:  # exit 1: differs; anything else: unknown commit
+            status = getattr(error, "status", None)
+            return True if status == 1 else None
+        return False
+
     def _repository(self) -> Any:
         """The repository object, opened once (opening it costs more than a read)."""
         if "repository" not in self._opened:
