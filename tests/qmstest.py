@@ -110,3 +110,17 @@ def sphinx_build(source: Path, *options: str, builder: str = "html") -> SphinxRu
     text = warnings_file.read_text(encoding="utf-8") if warnings_file.exists() else ""
     lines = [line for line in text.splitlines() if line.strip()]
     return SphinxRun(completed.returncode, lines, completed.stderr, completed.stdout)
+
+
+def run_qms(
+    root: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``qms ARGS`` in ``root`` in a fresh interpreter, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-c", "from qmsdoc.cli import main; main()", *args],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )

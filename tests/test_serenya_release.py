@@ -15,7 +15,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import openpyxl
@@ -28,7 +27,7 @@ from qmsdoc.model import load_items
 from qmsdoc.project import load_project
 from qmsdoc.trace import TraceGraph
 from qmsdoc.vcs import GitHistory
-from qmstest import REPOSITORY, sphinx_build
+from qmstest import REPOSITORY, run_qms, sphinx_build
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -60,15 +59,8 @@ def _dossier(root: Path, tag: str) -> subprocess.CompletedProcess[str]:
     html = root / "_build" / "html"
     html.mkdir(parents=True, exist_ok=True)
     (html / "index.html").write_text("<html><body>file</body></html>", "utf-8")
-    return subprocess.run(
-        [
-            sys.executable, "-c", "from qmsdoc.cli import main; main()",
-            "dossier", "--release", tag, "--pathway", "eu-mdr",
-        ],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
+    return run_qms(
+        root, "dossier", "--release", tag, "--pathway", "eu-mdr",
         env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
     )  # fmt: skip
 

@@ -3,9 +3,9 @@ a criterion not met, the record's attachment checked against its SHA-256."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from typing import TYPE_CHECKING
+
+from qmstest import run_qms
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,16 +27,6 @@ met = true
 """
 
 
-def _qms(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from qmsdoc.cli import main; main()", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def _study(root: Path, text: str = STUDY) -> Path:
     (root / "validation").mkdir(exist_ok=True)
     (root / "validation" / "report.md").write_text("# Study report\n", "utf-8")
@@ -47,19 +37,19 @@ def _study(root: Path, text: str = STUDY) -> Path:
 
 
 def _status_line(root: Path, item_id: str) -> str:
-    result = _qms(root, "evidence", "status", item_id)
+    result = run_qms(root, "evidence", "status", item_id)
     assert result.returncode == 0, result.stderr
     return result.stdout.splitlines()[0]
 
 
 def test_a_passed_study_validates_its_user_need(valid_root: Path) -> None:
     assert _status_line(valid_root, "UN-001").split()[1] == "planned,"
-    imported = _qms(valid_root, "evidence", "import", str(_study(valid_root)))
+    imported = run_qms(valid_root, "evidence", "import", str(_study(valid_root)))
     assert imported.returncode == 0, imported.stderr
     assert "record VAL-001-20260522 (passed)" in imported.stdout
     assert _status_line(valid_root, "VAL-001").split()[1] == "passed"
     assert _status_line(valid_root, "UN-001").split()[1] == "passed"
-    again = _qms(valid_root, "evidence", "import", str(_study(valid_root)))
+    again = run_qms(valid_root, "evidence", "import", str(_study(valid_root)))
     assert again.returncode == 2
     assert again.stderr.count("\n") == 1
     assert "VAL-001-20260522 is already recorded" in again.stderr
@@ -71,10 +61,10 @@ def test_a_study_with_a_criterion_not_met_fails_the_user_need(
     text = STUDY.replace(
         '"14 of 15 (93 %)"\nmet = true', '"12 of 15 (80 %)"\nmet = false'
     )
-    imported = _qms(valid_root, "evidence", "import", str(_study(valid_root, text)))
+    imported = run_qms(valid_root, "evidence", "import", str(_study(valid_root, text)))
     assert imported.returncode == 0, imported.stderr
     assert _status_line(valid_root, "UN-001").split()[1] == "FAILED"
-    check = _qms(valid_root, "check")
+    check = run_qms(valid_root, "check")
     assert check.returncode == 1
     (line,) = [s for s in check.stdout.splitlines() if "[qms.evidence_failed]" in s]
     assert "UN-001: verification failed: VAL-001 (failed in run VAL-001-20260522)" in (
@@ -83,12 +73,12 @@ def test_a_study_with_a_criterion_not_met_fails_the_user_need(
 
 
 def test_a_changed_attachment_is_a_finding_naming_the_record(valid_root: Path) -> None:
-    imported = _qms(valid_root, "evidence", "import", str(_study(valid_root)))
+    imported = run_qms(valid_root, "evidence", "import", str(_study(valid_root)))
     assert imported.returncode == 0, imported.stderr
-    clean = _qms(valid_root, "check")
+    clean = run_qms(valid_root, "check")
     assert "evidence_attachment" not in clean.stdout
     (valid_root / "validation" / "report.md").write_text("# Edited\n", "utf-8")
-    changed = _qms(valid_root, "check")
+    changed = run_qms(valid_root, "check")
     assert changed.returncode == 1
     (line,) = [s for s in changed.stdout.splitlines() if "evidence_attachment" in s]
     assert line.startswith(
@@ -97,5 +87,5 @@ def test_a_changed_attachment_is_a_finding_naming_the_record(valid_root: Path) -
     )
     assert "the file changed [qms.evidence_attachment]" in line
     (valid_root / "validation" / "report.md").unlink()
-    missing = _qms(valid_root, "check")
+    missing = run_qms(valid_root, "check")
     assert "attachment validation/report.md does not exist" in missing.stdout

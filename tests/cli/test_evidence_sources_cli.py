@@ -9,6 +9,8 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
+from qmstest import run_qms
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -40,16 +42,6 @@ MISSING_TEST = """\
 """
 
 
-def _qms(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from qmsdoc.cli import main; main()", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def _robot(tmp_path: Path, suite: str) -> Path:
     (tmp_path / "flags.robot").write_text(suite, encoding="utf-8")
     output = tmp_path / "output.xml"
@@ -69,7 +61,9 @@ def test_a_robot_run_verifies_the_items_its_tags_name(
     valid_root: Path, tmp_path: Path
 ) -> None:
     output = _robot(tmp_path, SUITE)
-    imported = _qms(valid_root, "evidence", "import", str(output), "--run", "robot-1")
+    imported = run_qms(
+        valid_root, "evidence", "import", str(output), "--run", "robot-1"
+    )
     assert imported.returncode == 0, imported.stderr
     assert "3 cases (2 passed, 1 skipped)" in imported.stdout
     record = json.loads(
@@ -80,16 +74,18 @@ def test_a_robot_run_verifies_the_items_its_tags_name(
         "Flags Nothing Inside The Range": "passed",
         "Waits For The OCR Service": "skipped",
     }
-    status = _qms(valid_root, "evidence", "status", "VT-001")
+    status = run_qms(valid_root, "evidence", "status", "VT-001")
     assert status.stdout.split()[1] == "stale", status.stdout  # no commit recorded
     assert "the commit the result was produced from is unknown" in status.stdout
 
 
 def test_a_failing_robot_test_fails_its_item(valid_root: Path, tmp_path: Path) -> None:
     output = _robot(tmp_path, SUITE.replace("5.6 > 5.1", "5.0 > 5.1"))
-    imported = _qms(valid_root, "evidence", "import", str(output), "--run", "robot-2")
+    imported = run_qms(
+        valid_root, "evidence", "import", str(output), "--run", "robot-2"
+    )
     assert imported.returncode == 0, imported.stderr
-    status = _qms(valid_root, "evidence", "status", "REQ-001")
+    status = run_qms(valid_root, "evidence", "status", "REQ-001")
     assert status.stdout.split()[1] == "FAILED", status.stdout
     assert "failed: Flags A Value Outside The Range" in status.stdout
 
@@ -100,7 +96,9 @@ def test_a_damaged_robot_output_is_one_line_and_nothing_is_stored(
     output = _robot(tmp_path, SUITE)
     text = output.read_text("utf-8")
     output.write_text(text[: len(text) // 2], encoding="utf-8")
-    imported = _qms(valid_root, "evidence", "import", str(output), "--run", "robot-3")
+    imported = run_qms(
+        valid_root, "evidence", "import", str(output), "--run", "robot-3"
+    )
     assert imported.returncode == 2
     assert imported.stderr.count("\n") == 1, imported.stderr
     assert str(output) in imported.stderr
@@ -118,7 +116,7 @@ def test_an_automated_test_that_does_not_exist_is_a_finding_at_the_item(
         .splitlines()
         .index(".. verification_test:: Parser of decimal separators")
     )
-    missing = _qms(valid_root, "check")
+    missing = run_qms(valid_root, "check")
     assert missing.returncode == 1
     assert (
         f"items.rst:{line + 1}: error: VT-002: automated test: file "
@@ -128,12 +126,12 @@ def test_an_automated_test_that_does_not_exist_is_a_finding_at_the_item(
     (valid_root / "tests" / "test_parser.py").write_text(
         "def test_other() -> None:\n    pass\n", encoding="utf-8"
     )
-    wrong_name = _qms(valid_root, "check")
+    wrong_name = run_qms(valid_root, "check")
     assert "no test test_decimal_separator in tests/test_parser.py" in wrong_name.stdout
     (valid_root / "tests" / "test_parser.py").write_text(
         "def test_decimal_separator() -> None:\n    pass\n", encoding="utf-8"
     )
-    present = _qms(valid_root, "check")
+    present = run_qms(valid_root, "check")
     assert "evidence_test_missing" not in present.stdout
 
 
@@ -157,11 +155,13 @@ def test_a_test_item_naming_a_robot_test_gets_its_result(valid_root: Path) -> No
     suite_dir = valid_root / "acceptance"
     suite_dir.mkdir()
     output = _robot(suite_dir, SUITE.replace("verifies:VT-001", "smoke"))
-    check = _qms(valid_root, "check")
+    check = run_qms(valid_root, "check")
     assert "evidence_test_missing" not in check.stdout, check.stdout
-    imported = _qms(valid_root, "evidence", "import", str(output), "--run", "robot-4")
+    imported = run_qms(
+        valid_root, "evidence", "import", str(output), "--run", "robot-4"
+    )
     assert imported.returncode == 0, imported.stderr
-    status = _qms(valid_root, "evidence", "status", "VT-003")
+    status = run_qms(valid_root, "evidence", "status", "VT-003")
     # linked through the automated test (stale only because no commit was recorded)
     assert status.stdout.splitlines()[2].split()[:2] == [
         "passed",
@@ -220,14 +220,14 @@ def test_an_automated_result_goes_stale_when_its_test_or_the_software_changes(
     commit = _git(valid_root, "rev-parse", "HEAD")
     report = tmp_path / "junit.xml"
     report.write_text(JUNIT_OF_TEST_LIMITS, encoding="utf-8")
-    imported = _qms(
+    imported = run_qms(
         valid_root, "evidence", "import", str(report), "--commit", commit,
         "--run", "ci-1",
     )  # fmt: skip
     assert imported.returncode == 0, imported.stderr
 
     def state() -> list[str]:
-        lines = _qms(valid_root, "evidence", "status", "VT-004").stdout.splitlines()
+        lines = run_qms(valid_root, "evidence", "status", "VT-004").stdout.splitlines()
         return lines[0].split()[1:2] + lines[1].split(":")[1:2]
 
     assert state()[0] == "passed"
