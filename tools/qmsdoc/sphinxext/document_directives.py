@@ -25,6 +25,7 @@ from qmsdoc.trace.matrix import natural_key
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from qmsdoc.model import Item
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
 
 __all__ = ["DOCUMENT_DIRECTIVES", "DOCUMENT_RENDERERS"]
@@ -93,10 +94,6 @@ def render_srs(request: RenderRequest) -> Sequence[nodes.Node]:
             if (item.field(group_field) or "unspecified").strip() != kind:
                 continue
             links = "; ".join(f"{link.link_type} {link.target}" for link in item.links)
-            verified = (
-                ", ".join(edge.source for edge in graph.incoming(item.id, "verifies"))
-                or "none"
-            )
             rows.append(
                 [
                     request.link(item.id),
@@ -104,21 +101,40 @@ def render_srs(request: RenderRequest) -> Sequence[nodes.Node]:
                         nodes.strong("", item.title),
                         nodes.Text(" " + " ".join(item.content.split())),
                     ],
-                    f"{links}; verified by {verified}"
-                    if links
-                    else f"verified by {verified}",
+                    links or "-",
+                    _verification_cell(request, item),
                 ]
             )
         output.append(section)
         output.append(
             table(
-                ["ID", "Requirement", "Trace"],
+                ["ID", "Requirement", "Trace", "Verification (executed records)"],
                 rows,
                 classes=["qms-srs"],
-                widths=[8, 70, 22],
+                widths=[8, 58, 18, 16],
             )
         )
     return output
+
+
+def _verification_cell(request: RenderRequest, item: Item) -> str:
+    """The item's verification state with the tests it rests on, or why none is shown."""
+    evidence = request.context.evidence
+    config = request.context.profile.evidence
+    if evidence is None or config is None:
+        return "no evidence records configured"
+    state = evidence.state_of(item.id)
+    if state is None:
+        return f"n/a ({item.item_type} is not verified)"
+    tests = sorted(
+        {
+            edge.source
+            for link in config.verification_links
+            for edge in request.context.graph.incoming(item.id, link)
+        },
+        key=natural_key,
+    )
+    return f"{state.label} ({', '.join(tests)})" if tests else state.label
 
 
 def render_vv_summary(request: RenderRequest) -> Sequence[nodes.Node]:
@@ -165,13 +181,20 @@ def render_vv_summary(request: RenderRequest) -> Sequence[nodes.Node]:
     ]
     runs = evidence.runs if evidence is not None else ()
     if runs:
-        latest = runs[-1]
-        output.append(
-            paragraph(
-                f"Latest recorded run: {latest.run_id}, commit {latest.commit or 'unknown'}, "
-                f"{latest.date or 'date unknown'}, {len(latest.results)} cases."
-            )
+        kinds = Counter(run.kind for run in runs)
+        automated_runs = [run for run in runs if run.kind == "automated"]
+        text = (
+            f"Evidence records: {kinds['automated']} automated runs, "
+            f"{kinds['manual']} manual execution records, {kinds['study']} study reports."
         )
+        if automated_runs:
+            latest = automated_runs[-1]
+            text += (
+                f" Latest automated run: {latest.run_id}, commit "
+                f"{latest.commit or 'unknown'}, {latest.date or 'date unknown'}, "
+                f"{len(latest.results)} cases."
+            )
+        output.append(paragraph(text))
     else:
         output.append(
             paragraph("Missing input: no test run is recorded (qms evidence import).")
@@ -182,15 +205,22 @@ def render_vv_summary(request: RenderRequest) -> Sequence[nodes.Node]:
     if validations:
         output.append(nodes.rubric("", "Validation"))
         validation_rows: list[list[Cell]] = [
-            [request.link(v.id), v.title, ", ".join(link.target for link in v.links)]
+            [
+                request.link(v.id),
+                v.title,
+                ", ".join(link.target for link in v.links),
+                evidence.states[v.id].describe()
+                if evidence is not None and v.id in evidence.states
+                else "no evidence records configured",
+            ]
             for v in validations
         ]
         output.append(
             table(
-                ["ID", "Activity", "Validates / verifies"],
+                ["ID", "Activity", "Validates / verifies", "Study report"],
                 validation_rows,
                 classes=["qms-vv"],
-                widths=[10, 55, 35],
+                widths=[10, 40, 25, 25],
             )
         )
     else:
