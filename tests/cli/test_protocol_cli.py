@@ -22,7 +22,7 @@ from qmsdoc.errors import InputError
 from qmsdoc.evidence.manual import run_from_document as manual_run
 from qmsdoc.evidence.study import run_from_document as study_run
 from qmsdoc.project import load_project
-from qmstest import add_pages
+from qmstest import add_pages, run_qms
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -267,3 +267,43 @@ def test_a_study_of_an_unknown_validation_is_refused(root: Path) -> None:
     assert str(caught.value) == (
         f"{path}: validation: 'VAL-404' is not a test or validation item of the project"
     )
+
+
+def test_the_whole_round_trip_through_qms(root: Path) -> None:
+    """``qms evidence protocol``, a tester's fill, ``qms evidence import``: the
+    records land, the tests and the requirement pass; a second workbook with one bad
+    sheet stores nothing; the same records again are refused."""
+    made = run_qms(root, "evidence", "protocol", "VT-101", "VT-102", "-o", "p.xlsx")
+    assert made.returncode == 0, made.stderr
+    path = root / "p.xlsx"
+    _fill(path)
+    _fill(path, "VT-102", verdict="failed", failed_step=1)
+    imported = run_qms(root, "evidence", "import", str(path))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.splitlines() == [
+        f"qms evidence: record VT-101-20260601T101500Z (passed) -> "
+        f"{root / 'traceability' / 'evidence' / 'VT-101-20260601T101500Z.json'}",
+        f"qms evidence: record VT-102-20260601T101500Z (failed) -> "
+        f"{root / 'traceability' / 'evidence' / 'VT-102-20260601T101500Z.json'}",
+    ]
+    status = run_qms(root, "evidence", "status", "VT-101", "VT-102", "REQ-001")
+    states = {line.split()[0]: line.split()[1] for line in status.stdout.splitlines()
+              if line[:1].strip()}  # fmt: skip
+    assert (states["VT-101"], states["VT-102"], states["REQ-001"]) == (
+        "stale",  # commit 0123... is not in this project's history
+        "FAILED",
+        "FAILED",
+    )
+    again = run_qms(root, "evidence", "import", str(path))
+    assert again.returncode == 2
+    assert again.stderr.count("\n") == 1
+    assert "VT-101-20260601T101500Z is already recorded" in again.stderr
+
+    other = run_qms(root, "evidence", "protocol", "VT-101", "VT-102", "-o", "q.xlsx")
+    assert other.returncode == 0, other.stderr
+    _fill(root / "q.xlsx")  # VT-102 left blank
+    before = sorted((root / "traceability" / "evidence").iterdir())
+    refused = run_qms(root, "evidence", "import", str(root / "q.xlsx"), "--replace")
+    assert refused.returncode == 2
+    assert refused.stderr == "qms: error: q.xlsx: VT-102!B7: no version under test\n"
+    assert sorted((root / "traceability" / "evidence").iterdir()) == before
