@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from qmsdoc.checks import Finding
 from qmsdoc.dossier import gate_conditions, load_pathway, section_states
-from qmsdoc.dossier.readiness import ALL_CONDITIONS, GateCondition
+from qmsdoc.dossier.readiness import ALL_CONDITIONS, EVERYDAY_CONDITIONS, GateCondition
 from qmsdoc.evidence.status import EvidenceView, State, VerificationState
 from qmsdoc.risk.estimate import estimate_risks
 from qmsdoc.trace import TraceGraph
@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 
 def _graph() -> TraceGraph:
-    return TraceGraph(items_from(VALID_CHAIN))
+    """The valid chain with every item released (its change request approved)."""
+    return TraceGraph(items_from(VALID_CHAIN.replace("in_review", "approved")))
 
 
 def test_a_section_is_missing_when_a_named_source_is_absent() -> None:
@@ -69,7 +70,41 @@ def _view(*states: VerificationState) -> EvidenceView:
 
 
 def test_no_input_fails_nothing() -> None:
-    assert not any(c.fails for c in _conditions(evidence=_view()).values())
+    approved = TraceGraph(items_from(VALID_CHAIN.replace("in_review", "approved")))
+    conditions = _conditions(graph=approved, evidence=_view())
+    assert not any(c.fails for c in conditions.values())
+
+
+def test_an_item_in_review_fails_the_release_naming_it() -> None:
+    in_review = TraceGraph(items_from(VALID_CHAIN))
+    conditions = _conditions(graph=in_review, evidence=_view())
+    assert [name for name, c in conditions.items() if c.fails] == ["status"]
+    assert conditions["status"].failures == ("CR-001: status in_review, not released",)
+    everyday = _conditions(
+        graph=in_review, evidence=_view(), checked=EVERYDAY_CONDITIONS
+    )
+    assert not everyday["status"].fails
+    assert everyday["status"].failures  # reported, not enforced
+
+
+def test_an_approved_item_citing_an_unapproved_one_fails_the_release() -> None:
+    text = VALID_CHAIN.replace("in_review", "approved")
+    draft = text.replace(
+        ":id: UN-001\n   :status: approved", ":id: UN-001\n   :status: draft"
+    )
+    assert draft != text
+    failures = _conditions(graph=TraceGraph(items_from(draft)), evidence=_view())[
+        "status"
+    ].failures
+    assert "UN-001: status draft, not released" in failures
+    assert any(f.startswith("REQ-001: approved but satisfies UN-001, which is draft")
+               for f in failures)  # fmt: skip
+
+
+def test_retired_items_are_outside_the_release() -> None:
+    text = VALID_CHAIN.replace(":status: in_review", ":status: obsolete")
+    conditions = _conditions(graph=TraceGraph(items_from(text)), evidence=_view())
+    assert not conditions["status"].failures
 
 
 def test_without_evidence_records_only_the_unverified_condition_fails() -> None:

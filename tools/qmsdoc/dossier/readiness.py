@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from qmsdoc.trace.matrix import build_matrix
+from qmsdoc.trace.matrix import build_matrix, natural_key
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
@@ -44,6 +44,7 @@ ALL_CONDITIONS = (
     "suspect_links",
     "residual_risk",
     "approvals",
+    "status",
     "sections",
 )
 #: conditions checked on every dossier build; a release adds the others
@@ -167,6 +168,7 @@ def gate_conditions(
     _finding_failures(findings, failures)
     _evidence_failures(graph, evidence, profile, failures)
     _risk_failures(risks, profile, failures)
+    failures["status"] = status_failures(graph, profile)
     failures["sections"] = [
         f"{state.plan.section_id} {state.plan.title}: {state.detail}"
         for state in sections
@@ -225,6 +227,38 @@ def _evidence_failures(
             failures["stale_evidence"].append(f"{state.item_id}: {state.describe()}")
         elif (problem := state.release_problem) is not None:
             failures["unverified"].append(f"{state.item_id}: {problem}")
+
+
+def status_failures(graph: TraceGraph, profile: Profile) -> list[str]:
+    """Items a release cannot contain in their document-control state.
+
+    Every item whose status is neither released (``approved``) nor retired
+    (``obsolete``), and every released item that cites (links to) an item that is not
+    released: ISO 13485 4.2.4 and 7.3.5 (documents approved before issue), via
+    21 CFR 820.10.
+    """
+    field = profile.status_field
+    if field is None or not profile.released_statuses:
+        return []
+    released, retired = set(profile.released_statuses), set(profile.retired_statuses)
+    items = sorted(graph, key=lambda item: natural_key(item.id))
+    failures = []
+    for item in items:
+        status = (item.field(field) or "").strip()
+        if status in retired:
+            continue
+        if status not in released:
+            failures.append(f"{item.id}: {field} {status or 'not set'}, not released")
+            continue
+        for edge in graph.outgoing(item.id):
+            target = graph.item(edge.target)
+            cited = (target.field(field) or "").strip() if target is not None else ""
+            if target is not None and cited not in released:
+                failures.append(
+                    f"{item.id}: {status} but {edge.link_type} {target.id}, which is "
+                    f"{cited or 'without ' + field}"
+                )
+    return failures
 
 
 def _risk_failures(

@@ -130,7 +130,14 @@ class _Builder(Sections):
             approvals, "approvals", {"registry", "reviews", "required_types"}
         )
         gate = self.table(data, "gate", required=False)
-        self.only_keys(gate, "gate", {"advisory"})
+        self.only_keys(
+            gate,
+            "gate",
+            {"advisory", "status_field", "released_statuses", "retired_statuses"},
+        )
+        status_field = self.text(gate, "gate", "status_field", "") or None
+        if status_field is not None and status_field not in {f.name for f in fields}:
+            raise self.fail("gate.status_field", f"{status_field!r} is not a field")
         return Profile(
             suspect_record=self.text(suspect, "suspect", "record")
             if "record" in suspect
@@ -150,6 +157,9 @@ class _Builder(Sections):
                 name.removeprefix("qms.")
                 for name in self.strings(gate, "gate", "advisory")
             ),
+            status_field=status_field,
+            released_statuses=self.strings(gate, "gate", "released_statuses"),
+            retired_statuses=self.strings(gate, "gate", "retired_statuses"),
             risk=risk,
             matrices=matrices,
             evidence=evidence,

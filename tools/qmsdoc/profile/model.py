@@ -283,6 +283,12 @@ class Profile:
     """Item types whose last change needs a covering approval (``required_types``)."""
     advisory_checks: tuple[str, ...] = ()
     """Checks whose findings are shown but do not fail the everyday gate (``[gate]``)."""
+    status_field: str | None = None
+    """The document-control status field the release gate reads (``[gate]``)."""
+    released_statuses: tuple[str, ...] = ()
+    """Statuses an item must have to be released (e.g. ``approved``)."""
+    retired_statuses: tuple[str, ...] = ()
+    """Statuses of items outside the release (e.g. ``obsolete``)."""
     _type_by_name: dict[str, ItemType] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )
