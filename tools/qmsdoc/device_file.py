@@ -24,6 +24,7 @@ from qmsdoc.history.approvals import (
     read_review_exports,
     read_signers,
 )
+from qmsdoc.history.completeness import require_complete_history
 from qmsdoc.history.items import ItemChange, item_histories
 from qmsdoc.history.suspect import read_reviews
 from qmsdoc.model import Item, load_items
@@ -141,11 +142,13 @@ def load_history(project: Project) -> HistoryView | None:
     """Item histories and manifests, or None outside a git repository.
 
     :raises InputError: If the signer registry or a review export is invalid.
+    :raises ProjectError: If the history is incomplete (shallow or partial clone).
     """
     state = source_state(project.root)
     if state.commit is None:
         return None
     history = GitHistory(project.root)
+    require_complete_history(history)
     changes = item_histories(
         history, directives=project.profile.directives, is_source=project.is_source
     )

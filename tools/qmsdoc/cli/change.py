@@ -13,6 +13,7 @@ from qmsdoc.device_file import load_approvals, read_items, read_raw_items
 from qmsdoc.errors import InputError, ProjectError
 from qmsdoc.export.xlsx import write_diff_workbook
 from qmsdoc.history import item_histories
+from qmsdoc.history.completeness import require_complete_history
 from qmsdoc.history.diff import diff_revisions
 from qmsdoc.history.suspect import (
     read_reviews,
@@ -52,6 +53,7 @@ def history_command(state: CliContext, item_id: str) -> None:
         raise ProjectError(
             f"{project.root}: not a git repository; no history available"
         )
+    require_complete_history(history)
     changes = item_histories(
         history, directives=project.profile.directives, is_source=project.is_source
     ).get(item_id)
@@ -96,6 +98,7 @@ def diff_command(
 ) -> None:
     """Items added, removed and changed from revision OLD to NEW (default: the working tree)."""
     project = state.project
+    require_complete_history(GitHistory(project.root))
     link_names = {link.name for link in project.profile.links}
     difference = diff_revisions(
         _items_at(project, old),

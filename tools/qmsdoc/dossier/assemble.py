@@ -35,12 +35,13 @@ from qmsdoc.errors import OutputError, ProjectError
 from qmsdoc.export.pdf import print_pdf
 from qmsdoc.export.rendering import render_index
 from qmsdoc.export.xlsx import WorkbookContext, workbook_bytes
+from qmsdoc.history.completeness import rewritten_tags
 from qmsdoc.report import findings_document, gaps_document
 from qmsdoc.report.clock import generation_time
 from qmsdoc.risk.estimate import estimate_risks
 from qmsdoc.trace import TraceGraph
 from qmsdoc.trace.gaps import gap_report
-from qmsdoc.vcs import source_state
+from qmsdoc.vcs import GitHistory, source_state
 
 if TYPE_CHECKING:
     from qmsdoc.evidence.status import EvidenceView, State
@@ -144,7 +145,10 @@ def assemble_dossier(
     conditions = gate_conditions(
         graph=graph, findings=outcome.findings, evidence=outcome.evidence, risks=risks,
         profile=project.profile, sections=[*sections, *elements], checked=checked,
-        consistency=consistency_problems(project.classification, plan.name, risks),
+        consistency=[
+            *consistency_problems(project.classification, plan.name, risks),
+            *rewritten_tags(GitHistory(project.root), project.profile.baseline_pattern),
+        ],
     )  # fmt: skip
     stamp = generated.strftime("%Y-%m-%dT%H:%M:%SZ")
     commit = state.commit or "unknown"

@@ -11,10 +11,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils.parsers.rst import directives
 
+from qmsdoc.history.completeness import rewritten_tags
 from qmsdoc.history.diff import diff_revisions
 from qmsdoc.model.rst_source import scan_files
 from qmsdoc.sphinxext.aggregate import AggregateDirective
 from qmsdoc.sphinxext.domain import QmsDomain
+from qmsdoc.sphinxext.release_directives import (
+    history_incomplete,
+    rewritten_notice,
+)
 from qmsdoc.sphinxext.tables import paragraph, table
 from qmsdoc.vcs import GitHistory
 
@@ -46,15 +51,22 @@ def render_changelog(request: RenderRequest) -> Sequence[nodes.Node]:
     domain = QmsDomain.of(request.builder.env)
     project = domain.project()
     history = GitHistory(project.root)
+    incomplete = history.completeness()
+    if incomplete is not None:
+        return history_incomplete(request, incomplete)
+    lost = rewritten_notice(
+        request, rewritten_tags(history, project.profile.baseline_pattern)
+    )
     baseline = request.option("since") or history.latest_tag(
         project.profile.baseline_pattern
     )
     if not baseline:
         return [
+            *lost,
             paragraph(
                 f"No baseline yet: no git tag matches {project.profile.baseline_pattern!r}. "
                 "The change log starts at the first baseline."
-            )
+            ),
         ]
     files = history.files_at(str(baseline))
     if files is None:
@@ -89,7 +101,8 @@ def render_changelog(request: RenderRequest) -> Sequence[nodes.Node]:
             ]
         )
     output: list[nodes.Node] = [
-        paragraph(f"Changes since baseline {baseline}: {summary}.")
+        *lost,
+        paragraph(f"Changes since baseline {baseline}: {summary}."),
     ]
     if rows:
         output.append(

@@ -10,9 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx.util import logging
 
+from qmsdoc.errors import QmsError
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.tables import paragraph
+from qmsdoc.vcs import GitHistory
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
     from qmsdoc.history.items import ItemChange
 
 __all__ = ["history_node", "resolve_history"]
+
+LOGGER = logging.getLogger(__name__)
 
 #: how many changes to list under an item (the most recent ones)
 _SHOWN = 3
@@ -35,7 +40,20 @@ def resolve_history(app: Sphinx, doctree: nodes.document, fromdocname: str) -> N
     placeholders = list(doctree.findall(history_node))
     if not placeholders:
         return
-    view = QmsDomain.of(app.env).history()
+    domain = QmsDomain.of(app.env)
+    incomplete = _incomplete(domain)
+    if incomplete is not None:
+        # the boundary commit of a shallow clone would pass for every item's origin
+        LOGGER.warning(
+            "%s", incomplete, type="qms", subtype="history_incomplete",
+            location=placeholders[0],
+        )  # fmt: skip
+        for node in placeholders:
+            shown = paragraph(nodes.strong("", "History: "), incomplete)
+            shown["classes"] += ["qms-history", "qms-history-incomplete"]
+            node.replace_self([shown])
+        return
+    view = domain.history()
     for node in placeholders:
         if view is None:
             unavailable = paragraph(
@@ -47,6 +65,15 @@ def resolve_history(app: Sphinx, doctree: nodes.document, fromdocname: str) -> N
             continue
         changes = view.changes.get(node["item_id"], [])
         node.replace_self([_render(changes, view.approvals.get(node["item_id"], []))])
+
+
+def _incomplete(domain: QmsDomain) -> str | None:
+    """Why the history is incomplete (shallow or partial clone), or None."""
+    try:
+        root = domain.project().root
+    except QmsError:
+        return None
+    return GitHistory(root).completeness()
 
 
 def _render(changes: list[ItemChange], approvals: list[Approval]) -> nodes.Node:

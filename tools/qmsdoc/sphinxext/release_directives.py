@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from sphinx.util import logging
 
+from qmsdoc.history.completeness import rewritten_tags
 from qmsdoc.history.diff import diff_revisions
 from qmsdoc.model.rst_source import scan_files
 from qmsdoc.sphinxext.aggregate import AggregateDirective
@@ -38,7 +40,14 @@ if TYPE_CHECKING:
     from qmsdoc.sphinxext.tables import Cell
     from qmsdoc.vcs import Baseline
 
-__all__ = ["RELEASE_DIRECTIVES", "RELEASE_RENDERERS"]
+__all__ = [
+    "RELEASE_DIRECTIVES",
+    "RELEASE_RENDERERS",
+    "history_incomplete",
+    "rewritten_notice",
+]
+
+LOGGER = logging.getLogger(__name__)
 
 _UNRESOLVED_ANOMALY = ("open", "deferred")
 _RESOLVED_ANOMALY = ("fixed", "closed")
@@ -78,14 +87,20 @@ def render_version_history(request: RenderRequest) -> Sequence[nodes.Node]:
                 f"no released versions (baselines are git tags matching {pattern!r})."
             )
         ]
-    tags = GitHistory(project.root).baselines(pattern)
+    history = GitHistory(project.root)
+    incomplete = history.completeness()
+    if incomplete is not None:
+        return history_incomplete(request, incomplete)
+    tags = history.baselines(pattern)
+    lost = rewritten_notice(request, rewritten_tags(history, pattern))
     if not tags:
         return [
+            *lost,
             paragraph(
                 f"No released version yet: no git tag matches {pattern!r}. The working "
                 f"state at commit {state.commit[:7]} holds {_count(current)} items; "
                 "the history starts at the first baseline tag."
-            )
+            ),
         ]
     runs = request.context.evidence.runs if request.context.evidence else ()
     rows, released = _released_rows(project, tags, runs)
@@ -101,6 +116,7 @@ def render_version_history(request: RenderRequest) -> Sequence[nodes.Node]:
         ]
     )
     return [
+        *lost,
         paragraph(
             f"{len(tags)} released versions (git tags matching {pattern!r}), oldest "
             "first; changes are counted against the previous version, and the last "
@@ -166,11 +182,42 @@ RELEASE_RENDERERS: dict[str, Renderer] = {
 }
 
 
+def history_incomplete(request: RenderRequest, reason: str) -> list[nodes.Node]:
+    """A ``qms.history_incomplete`` warning at the directive, and in place of its
+    table a paragraph saying the history is incomplete and how to fetch it."""
+    LOGGER.warning(
+        "%s", reason, type="qms", subtype="history_incomplete", location=request.node
+    )
+    shown = paragraph(reason[:1].upper() + reason[1:])
+    shown["classes"] += ["qms-history-incomplete"]
+    return [shown]
+
+
+def rewritten_notice(
+    request: RenderRequest, problems: Sequence[str]
+) -> list[nodes.Node]:
+    """A ``qms.history_rewritten`` warning and a line per release tag that HEAD's
+    history no longer holds."""
+    output: list[nodes.Node] = []
+    for problem in problems:
+        LOGGER.warning(
+            "%s",
+            problem,
+            type="qms",
+            subtype="history_rewritten",
+            location=request.node,
+        )
+        shown = paragraph(nodes.strong("", "Not in the history: "), problem)
+        shown["classes"] += ["qms-history-rewritten"]
+        output.append(shown)
+    return output
+
+
 def _released_rows(
     project: Project, tags: Sequence[Baseline], runs: Sequence[EvidenceRun]
 ) -> tuple[list[list[Cell]], list[RawItem]]:
     """One row per tag, each compared with the tag before; and the items of the last."""
-    history = GitHistory(project.root)
+    history = GitHistory(project.root)  # complete: checked by the caller
     rows: list[list[Cell]] = []
     previous: list[RawItem] = []
     for tag in tags:

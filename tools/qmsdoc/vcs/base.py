@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -75,6 +76,14 @@ class History(Protocol):
         """Whether ``path`` (a file or folder relative to the root) differs in the
         working tree from ``commit``; None when that cannot be told."""
 
+    def completeness(self) -> str | None:
+        """None when the whole history is at hand; else one line saying that it is
+        incomplete (shallow or partial clone) and how to fetch the rest."""
+
+    def tags_not_in_history(self, pattern: str) -> list[str]:
+        """Tags matching ``pattern`` that HEAD's history (and no branch) holds any
+        more: left behind by a rewritten history."""
+
 
 class FakeHistory:
     """An in-memory history for tests: the files at each commit, and the commits."""
@@ -86,11 +95,15 @@ class FakeHistory:
         commits: list[CommitRecord] | None = None,
         pull_requests: list[PullRequest] | None = None,
         changed: dict[str, set[str]] | None = None,
+        incomplete: str | None = None,
+        lost_tags: list[str] | None = None,
     ) -> None:
         self._files = files
         self._commits = commits or []
         self._pull_requests = pull_requests or []
         self._changed = changed or {}
+        self._incomplete = incomplete
+        self._lost_tags = lost_tags or []
 
     def files_at(self, commit: str) -> dict[str, str] | None:
         """The files recorded for ``commit``, or None."""
@@ -114,6 +127,14 @@ class FakeHistory:
         if commit not in self._files:
             return None
         return path in self._changed.get(commit, set())
+
+    def completeness(self) -> str | None:
+        """The ``incomplete`` reason given (None: complete)."""
+        return self._incomplete
+
+    def tags_not_in_history(self, pattern: str) -> list[str]:
+        """The ``lost_tags`` given that match ``pattern`` (shell-style)."""
+        return [tag for tag in self._lost_tags if fnmatch.fnmatchcase(tag, pattern)]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

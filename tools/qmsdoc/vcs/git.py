@@ -204,6 +204,82 @@ class GitHistory:
             baselines.append(Baseline(name=name, commit=peeled or target, date=date))
         return baselines
 
+    def completeness(self) -> str | None:
+        """None when the repository holds the whole history (or is no repository);
+        else one line: the history is incomplete (shallow or partial clone) and how
+        to fetch the rest."""
+        repository = self._repository()
+        if repository is None:
+            return None
+        marker = Path(repository.common_dir) / "shallow"
+        try:
+            answer = str(repository.git.rev_parse("--is-shallow-repository"))
+            shallow = answer.strip() == "true"
+        except Exception:  # git failed: the shallow file tells
+            shallow = marker.is_file()
+        if shallow:
+            cut = marker.read_text().split() if marker.is_file() else []
+            at = f" at {', '.join(sha[:12] for sha in cut)}" if cut else ""
+            return (
+                f"history incomplete: shallow clone (history cut{at}); "
+                "run `git fetch --unshallow`, or set the CI checkout's fetch depth to "
+                "0 (actions/checkout `fetch-depth: 0`, GitLab `GIT_DEPTH: 0`)"
+            )
+        try:
+            config = str(
+                repository.git.config(
+                    "--get-regexp",
+                    r"^(remote\..*\.(promisor|partialclonefilter)|extensions\.partialclone)$",
+                )
+            )
+        except Exception:  # exit 1: no such key, not a partial clone
+            config = ""
+        settings = [line.split(maxsplit=1) for line in config.splitlines()]
+        partial = [
+            f"{key}={value}"
+            for key, value in (entry for entry in settings if len(entry) == 2)
+            if value.lower() not in ("false", "no", "off", "0")
+        ]
+        if partial:
+            return (
+                f"history incomplete: partial clone ({', '.join(partial)}), "
+                "past files are not stored here; clone again without `--filter` "
+                "(actions/checkout: no `filter:` and `fetch-depth: 0`)"
+            )
+        return None
+
+    def tags_not_in_history(self, pattern: str) -> list[str]:
+        """Tags matching ``pattern`` that are not ancestors of HEAD and that no branch
+        holds: left behind when the history was rewritten. A tag of another branch,
+        or a later tag when HEAD is an older commit, is not listed."""
+        repository = self._repository()
+        if repository is None:
+            return []
+        try:
+            names = str(
+                repository.git.for_each_ref(
+                    "--no-merged=HEAD",
+                    "--sort=refname",
+                    "--format=%(refname:strip=2)",
+                    f"refs/tags/{pattern}",
+                )
+            ).split()
+            return [
+                name
+                for name in names
+                if not str(
+                    repository.git.for_each_ref(
+                        f"--contains=refs/tags/{name}^{{commit}}",
+                        "--count=1",
+                        "--format=%(refname)",
+                        "refs/heads",
+                        "refs/remotes",
+                    )
+                ).strip()
+            ]
+        except Exception:  # no HEAD yet, or git failed
+            return []
+
     def changed_since(self, commit: str, path: str) -> bool | None:
         """Whether ``path`` (file or folder under the root) differs in the working tree
         from ``commit`` (``git diff --quiet COMMIT -- PATH``); None if unknown."""
