@@ -119,14 +119,13 @@ def outdated_pages(
 
 
 def history_mark(project: Project) -> str:
-    """HEAD and the newest baseline tag: when either moves, history pages are stale."""
+    """HEAD, the newest baseline tag and whether the history is complete: when any
+    changes (a commit, a tag, `git fetch --unshallow`), history pages are stale."""
     commit = source_state(project.root).commit or ""
-    tag = (
-        GitHistory(project.root).latest_tag(project.profile.baseline_pattern)
-        if commit
-        else None
-    )
-    return f"{commit}@{tag or ''}"
+    history = GitHistory(project.root)
+    tag = history.latest_tag(project.profile.baseline_pattern) if commit else None
+    incomplete = "@incomplete" if commit and history.completeness() else ""
+    return f"{commit}@{tag or ''}{incomplete}"
 
 
 def _by_id(raws: Iterable[RawItem]) -> dict[str, RawItem]:
