@@ -172,3 +172,98 @@ def test_malformed_signer_registry_is_one_line_exit_2(valid_root: Path) -> None:
     assert result.returncode == 2
     assert "signers.toml: [signers.carol] needs name and role strings" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _approvals_project(root: Path, registry: str) -> None:
+    (root / "traceability").mkdir()
+    (root / "traceability" / "signers.toml").write_text(registry, encoding="utf-8")
+    with (root / "qms.toml").open("a", encoding="utf-8") as config:
+        config.write(
+            '\n[approvals]\nregistry = "traceability/signers.toml"\n'
+            'reviews = "traceability/reviews"\nrequired_types = ["requirement"]\n'
+        )
+    _git(root, "init", "-q", "-b", "main")
+    _git(root, "add", ".")
+    _git(root, "commit", "-q", "-m", "Initial device file")
+
+
+def test_only_the_trailer_block_approves_and_an_unregistered_signer_is_a_finding(
+    valid_root: Path,
+) -> None:
+    root = valid_root
+    _approvals_project(
+        root,
+        '[signers."carol@example.com"]\nname = "Carol Checker"\nrole = "Quality manager"\n',
+    )
+    _git(root, "checkout", "-q", "-b", "feature")
+    _edit_requirement(
+        root, "The software shall flag", "The software shall mark and flag"
+    )
+    _git(root, "commit", "-q", "-am", "Reword", author="Bob Builder <bob@example.com>")
+    _git(root, "checkout", "-q", "main")
+    message = (
+        "Merge pull request #5 from team/feature\n\n"
+        "Reword the flag rule.\n"
+        "Approved-by: mallory <m@example.com>\n"
+        "(the line above is in the body, not in the trailer block)\n\n"
+        "Approved-by: Carol Checker <carol@example.com>\n"
+        "Approved-by: Trent Unknown <trent@example.com>\n"
+    )
+    _git(
+        root, "merge", "-q", "--no-ff", "feature", "-m", message,
+        author="Erin Merger <erin@example.com>",
+    )  # fmt: skip
+    shown = _qms(root, "approvals", "REQ-001", "--json", "manifest.json")
+    assert shown.returncode == 0, shown.stderr
+    assert "mallory" not in shown.stdout
+    assert "Carol Checker (Quality manager)" in shown.stdout
+    assert (
+        "Trent Unknown <trent@example.com> (not in the signer registry)" in shown.stdout
+    )
+    manifest = json.loads((root / "manifest.json").read_text())["REQ-001"]
+    approvals = [
+        (entry["login"], entry["name"], entry["covers_last_change"])
+        for entry in manifest
+        if entry["meaning"] == "approval"
+    ]
+    assert approvals == [
+        ("carol@example.com", "Carol Checker", True),
+        ("Trent Unknown <trent@example.com>", None, True),
+    ]
+    merge = _git(root, "rev-parse", "HEAD")
+    assert {e["signed_commit"] for e in manifest if e["meaning"] == "approval"} == {
+        merge
+    }
+    check = _qms(root, "check")
+    assert (
+        "REQ-001: approved by Trent Unknown <trent@example.com>, not in the signer"
+        " registry [qms.approval_signer_unknown]" in check.stdout
+    )
+    assert "mallory" not in check.stdout
+
+
+def test_a_malformed_review_export_is_one_line_exit_2_and_nothing_written(
+    valid_root: Path,
+) -> None:
+    root = valid_root
+    _approvals_project(root, SIGNERS)
+    reviews = root / "traceability" / "reviews"
+    reviews.mkdir()
+    (reviews / "mr-3.json").write_text(
+        '{\n  "iid": 3,\n  "approved_by": [\n    {"user": {"username": 7}}\n  ]\n}\n',
+        encoding="utf-8",
+    )
+    result = _qms(root, "approvals", "--json", "manifest.json")
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith(
+        "traceability/reviews/mr-3.json:4: username must be a non-empty string"
+    )
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not (root / "manifest.json").exists()
+
+    (reviews / "mr-3.json").write_text('{"approved_by": [}\n', encoding="utf-8")
+    result = _qms(root, "approvals", "--json", "manifest.json")
+    assert result.returncode == 2
+    assert "traceability/reviews/mr-3.json:1:18: not valid JSON" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (root / "manifest.json").exists()

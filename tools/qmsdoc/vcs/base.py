@@ -49,9 +49,18 @@ class PullRequest:
     merge_commit: str
     merged_at: str
     trailers: tuple[tuple[str, str], ...]
-    """(trailer, value), e.g. ("Approved-by", "alice"), from the merge message."""
+    """(trailer, value), e.g. ("Approved-by", "alice"), from the trailer block of the
+    merge message as git parses it (unfolded; lines in the body do not count)."""
     commits: tuple[str, ...]
     """The commits the pull request brought in."""
+    head: str | None = None
+    """The head commit that was merged (second parent of a merge commit, or the
+    squash commit itself); None when unknown."""
+    head_time: str | None = None
+    """Committer date of ``head``, ISO 8601 with offset."""
+    merge_request: bool = False
+    """A GitLab merge request (``See merge request ...!N``) rather than a GitHub
+    pull request (``#N``): its exported approvals are ``mr-<N>.json``."""
 
 
 class History(Protocol):

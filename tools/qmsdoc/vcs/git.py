@@ -120,28 +120,38 @@ class GitHistory:
         return data.decode("utf-8", errors="replace")
 
     def pull_requests(self) -> list[PullRequest]:
-        """Pull requests from merge commits ``Merge pull request #N`` and squash ``(#N)``."""
+        """Pull requests from merge commits ``Merge pull request #N``, squash commits
+        ``(#N)`` and GitLab merge commits ``See merge request ...!N``.
+
+        Trailers are read by git (``%(trailers)``): only the trailer block at the end
+        of the message counts, folded values unfolded; a trailer-looking line in the
+        body of the message is not a trailer.
+        """
         repository = self._repository()
         if repository is None:
             return []
         try:
-            output = repository.git.log("--format=%x1e%H%x1f%P%x1f%aI%x1f%B")
+            output = repository.git.log("-z", f"--format={_PULL_REQUEST_FORMAT}")
         except Exception:
             return []
+        entries = [_log_entry(chunk) for chunk in output.split("\x00")]
+        committed = {entry[0]: entry[3] for entry in entries if entry}
         requests = []
-        for chunk in output.split("\x1e"):
-            parts = chunk.split("\x1f")
-            if len(parts) != 4:
+        for entry in entries:
+            if entry is None:
                 continue
-            sha, parents, date, message = parts
-            number = _pull_request_number(
-                message.splitlines()[0] if message else "", merge=" " in parents.strip()
-            )
+            sha, parent_list, date, _, trailers, message = entry
+            subject = message.splitlines()[0] if message else ""
+            number = _pull_request_number(subject, merge=len(parent_list) > 1)
+            gitlab = number is None and len(parent_list) > 1
+            if gitlab:
+                number = _merge_request_number(message)
             if number is None:
                 continue
-            parent_list = parents.split()
             members: tuple[str, ...] = (sha,)
+            head = sha
             if len(parent_list) > 1:
+                head = parent_list[1]
                 try:
                     members = tuple(
                         repository.git.rev_list(
@@ -155,8 +165,11 @@ class GitHistory:
                     number=number,
                     merge_commit=sha,
                     merged_at=date,
-                    trailers=_trailers(message),
+                    trailers=trailers,
                     commits=members,
+                    head=head,
+                    head_time=committed.get(head),
+                    merge_request=gitlab,
                 )
             )
         return requests
@@ -321,9 +334,14 @@ class GitHistory:
         return "" if prefix == "." else f"{prefix}/"
 
 
-_TRAILER = re.compile(
-    r"^(Approved-by|Reviewed-by|Signed-off-by|Co-authored-by):\s*(.+?)\s*$",
-    re.MULTILINE,
+#: Trailer keys read from merge messages, as git's ``%(trailers:key=...)`` matches
+#: them (case-insensitively); each is reported with the spelling given here.
+_TRAILER_KEYS = ("Approved-by", "Reviewed-by", "Signed-off-by", "Co-authored-by")
+# -z ends each commit with NUL; \x1f ends a field, \x1d a trailer, \x1c a key
+_PULL_REQUEST_FORMAT = (
+    "%H%x1f%P%x1f%aI%x1f%cI%x1f%(trailers:"
+    + ",".join(f"key={key}" for key in _TRAILER_KEYS)
+    + ",unfold=true,separator=%x1d,key_value_separator=%x1c)%x1f%B"
 )
 
 
@@ -357,7 +375,30 @@ def _pull_request_number(subject: str, *, merge: bool) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _trailers(message: str) -> tuple[tuple[str, str], ...]:
-    return tuple(
-        (match.group(1), match.group(2)) for match in _TRAILER.finditer(message)
-    )
+def _merge_request_number(message: str) -> int | None:
+    """The GitLab merge request a merge commit names (``See merge request grp/prj!N``)."""
+    match = re.search(r"^See merge request \S*!(\d+)\s*$", message, re.MULTILINE)
+    return int(match.group(1)) if match else None
+
+
+def _log_entry(
+    chunk: str,
+) -> tuple[str, list[str], str, str, tuple[tuple[str, str], ...], str] | None:
+    """(sha, parents, author date, committer date, trailers, message) of one commit
+    printed with ``_PULL_REQUEST_FORMAT``; None for an empty chunk."""
+    fields = chunk.lstrip("\n").split("\x1f", 5)
+    if len(fields) != 6:
+        return None
+    sha, parents, date, committed, trailers, message = fields
+    return sha, parents.split(), date, committed, _trailers(trailers), message
+
+
+def _trailers(block: str) -> tuple[tuple[str, str], ...]:
+    """(key, value) pairs from git's ``%(trailers)`` output (see the format)."""
+    canonical = {key.lower(): key for key in _TRAILER_KEYS}
+    pairs = []
+    for line in block.split("\x1d"):
+        key, separator, value = line.partition("\x1c")
+        if separator and value.strip():
+            pairs.append((canonical.get(key.strip().lower(), key), value.strip()))
+    return tuple(pairs)
