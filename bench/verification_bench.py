@@ -49,7 +49,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qmsdoc.evidence import EvidenceRun, EvidenceView, TestResult, evaluate_evidence
-from qmsdoc.evidence.status import STATES, item_signature
+from qmsdoc.evidence.status import STATES, current_signatures
 from qmsdoc.model import load_items
 from qmsdoc.model.rst_source import scan_text
 from qmsdoc.profile import load_profile
@@ -342,11 +342,7 @@ def build_device_file(profile: Profile, *, seed: int) -> DeviceFile:
         )
     items = load_items(raw, profile)
     unchanged = profile.evidence.unchanged_fields if profile.evidence else ()
-    signatures = {
-        item_id: item_signature(record, unchanged)
-        for record in raw
-        if (item_id := (record.option("id") or "").strip())
-    }
+    signatures = current_signatures(raw, unchanged)
     runs, commits = build_runs(rng, verifiable)
     return DeviceFile(
         files=files,

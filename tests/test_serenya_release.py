@@ -21,7 +21,7 @@ import openpyxl
 import pytest
 
 from qmsdoc.device_file import read_raw_items
-from qmsdoc.evidence.status import evaluate_evidence, item_signature
+from qmsdoc.evidence.status import current_signatures, evaluate_evidence
 from qmsdoc.evidence.store import read_runs
 from qmsdoc.model import load_items
 from qmsdoc.project import load_project
@@ -181,11 +181,7 @@ def test_every_record_of_serenya_is_needed_for_the_release() -> None:
     assert config is not None
     raw = read_raw_items(project)
     graph = TraceGraph(load_items(raw, project.profile))
-    current = {
-        item_id: item_signature(record, config.unchanged_fields)
-        for record in raw
-        if (item_id := (record.option("id") or "").strip())
-    }
+    current = current_signatures(raw, config.unchanged_fields)
     runs = read_runs(REPOSITORY / config.directory, root=REPOSITORY)
     history = GitHistory(REPOSITORY)
 

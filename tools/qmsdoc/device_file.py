@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 from qmsdoc.checks import Finding, run_checks
 from qmsdoc.checks.intended_use import DIRECTIVE as INTENDED_USE
 from qmsdoc.evidence.inventory import missing_automated_tests
-from qmsdoc.evidence.status import EvidenceView, evaluate_evidence, item_signature
+from qmsdoc.evidence.status import (
+    EvidenceView,
+    automated_tests,
+    current_signatures,
+    evaluate_evidence,
+)
 from qmsdoc.evidence.store import read_runs
 from qmsdoc.history.approvals import (
     Approval,
@@ -240,29 +245,19 @@ def load_evidence(
     runs = read_runs(
         project.root / config.directory, include_local=include_local, root=project.root
     )
-    current = {
-        item_id: item_signature(record, config.unchanged_fields)
-        for record in raw
-        if (item_id := (record.option("id") or "").strip())
-    }
     view = evaluate_evidence(
         TraceGraph(items),
         project.profile,
         runs,
         history=GitHistory(project.root) if runs else None,
-        current=current,
+        current=current_signatures(raw, config.unchanged_fields),
         is_source=project.is_source,
     )
-    declared = {
-        item.id: text.strip()
-        for item in items
-        if item.item_type in config.test_types
-        and (text := item.field(config.automated_field))
-        and text.strip()
-    }
     return replace(
         view,
-        missing_tests=missing_automated_tests(project.root, declared),
+        missing_tests=missing_automated_tests(
+            project.root, automated_tests(items, config)
+        ),
         attachment_problems=tuple(attachment_problems(project.root, runs)),
     )
 

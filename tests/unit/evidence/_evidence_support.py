@@ -1,7 +1,7 @@
 """Helpers for the evidence tests: a small device file, results, runs and their view.
 
 Items go through the real reader (:func:`qmsdoc.model.rst_source.scan_text`) and
-loader, signatures through :func:`qmsdoc.evidence.status.item_signature`, and past
+loader, signatures through :func:`qmsdoc.evidence.status.current_signatures`, and past
 commits through :class:`qmsdoc.vcs.FakeHistory`, exactly as ``load_evidence`` wires
 them for a real project.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qmsdoc.evidence import EvidenceRun, EvidenceView, TestResult, evaluate_evidence
-from qmsdoc.evidence.status import item_signature
+from qmsdoc.evidence.status import current_signatures
 from qmsdoc.model import load_items
 from qmsdoc.model.rst_source import scan_text
 from qmsdoc.trace import TraceGraph
@@ -191,11 +191,7 @@ def evaluate(
     raw = raw_items(now)
     items = load_items(raw, active)
     unchanged = active.evidence.unchanged_fields if active.evidence else ()
-    current = {
-        item_id: item_signature(record, unchanged)
-        for record in raw
-        if (item_id := (record.option("id") or "").strip())
-    }
+    current = current_signatures(raw, unchanged)
     commits = history if history is not None else {COMMIT: {PATH: now}}
     view = evaluate_evidence(
         TraceGraph(items),

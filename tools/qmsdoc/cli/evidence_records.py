@@ -16,7 +16,7 @@ from qmsdoc.device_file import read_raw_items
 from qmsdoc.errors import InputError, ProjectError
 from qmsdoc.evidence.manual import execution_document
 from qmsdoc.evidence.protocol import executions_from_workbook, protocol_of
-from qmsdoc.evidence.status import item_signature
+from qmsdoc.evidence.status import current_signatures
 from qmsdoc.evidence.study import read_study_toml, study_document
 from qmsdoc.export.xlsx import read_workbook_cells, write_protocol_workbook
 from qmsdoc.model import load_items
@@ -108,9 +108,11 @@ def executable_items(project: Project) -> tuple[dict[str, Item], dict[str, str]]
         if item.id and item.item_type in config.test_types
     }
     signatures = {
-        item_id: item_signature(record, config.unchanged_fields)
-        for record in raw
-        if (item_id := (record.option("id") or "").strip()) in items
+        item_id: signature
+        for item_id, signature in current_signatures(
+            raw, config.unchanged_fields
+        ).items()
+        if item_id in items
     }
     return items, signatures
 

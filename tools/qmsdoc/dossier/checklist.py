@@ -19,6 +19,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
 
 from qmsdoc.errors import InputError
+from qmsdoc.evidence.status import VERIFIED
 from qmsdoc.trace.matrix import build_matrix, natural_key
 
 if TYPE_CHECKING:
@@ -401,7 +402,7 @@ def _items_found(wanted: ItemEvidence, sources: EvidenceSources) -> EvidenceFoun
     found = bool(ids)
     if wanted.executed:
         states = sources.states or {}
-        done = [i for i in ids if states.get(i) in ("passed", "waived")]
+        done = [i for i in ids if states.get(i) in VERIFIED]
         if sources.states is None:
             label += ": no evidence records configured"
         else:
@@ -456,7 +457,7 @@ def _gspr_row(
         gaps.append("no evidence records configured: results cannot be shown")
     for reference in evidence:
         state = (states or {}).get(reference.item_id)
-        if state is not None and state not in ("passed", "waived"):
+        if state is not None and state not in VERIFIED:
             gaps.append(
                 f"{reference.item_id} is not evidence yet: verification "
                 f"{state.replace('_', ' ')}, no passed result"

@@ -46,13 +46,16 @@ if TYPE_CHECKING:
 __all__ = [
     "LABELS",
     "STATES",
+    "VERIFIED",
     "WAIVER_CHECK",
     "EvidenceView",
     "LinkedResult",
     "State",
     "VerificationState",
     "VerifierState",
+    "automated_tests",
     "combine_states",
+    "current_signatures",
     "evaluate_evidence",
     "item_signature",
 ]
@@ -75,6 +78,8 @@ LABELS: dict[State, str] = {
     "stale": "stale",
     "waived": "waived",
 }
+#: the states in which an item counts as verified
+VERIFIED: frozenset[State] = frozenset({"passed", "waived"})
 #: the check whose waiver marks an item's verification as waived
 WAIVER_CHECK = "evidence_not_executed"
 #: decides whether a POSIX path relative to the root holds items
@@ -125,6 +130,11 @@ class VerificationState:
     def label(self) -> str:
         """The state as a report prints it."""
         return LABELS[self.state]
+
+    @property
+    def verified(self) -> bool:
+        """Passed, or waived with a justification."""
+        return self.state in VERIFIED
 
     @property
     def executed(self) -> tuple[LinkedResult, ...]:
@@ -222,6 +232,17 @@ class EvidenceView:
         for state in self.gated(graph):
             counts[state.state] += 1
         return counts
+
+
+def current_signatures(
+    raws: Iterable[RawItem], unchanged_fields: Sequence[str]
+) -> dict[str, str]:
+    """The signature of every item with an id as it is written now, by id."""
+    return {
+        item_id: item_signature(raw, unchanged_fields)
+        for raw in raws
+        if (item_id := (raw.option("id") or "").strip())
+    }
 
 
 def item_signature(raw: RawItem, unchanged_fields: Sequence[str]) -> str:
@@ -441,26 +462,30 @@ def _named_ids(result: TestResult, config: EvidenceConfig) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def automated_tests(items: Iterable[Item], config: EvidenceConfig) -> dict[str, str]:
+    """Test item id -> the automated test it declares (``path::name``), if any."""
+    return {
+        item.id: declared.strip()
+        for item in items
+        if item.item_type in config.test_types
+        and (declared := item.field(config.automated_field))
+        and declared.strip()
+    }
+
+
 def _automated_index(graph: TraceGraph, config: EvidenceConfig) -> dict[str, list[str]]:
     """Test items by the normalised name of the automated test they declare."""
     index: dict[str, list[str]] = {}
-    for item in graph:
-        if item.item_type not in config.test_types:
-            continue
-        declared = item.field(config.automated_field)
-        if declared:
-            index.setdefault(_normalise(declared), []).append(item.id)
+    for item_id, declared in automated_tests(graph, config).items():
+        index.setdefault(_normalise(declared), []).append(item_id)
     return index
 
 
 def _automated_files(graph: TraceGraph, config: EvidenceConfig) -> dict[str, str]:
     """Test item id -> the file of the automated test it declares."""
     return {
-        item.id: declared.split("::", 1)[0].strip()
-        for item in graph
-        if item.item_type in config.test_types
-        and (declared := item.field(config.automated_field))
-        and declared.strip()
+        item_id: declared.split("::", 1)[0].strip()
+        for item_id, declared in automated_tests(graph, config).items()
     }
 
 

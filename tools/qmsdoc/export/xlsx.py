@@ -52,8 +52,6 @@ if TYPE_CHECKING:
     from qmsdoc.trace.matrix import MatrixRow, MatrixView
     from qmsdoc.vulnerability.records import ScanRecord
 
-_DONE_STATES = ("passed", "waived")
-
 __all__ = [
     "WorkbookContext",
     "diff_workbook_bytes",
@@ -273,7 +271,7 @@ class _SheetWriter:
                         self.text(state.item_id, link=item),
                         self.text(item.item_type if item else ""),
                         self.text(item.title if item else ""),
-                        self.text(state.label, gap=state.state not in _DONE_STATES),
+                        self.text(state.label, gap=not state.verified),
                         self.text(state.describe()),
                         self.text(records or "no executed record"),
                     ]

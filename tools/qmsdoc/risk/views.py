@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from qmsdoc.evidence.status import LABELS, combine_states
+from qmsdoc.evidence.status import LABELS, VERIFIED, combine_states
 from qmsdoc.risk.model import is_justified
 
 if TYPE_CHECKING:
@@ -35,7 +35,6 @@ __all__ = [
 ]
 
 Stage = Literal["initial", "residual"]
-_DONE = ("passed", "waived")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,12 +74,12 @@ class ControlStatus:
     @property
     def implementation_verified(self) -> bool:
         """The implementation is verified by passed (or waived) records."""
-        return self.implementation in _DONE
+        return self.implementation in VERIFIED
 
     @property
     def effectiveness_verified(self) -> bool:
         """The effectiveness is verified by passed (or waived) records."""
-        return self.effectiveness in _DONE
+        return self.effectiveness in VERIFIED
 
     @property
     def verified(self) -> bool:
@@ -102,7 +101,7 @@ class ControlStatus:
                 ("implementation", self.implementation),
                 ("effectiveness", self.effectiveness),
             )
-            if state not in _DONE
+            if state not in VERIFIED
         ]
         return "not verified: " + "; ".join(parts)
 

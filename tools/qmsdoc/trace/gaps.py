@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from qmsdoc.evidence.status import VERIFIED
 from qmsdoc.trace.matrix import natural_key
 
 if TYPE_CHECKING:
@@ -95,15 +96,13 @@ def gap_report(
                 graph.of_type(rule.item_type), key=lambda i: natural_key(i.id)
             )
         ]
-        done = [i for i, s in states if s in ("passed", "waived")]
+        done = [i for i, s in states if s in VERIFIED]
         verified.append(
             VerifiedFigure(
                 rule=rule.name,
                 total=len(states),
                 verified=len(done),
-                unverified=tuple(
-                    (i, s) for i, s in states if s not in ("passed", "waived")
-                ),
+                unverified=tuple((i, s) for i, s in states if s not in VERIFIED),
             )
         )
     return GapReport(

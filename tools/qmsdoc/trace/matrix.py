@@ -148,7 +148,7 @@ def row_verification(evidence: EvidenceView, row: MatrixRow) -> tuple[str, bool]
         if state is None:
             continue
         parts.append(f"{item.id}: {state.label}")
-        done = done and state.state in ("passed", "waived")
+        done = done and state.verified
     if not parts:
         subject = row.expanded or row.root
         return f"n/a ({subject.item_type} is not verified)", True
