@@ -10,8 +10,8 @@ with one result that verifies the test item.
 An overall verdict of ``passed`` with any failed step is refused: a failed step
 either fails the test or is explained by a deviation and repeated.
 
-The helpers :class:`RecordFields`, :func:`utc_timestamp` and :func:`hash_attachment`
-are shared with the study reports (:mod:`qmsdoc.evidence.study`) and the protocol
+Records are read with :class:`qmsdoc.report.record_fields.RecordFields`; the helpers
+:func:`utc_timestamp` and :func:`hash_attachment` are shared with the study reports (:mod:`qmsdoc.evidence.study`) and the protocol
 workbook import (:mod:`qmsdoc.evidence.protocol`).
 """
 
@@ -22,10 +22,10 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Literal, NoReturn
+from typing import TYPE_CHECKING, Any, Literal
 
-from qmsdoc.errors import InputError
 from qmsdoc.evidence.records import Attachment, EvidenceRun, TestResult
+from qmsdoc.report.record_fields import RecordFields
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -34,7 +34,6 @@ __all__ = [
     "FORMAT",
     "ILLUSTRATIVE_NOTE",
     "ManualExecution",
-    "RecordFields",
     "StepResult",
     "StepVerdict",
     "Verdict",
@@ -62,7 +61,6 @@ _COMMIT = re.compile(r"[0-9a-f]{40}")
 _UTC = re.compile(
     r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(?:Z|\+00:00|\+00)"
 )
-_RECORD_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 #: TestResult messages are at most this long
 _MESSAGE_LIMIT = 500
 
@@ -301,86 +299,6 @@ def hash_attachment(root: Path, relative: str) -> Attachment:
     return Attachment(path=pure.as_posix(), sha256=digest.hexdigest())
 
 
-class RecordFields:
-    """Typed reading of one JSON record (or one entry of it); every problem is one
-    :class:`InputError` line ``file: key: problem``."""
-
-    def __init__(self, document: object, where: str, *, prefix: str = "") -> None:
-        self._where = where
-        self._prefix = ""
-        if not isinstance(document, dict):
-            self.fail(prefix.rstrip(".") or "record", "not a JSON object")
-        self._prefix = prefix
-        self._document: dict[str, Any] = document
-
-    def fail(self, key: str, problem: str) -> NoReturn:
-        """Raise the error for ``key``."""
-        raise InputError(f"{self._where}: {self._prefix}{key}: {problem}")
-
-    def expect_format(self, expected: str) -> None:
-        """Refuse a record of another format."""
-        found = self._document.get("format")
-        if found != expected:
-            self.fail("format", f"{found!r} is not {expected!r}")
-
-    def value(self, key: str) -> object:
-        """The raw value; a missing key is refused."""
-        if key not in self._document:
-            self.fail(key, "missing")
-        return self._document[key]
-
-    def text(self, key: str, *, blank: bool = False) -> str:
-        """A string; empty (or only white space) only when ``blank``."""
-        value = self.value(key)
-        if not isinstance(value, str):
-            self.fail(key, f"must be a string, not {_kind(value)}")
-        if not blank and not value.strip():
-            self.fail(key, "empty")
-        return value
-
-    def choice(self, key: str, choices: tuple[Any, ...]) -> Any:
-        """One of ``choices``."""
-        value = self.text(key)
-        if value not in choices:
-            self.fail(key, f"{value!r} is not one of {', '.join(choices)}")
-        return value
-
-    def digest(self, key: str) -> str:
-        """A SHA-256 digest in lower-case hex."""
-        value = self.text(key)
-        if not re.fullmatch(r"[0-9a-f]{64}", value):
-            self.fail(key, f"{value!r} is not a SHA-256 digest (64 hex digits)")
-        return value
-
-    def flag(self, key: str) -> bool:
-        """A boolean."""
-        value = self.value(key)
-        if not isinstance(value, bool):
-            self.fail(key, f"must be true or false, not {_kind(value)}")
-        return value
-
-    def number(self, key: str) -> int:
-        """A positive integer."""
-        value = self.value(key)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.fail(key, f"must be a positive integer, not {value!r}")
-        return value
-
-    def entries(self, key: str) -> list[object]:
-        """A list (its entries unchecked)."""
-        value = self.value(key)
-        if not isinstance(value, list):
-            self.fail(key, f"must be a list, not {_kind(value)}")
-        return value
-
-    def record_id(self, key: str) -> str:
-        """A record id usable as a file name."""
-        value = self.text(key)
-        if not _RECORD_ID.fullmatch(value):
-            self.fail(key, f"{value!r}: use letters, digits, '.', '_' or '-' only")
-        return value
-
-
 def _step(fields: RecordFields) -> StepResult:
     return StepResult(
         number=fields.number("number"),
@@ -389,7 +307,3 @@ def _step(fields: RecordFields) -> StepResult:
         actual=fields.text("actual", blank=True),
         verdict=fields.choice("verdict", STEP_VERDICTS),
     )
-
-
-def _kind(value: object) -> str:
-    return "null" if value is None else type(value).__name__

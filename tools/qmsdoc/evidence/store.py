@@ -18,7 +18,6 @@ import contextlib
 import fcntl
 import hashlib
 import json
-import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +32,13 @@ from qmsdoc.evidence.records import (
 from qmsdoc.evidence.reports import read_result_file
 from qmsdoc.json_input import load_json
 from qmsdoc.report.atomic import write_atomic
-from qmsdoc.report.record_fields import as_list, as_optional_text, as_text, as_texts
+from qmsdoc.report.record_fields import (
+    RECORD_ID,
+    as_list,
+    as_optional_text,
+    as_text,
+    as_texts,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -51,7 +56,6 @@ __all__ = [
     "write_run",
 ]
 
-_RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 FORMAT = "qmsdoc-evidence/2"
 _FORMAT_1 = "qmsdoc-evidence/1"
 #: sub-folder of the evidence folder for local runs (git-ignored, never released)
@@ -116,7 +120,7 @@ def import_reports(
 
 def check_run_id(run_id: str) -> None:
     """:raises InputError: If ``run_id`` cannot name a record file."""
-    if not _RUN_ID.fullmatch(run_id):
+    if not RECORD_ID.fullmatch(run_id):
         raise InputError(
             f"run id {run_id!r}: use letters, digits, '.', '_' or '-' only"
         )

@@ -33,8 +33,9 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 from qmsdoc.errors import InputError
-from qmsdoc.evidence.manual import ILLUSTRATIVE_NOTE, RecordFields, hash_attachment
+from qmsdoc.evidence.manual import ILLUSTRATIVE_NOTE, hash_attachment
 from qmsdoc.evidence.records import Attachment, EvidenceRun, TestResult
+from qmsdoc.report.record_fields import RecordFields
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
