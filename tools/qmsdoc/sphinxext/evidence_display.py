@@ -30,12 +30,22 @@ class evidence_node(nodes.General, nodes.Element):  # noqa: N801 (docutils node 
 
 
 def evidence_fingerprint(project: Project) -> str:
-    """A digest of the committed records (test evidence, SBOMs, scans), so a new or
-    changed record refreshes the pages that show them."""
+    """A digest of the committed records (test evidence, SBOMs, scans) and of the
+    software under test (``[evidence] software_paths``), so a new or changed record,
+    or a change that makes automated results stale, refreshes the pages that show
+    them."""
     digest = hashlib.sha256()
     for kind, path in record_files(project):
         digest.update(f"{kind}/{path.name}".encode())
         digest.update(path.read_bytes())
+    config = project.profile.evidence
+    for name in config.software_paths if config is not None else ():
+        base = project.root / name
+        files = sorted(base.rglob("*")) if base.is_dir() else [base]
+        for path in files:
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(project.root).as_posix().encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
