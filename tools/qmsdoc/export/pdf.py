@@ -6,6 +6,8 @@ rendered the single-page HTML in 4 min 29 s (252 pages), Chromium printed it in 
 the LaTeX builder needs a TeX installation of several hundred megabytes. Chromium
 installs from Debian's packages (``chromium``), which ``make`` does when it is missing.
 
+The PDF is printed untagged (``--disable-pdf-tagging``): Chromium's structure tree
+carries DOM node ids that differ between runs, which broke byte-identical output.
 A cover block names the project, pathway, commit and tree state ("NOT A RELEASE
 BUILD" on a modified tree). The PDF's creation and modification dates are set to the
 generation time (same byte length, so the cross-reference table stays valid): the same
@@ -34,6 +36,10 @@ _FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--no-pdf-header-footer",
+    # Chromium numbers the tagged-PDF structure elements by DOM node ids that vary
+    # from run to run (one run in a few gave other bytes): untagged, the same input
+    # gives the same bytes
+    "--disable-pdf-tagging",
 )  # fmt: skip
 #: only the 14 digits are replaced, so every byte offset of the file stays valid
 _DATES = re.compile(rb"(/(?:CreationDate|ModDate) \(D:)\d{14}")
