@@ -116,7 +116,7 @@ def test_approval_before_the_last_edit_is_flagged(valid_root: Path) -> None:
     check = _qms(root, "check")
     assert check.returncode == 1
     assert (
-        "REQ-001: the last change has no approval; approvals by carol do not cover it [qms.approval_missing]"
+        "REQ-001: the current content has no approval; approvals by carol do not cover it [qms.approval_missing]"
         in check.stdout
     )
 
@@ -150,7 +150,7 @@ def test_unknown_approver_is_a_finding(valid_root: Path) -> None:
     check = _qms(root, "check")
     assert check.returncode == 1
     assert (
-        "REQ-001: approved by mallory, not in the signer registry [qms.approval_signer_unknown]"
+        "REQ-001: signed by mallory, not in the signer registry [qms.approval_signer_unknown]"
         in check.stdout
     )
 
@@ -170,7 +170,7 @@ def test_malformed_signer_registry_is_one_line_exit_2(valid_root: Path) -> None:
     _git(root, "commit", "-q", "-m", "Initial device file")
     result = _qms(root, "check")
     assert result.returncode == 2
-    assert "signers.toml: [signers.carol] needs name and role strings" in result.stderr
+    assert "signers.toml:1: signer carol has no printed name (name)" in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -236,7 +236,7 @@ def test_only_the_trailer_block_approves_and_an_unregistered_signer_is_a_finding
     }
     check = _qms(root, "check")
     assert (
-        "REQ-001: approved by Trent Unknown <trent@example.com>, not in the signer"
+        "REQ-001: signed by Trent Unknown <trent@example.com>, not in the signer"
         " registry [qms.approval_signer_unknown]" in check.stdout
     )
     assert "mallory" not in check.stdout

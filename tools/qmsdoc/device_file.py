@@ -23,6 +23,7 @@ from qmsdoc.evidence.status import (
 from qmsdoc.evidence.store import read_runs
 from qmsdoc.history.approvals import (
     Approval,
+    BaselineApproval,
     ReviewRecord,
     Signer,
     item_approvals,
@@ -30,7 +31,7 @@ from qmsdoc.history.approvals import (
     read_signers,
 )
 from qmsdoc.history.completeness import require_complete_history
-from qmsdoc.history.items import ItemChange, item_histories
+from qmsdoc.history.items import ItemChange, item_digests, item_histories
 from qmsdoc.history.suspect import read_reviews
 from qmsdoc.model import Item, load_items
 from qmsdoc.model.rst_source import scan_file
@@ -113,7 +114,7 @@ def check_device_file(project: Project, *, include_local: bool = False) -> Check
     statements = [record for record in scanned if record.directive == INTENDED_USE]
     items = load_items(raw, project.profile)
     evidence = load_evidence(project, items, raw, include_local=include_local)
-    approvals = load_approvals(project) if project.profile.approval_types else None
+    approvals = load_approvals(project) if approvals_required(project) else None
     sboms, scans = load_sboms(project), load_scans(project)
     findings = run_checks(
         items,
@@ -141,6 +142,8 @@ class HistoryView:
     head: str
     changes: dict[str, list[ItemChange]]
     approvals: dict[str, list[Approval]]
+    signers: dict[str, Signer]
+    baselines: tuple[BaselineApproval, ...] = ()
 
 
 def load_history(project: Project) -> HistoryView | None:
@@ -164,11 +167,63 @@ def load_history(project: Project) -> HistoryView | None:
         signers = read_signers(registry) if registry.exists() else {}
     if project.profile.review_exports:
         reviews = read_review_exports(project.root / project.profile.review_exports)
+    policy = project.profile.approval_policy
+    current = current_signatures(read_raw_items(project), ())
+    baselines = _baseline_approvals(project, history)
     approvals = {
-        item_id: item_approvals(item_changes, reviews=reviews, signers=signers)
+        item_id: item_approvals(
+            item_changes,
+            reviews=reviews,
+            signers=signers,
+            current=current.get(item_id, ""),
+            trailers=dict(policy.trailers) if policy is not None else None,
+            baselines=baselines,
+        )
         for item_id, item_changes in changes.items()
     }
-    return HistoryView(head=state.commit, changes=changes, approvals=approvals)
+    return HistoryView(
+        head=state.commit,
+        changes=changes,
+        approvals=approvals,
+        signers=signers,
+        baselines=tuple(baselines),
+    )
+
+
+def _baseline_approvals(
+    project: Project, history: GitHistory
+) -> list[BaselineApproval]:
+    """The merges whose scope trailer says ``baseline``, with every item's content at
+    the merge commit (what they signed)."""
+    policy = project.profile.approval_policy
+    if policy is None or policy.scope_trailer is None:
+        return []
+    key = policy.scope_trailer.lower()
+    baselines = []
+    for request in history.pull_requests():
+        if not any(
+            name.lower() == key and value.strip().lower() == "baseline"
+            for name, value in request.trailers
+        ):
+            continue
+        files = history.files_at(request.merge_commit) or {}
+        baselines.append(
+            BaselineApproval(
+                request=request,
+                content=item_digests(
+                    files,
+                    directives=project.profile.directives,
+                    is_source=project.is_source,
+                ),
+            )
+        )
+    return baselines
+
+
+def approvals_required(project: Project) -> bool:
+    """Whether the profile requires signatures (``required_types`` or a policy)."""
+    policy = project.profile.approval_policy
+    return bool(project.profile.approval_types) or bool(policy and policy.rules)
 
 
 def load_approvals(project: Project) -> dict[str, list[Approval]] | None:

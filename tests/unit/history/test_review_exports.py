@@ -146,7 +146,7 @@ GITLAB_APPROVAL_STATE: dict[str, Any] = {
 }  # fmt: skip
 
 SIGNERS = {
-    login: Signer(login=login, name=name, role="Reviewer")
+    login: Signer(login=login, name=name, roles=("Reviewer",))
     for login, name in [
         ("octocat", "Octo Cat"),
         ("hubot", "Hu Bot"),

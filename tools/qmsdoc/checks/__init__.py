@@ -9,8 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.change import (
+from qmsdoc.checks.approvals import (
     check_approval_missing,
+    check_approval_not_independent,
+    check_approval_policy,
     check_approval_signer_unknown,
     check_link_suspect,
 )
@@ -108,8 +110,10 @@ REGISTRY: tuple[Check, ...] = (
     Check(check_id="link_self", summary="item links to itself", function=check_link_self),
     Check(check_id="link_cycle", summary="links form a cycle", function=check_link_cycle),
     Check(check_id="coverage", summary="design-control chain coverage (one id per rule)", function=check_coverage),
-    Check(check_id="approval_missing", summary="last change of an item without a covering approval (Part 11)", function=check_approval_missing),
-    Check(check_id="approval_signer_unknown", summary="approver not in the signer registry (Part 11 11.50)", function=check_approval_signer_unknown),
+    Check(check_id="approval_missing", summary="item of a required type whose current content no approval covers (Part 11 11.70)", function=check_approval_missing),
+    Check(check_id="approval_signer_unknown", summary="signer not in the signer registry (Part 11 11.50)", function=check_approval_signer_unknown),
+    Check(check_id="approval_policy", summary="signature the approval policy requires (role, meaning) missing or not covering the current content (ISO 13485 4.2.4, 7.3.5)", function=check_approval_policy),
+    Check(check_id="approval_not_independent", summary="signature required to be independent given only by the author (ISO 13485 7.3.5)", function=check_approval_not_independent),
     Check(check_id="link_suspect", summary="link whose target changed since it was reviewed (IEC 62304 6.2.3)", function=check_link_suspect),
     Check(check_id="risk_estimate", summary="severity or probability missing or off the plan's scale (ISO 14971 5.5)", function=check_risk_estimate),
     Check(check_id="risk_uncontrolled", summary="risk needing control has no risk control (7.1)", function=check_risk_uncontrolled),
@@ -153,6 +157,11 @@ UNREGISTERED_CHECKS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _signatures_required(profile: Profile) -> bool:
+    policy = profile.approval_policy
+    return bool(profile.approval_types) or bool(policy is not None and policy.rules)
+
+
 def catalogue(profile: Profile) -> list[tuple[str, str]]:
     """Every check id with a one-line summary, coverage rules expanded, sorted."""
     entries = [
@@ -162,7 +171,7 @@ def catalogue(profile: Profile) -> list[tuple[str, str]]:
         and (profile.risk is not None or not check.check_id.startswith("risk_"))
         and (profile.evidence is not None or not check.check_id.startswith("evidence_"))
         and (profile.suspect_record is not None or check.check_id != "link_suspect")
-        and (bool(profile.approval_types) or not check.check_id.startswith("approval_"))
+        and (_signatures_required(profile) or not check.check_id.startswith("approval_"))
         and (
             profile.soup is not None
             or not check.check_id.startswith(("soup_", "vulnerability_"))

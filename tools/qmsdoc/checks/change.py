@@ -12,11 +12,7 @@ if TYPE_CHECKING:
 
     from qmsdoc.checks.context import CheckContext
 
-__all__ = [
-    "check_approval_missing",
-    "check_approval_signer_unknown",
-    "check_link_suspect",
-]
+__all__ = ["check_link_suspect"]
 
 
 def check_link_suspect(context: CheckContext) -> Iterator[Finding]:
@@ -46,53 +42,3 @@ def check_link_suspect(context: CheckContext) -> Iterator[Finding]:
             f"(run `qms review {suspect.source}:{suspect.link_type}:{suspect.target}` after "
             f"checking it){downstream}",
         )
-
-
-def check_approval_missing(context: CheckContext) -> Iterator[Finding]:
-    """An item of a required type has an approval that covers its last change.
-
-    Serves ISO 13485 7.3.9 via 21 CFR 820.10 and Part 11 11.50/11.70: a design change is approved
-    before implementation, and the signature is linked to the record it signs.
-    """
-    if context.approvals is None:
-        return
-    for item in context.items:
-        if item.item_type not in context.profile.approval_types:
-            continue
-        manifest = context.approvals.get(item.id, [])
-        if any(a.meaning == "approval" and a.covers_last_change for a in manifest):
-            continue
-        earlier = [a for a in manifest if a.meaning == "approval"]
-        detail = (
-            f"; approvals by {', '.join(sorted({a.login for a in earlier}))} do not cover it"
-            if earlier
-            else ""
-        )
-        yield finding_at(
-            item,
-            "approval_missing",
-            f"{item.id}: the last change has no approval{detail}",
-        )
-
-
-def check_approval_signer_unknown(context: CheckContext) -> Iterator[Finding]:
-    """Every approver is in the signer registry (printed name and role, Part 11 11.50).
-
-    Serves 21 CFR Part 11 11.50 and 11.100: a signature shows the signer's printed name.
-    """
-    if context.approvals is None:
-        return
-    for item in context.items:
-        unknown = sorted(
-            {
-                a.login
-                for a in context.approvals.get(item.id, [])
-                if a.meaning != "authorship" and a.name is None
-            }
-        )
-        if unknown:
-            yield finding_at(
-                item,
-                "approval_signer_unknown",
-                f"{item.id}: approved by {', '.join(unknown)}, not in the signer registry",
-            )

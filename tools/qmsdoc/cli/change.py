@@ -63,7 +63,7 @@ def history_command(state: CliContext, item_id: str) -> None:
         )
     for change in changes:
         commit = change.commit
-        pr = f" PR #{change.pull_request.number}" if change.pull_request else ""
+        pr = f" {change.pull_request.reference}" if change.pull_request else ""
         click.echo(
             f"{commit.date}  {commit.sha[:12]}  {change.kind:8} {commit.author} <{commit.email}>{pr}"
         )

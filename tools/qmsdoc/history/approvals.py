@@ -52,7 +52,7 @@ from qmsdoc.errors import InputError
 from qmsdoc.json_input import load_json
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Collection, Iterator, Mapping, Sequence
     from pathlib import Path
 
     from qmsdoc.history.items import ItemChange
@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Approval",
+    "BaselineApproval",
     "Meaning",
     "ReviewRecord",
     "Signer",
@@ -68,17 +69,22 @@ __all__ = [
     "read_signers",
 ]
 
-Meaning = Literal["authorship", "review", "approval"]
-_MEANINGS: dict[str, Meaning] = {"Approved-by": "approval", "Reviewed-by": "review"}
+Meaning = str
+"""One of :data:`qmsdoc.profile.approval_policy.MEANINGS`."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Signer:
-    """A person who may sign: login, printed name and role."""
+    """A person who may sign: login, printed name and the roles they sign in."""
 
     login: str
     name: str
-    role: str
+    roles: tuple[str, ...]
+
+    @property
+    def role(self) -> str:
+        """The roles as printed under a signature."""
+        return ", ".join(self.roles)
 
 
 Host = Literal["github", "gitlab"]
@@ -114,30 +120,64 @@ class Approval:
     pull_request: int | None
     covers_last_change: bool
     note: str
+    roles: tuple[str, ...] = ()
+    """The signer's roles from the registry (empty when not registered)."""
+    reference: str = ""
+    """The change request cited: ``PR #7``, ``MR !7``, ``merge <sha>``."""
+    content_sha256: str | None = None
+    """SHA-256 of the item's normalized content that was signed; None when the
+    signature cannot be tied to content (an approval of another head commit)."""
+    covers_content: bool = False
+    """The signed content is the item's content now (Part 11 11.70: the signature
+    is linked to its record; any change since breaks the link)."""
 
 
 def read_signers(path: Path) -> dict[str, Signer]:
-    """The signer registry (``[signers.<login>] name = ..., role = ...``).
+    """The signer registry: ``[signers."<login or email>"]`` with ``name`` (the
+    printed name) and ``roles`` (a list of role names; ``role = "..."`` is one role).
 
-    :raises InputError: If the file is missing, not TOML, or an entry lacks a field.
+    :raises InputError: If the file is missing or not TOML, or an entry lacks its
+        name or roles (``file:line: problem``).
     """
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except FileNotFoundError:
         raise InputError(f"{path}: signer registry not found") from None
-    except (OSError, tomllib.TOMLDecodeError) as error:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise InputError(f"{path}: not a valid signer registry: {error}") from None
     signers = {}
     table = data.get("signers", {})
     if not isinstance(table, dict):
         raise InputError(f"{path}: [signers] must be a table")
     for login, entry in table.items():
-        if not isinstance(entry, dict) or not all(
-            isinstance(entry.get(k), str) for k in ("name", "role")
+        where = f"{path}:{_entry_line(text, login)}"
+        if not isinstance(entry, dict):
+            raise InputError(f"{where}: [signers.{login}] must be a table")
+        name = entry.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise InputError(f"{where}: signer {login} has no printed name (name)")
+        roles = entry.get("roles", [entry["role"]] if "role" in entry else [])
+        if (
+            not isinstance(roles, list)
+            or not roles
+            or not all(isinstance(r, str) and r.strip() for r in roles)
         ):
-            raise InputError(f"{path}: [signers.{login}] needs name and role strings")
-        signers[login] = Signer(login=login, name=entry["name"], role=entry["role"])
+            raise InputError(
+                f'{where}: signer {login} has no role (roles = ["..."]): a'
+                " signature names the role in which it is given"
+            )
+        signers[login] = Signer(login=login, name=name, roles=tuple(roles))
     return signers
+
+
+def _entry_line(text: str, login: str) -> int:
+    """The line of the ``[signers.<login>]`` header (1 when not found)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = line.strip()
+        if header.startswith("[signers.") and login in header:
+            return number
+    return 1
 
 
 def read_review_exports(folder: Path) -> dict[int, list[ReviewRecord]]:
@@ -304,17 +344,39 @@ def _skip(text: str, index: int) -> int:
     return index
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BaselineApproval:
+    """A merge whose trailer block says it signs the whole device file (a baseline or
+    release approval): the content it signed, item by item."""
+
+    request: PullRequest
+    content: Mapping[str, str]
+    """SHA-256 of each item's normalized content at the merge commit."""
+
+
 def item_approvals(
     changes: Sequence[ItemChange],
     *,
     reviews: Mapping[int, Sequence[ReviewRecord]],
     signers: Mapping[str, Signer],
+    current: str | None = None,
+    trailers: Mapping[str, str] | None = None,
+    baselines: Sequence[BaselineApproval] = (),
 ) -> list[Approval]:
     """Authorship of the last change, and the reviews and approvals of the pull
-    requests that changed the item, each marked whether it covers the last change."""
+    requests that changed the item (and of baseline approvals), each with the content
+    it signed and whether it covers the last change and the current content.
+
+    :param current: SHA-256 of the item's content now (working tree); None: the last
+        change is taken as current.
+    :param trailers: Trailer key (lower case) to meaning; default Approved-by and
+        Reviewed-by.
+    """
     if not changes:
         return []
+    meanings = dict(trailers) if trailers is not None else dict(_DEFAULT_TRAILERS)
     last = changes[-1]
+    now = current if current is not None else last.content_sha256
     manifest = [
         Approval(
             login=last.commit.email,
@@ -323,52 +385,155 @@ def item_approvals(
             meaning="authorship",
             time=last.commit.date,
             signed=last.commit.sha,
-            pull_request=last.pull_request.number if last.pull_request else None,
+            reference=last.pull_request.reference if last.pull_request else "",
+            pull_request=_number(last.pull_request),
+            content_sha256=last.content_sha256,
             covers_last_change=True,
+            covers_content=last.content_sha256 == now,
             note="author of the last change",
         )
     ]
-    seen: set[str] = set()
+    signed_by_request: dict[str, str | None] = {}
+    requests: dict[str, PullRequest] = {}
     for change in changes:
-        request = change.pull_request
-        if request is None or request.merge_commit in seen:
-            continue
-        seen.add(request.merge_commit)
+        if change.pull_request is not None:
+            requests.setdefault(change.pull_request.merge_commit, change.pull_request)
+            signed_by_request[change.pull_request.merge_commit] = change.content_sha256
+    for merge, request in requests.items():
         same = last.pull_request is not None and (
-            last.pull_request.merge_commit == request.merge_commit
+            last.pull_request.merge_commit == merge
+        )
+        digest = signed_by_request[merge]
+        signing = _Signing(
+            request=request, digest=digest, same=same, current=now, signers=signers
         )
         for trailer, value in request.trailers:
-            meaning = _MEANINGS.get(trailer)
-            if meaning is None:
-                continue
-            manifest.append(
-                _approval(
-                    value, signers, meaning=meaning, time=request.merged_at,
-                    signed=request.merge_commit, number=request.number,
-                    covers=same, note="merge commit trailer" if same else "given before the last change",
-                )
-            )  # fmt: skip
+            meaning = meanings.get(trailer.lower())
+            if meaning is not None:
+                manifest.append(signing.trailer(value, meaning))
+        if request.number is None or request.local:
+            continue
         host: Host = "gitlab" if request.merge_request else "github"
         for review in reviews.get(request.number, []):
-            if review.host != host or review.state not in _REVIEW_STATES:
-                continue
-            meaning = "approval" if review.state == "APPROVED" else "review"
-            head_note = _head_problem(review, request)
-            covers = same and head_note is None and review.state == "APPROVED"
-            note = (
-                "given before the last change"
-                if not same
-                else head_note or _REVIEW_NOTES[host]
-            )
-            manifest.append(
-                _approval(
-                    review.login, signers, meaning=meaning,
-                    time=review.submitted_at or request.merged_at,
-                    signed=review.commit or (request.head if covers else None) or request.merge_commit,
-                    number=request.number, covers=covers, note=note,
-                )
-            )  # fmt: skip
+            if review.host == host and review.state in _REVIEW_STATES:
+                manifest.append(signing.review(review, host))
+    manifest.extend(
+        _baseline_signatures(
+            last, baselines, skip=requests.keys(), current=now, signers=signers,
+            meanings=meanings,
+        )
+    )  # fmt: skip
     return manifest
+
+
+_DEFAULT_TRAILERS = {"approved-by": "approval", "reviewed-by": "review"}
+
+
+def _baseline_signatures(
+    last: ItemChange,
+    baselines: Sequence[BaselineApproval],
+    *,
+    skip: Collection[str],
+    current: str | None,
+    signers: Mapping[str, Signer],
+    meanings: Mapping[str, str],
+) -> Iterator[Approval]:
+    """The signatures of baseline approvals that hold the item (other than the merges
+    that changed it, already listed)."""
+    for baseline in baselines:
+        request = baseline.request
+        digest = baseline.content.get(last.item_id)
+        if request.merge_commit in skip or digest is None:
+            continue
+        signing = _Signing(
+            request=request,
+            digest=digest,
+            same=digest == last.content_sha256,
+            current=current,
+            signers=signers,
+            note="baseline approval of the device file as of the merged head",
+        )
+        for trailer, value in request.trailers:
+            meaning = meanings.get(trailer.lower())
+            if meaning is not None:
+                yield signing.trailer(value, meaning)
+
+
+def _number(request: PullRequest | None) -> int | None:
+    return None if request is None or request.local else request.number
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Signing:
+    """The signatures one merge gives an item: what it signed and what it covers."""
+
+    request: PullRequest
+    digest: str | None
+    same: bool
+    """The merge brought in (or signed) the item's last change."""
+    current: str | None
+    signers: Mapping[str, Signer]
+    note: str = "merge commit trailer"
+
+    def trailer(self, value: str, meaning: str) -> Approval:
+        return self._approval(
+            value,
+            meaning=meaning,
+            time=self.request.merged_at,
+            signed=self.request.merge_commit,
+            valid=True,
+            note=self.note if self.same else "given before the last change",
+        )
+
+    def review(self, review: ReviewRecord, host: Host) -> Approval:
+        request = self.request
+        head_note = _head_problem(review, request)
+        valid = head_note is None and review.state == "APPROVED"
+        note = (
+            "given before the last change"
+            if not self.same
+            else head_note or _REVIEW_NOTES[host]
+        )
+        return self._approval(
+            review.login,
+            meaning="approval" if review.state == "APPROVED" else "review",
+            time=review.submitted_at or request.merged_at,
+            signed=review.commit
+            or (request.head if self.same and valid else None)
+            or request.merge_commit,
+            valid=valid,
+            note=note,
+        )
+
+    def _approval(
+        self,
+        value: str,
+        *,
+        meaning: str,
+        time: str,
+        signed: str,
+        valid: bool,
+        note: str,
+    ) -> Approval:
+        login, signer = _signer(value, self.signers)
+        covers = self.same and valid
+        return Approval(
+            login=login,
+            name=signer.name if signer else None,
+            role=signer.role if signer else None,
+            roles=signer.roles if signer else (),
+            meaning=meaning,
+            time=time,
+            signed=signed,
+            reference=self.request.reference,
+            pull_request=_number(self.request),
+            content_sha256=self.digest if valid else None,
+            covers_last_change=covers,
+            covers_content=valid
+            and self.digest is not None
+            and self.digest == self.current,
+            note=note,
+        )
 
 
 _REVIEW_STATES = ("APPROVED", "COMMENTED", "CHANGES_REQUESTED")
@@ -430,28 +595,3 @@ def _signer(value: str, signers: Mapping[str, Signer]) -> tuple[str, Signer | No
     if match and match.group(1) in signers:
         return match.group(1), signers[match.group(1)]
     return value, None
-
-
-def _approval(
-    value: str,
-    signers: Mapping[str, Signer],
-    *,
-    meaning: Meaning,
-    time: str,
-    signed: str,
-    number: int,
-    covers: bool,
-    note: str,
-) -> Approval:
-    login, signer = _signer(value, signers)
-    return Approval(
-        login=login,
-        name=signer.name if signer else None,
-        role=signer.role if signer else None,
-        meaning=meaning,
-        time=time,
-        signed=signed,
-        pull_request=number,
-        covers_last_change=covers,
-        note=note,
-    )

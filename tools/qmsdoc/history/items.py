@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from qmsdoc.vcs import CommitRecord, History, PullRequest
 
-__all__ = ["ChangeKind", "ItemChange", "item_histories"]
+__all__ = ["ChangeKind", "ItemChange", "item_digests", "item_histories"]
 
 ChangeKind = Literal["added", "changed", "moved", "removed"]
 
@@ -35,6 +35,8 @@ class ItemChange:
     path: str
     """Where the item is after the commit (before it, for a removal)."""
     pull_request: PullRequest | None
+    content_sha256: str | None = None
+    """SHA-256 of the item's normalized content after the change (None: removed)."""
 
 
 def item_histories(
@@ -87,6 +89,7 @@ def item_histories(
                     commit=commit,
                     path=path,
                     pull_request=request,
+                    content_sha256=new[1] if new else None,
                 )
             )
     return changes
@@ -106,6 +109,24 @@ def _kind(
     if old[0] != new[0]:
         return "moved"
     return None
+
+
+def item_digests(
+    files: dict[str, str],
+    *,
+    directives: Collection[str],
+    is_source: Callable[[str], bool],
+) -> dict[str, str]:
+    """SHA-256 of each item's normalized content in a tree (``path -> text``): what a
+    signature given on that tree signs."""
+    digests: dict[str, str] = {}
+    for path in sorted(files):
+        if is_source(path):
+            for item_id, (_, digest) in _signatures(
+                files[path], path, directives
+            ).items():
+                digests.setdefault(item_id, digest)
+    return digests
 
 
 def _signatures(

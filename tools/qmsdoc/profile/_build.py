@@ -22,6 +22,7 @@ from qmsdoc.profile.model import (
 )
 from qmsdoc.risk._build import build_risk_model
 from qmsdoc.security._build import build_security_model
+from qmsdoc.profile.approval_policy import build_approval_policy
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -127,8 +128,13 @@ class _Builder(Sections):
         self.only_keys(suspect, "suspect", {"record", "unchanged_fields", "baselines"})
         approvals = self.table(data, "approvals", required=False)
         self.only_keys(
-            approvals, "approvals", {"registry", "reviews", "required_types"}
-        )
+            approvals,
+            "approvals",
+            {
+                "registry", "reviews", "required_types", "trailers", "scope_trailer",
+                "policy", "independence_exception",
+            },
+        )  # fmt: skip
         gate = self.table(data, "gate", required=False)
         self.only_keys(
             gate,
@@ -158,6 +164,11 @@ class _Builder(Sections):
                 for name in self.strings(gate, "gate", "advisory")
             ),
             status_field=status_field,
+            approval_policy=build_approval_policy(
+                approvals, self, {t.name for t in types}
+            )
+            if approvals
+            else None,
             released_statuses=self.strings(gate, "gate", "released_statuses"),
             retired_statuses=self.strings(gate, "gate", "retired_statuses"),
             risk=risk,

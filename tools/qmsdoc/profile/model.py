@@ -12,6 +12,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from qmsdoc.profile.approval_policy import ApprovalPolicy
+    from qmsdoc.profile.design_review import DesignReviewConfig
     from qmsdoc.risk.model import RiskModel
     from qmsdoc.security.model import SecurityModel
 
@@ -281,6 +283,8 @@ class Profile:
     """Folder of exported pull-request reviews (``[approvals] reviews``)."""
     approval_types: tuple[str, ...] = ()
     """Item types whose last change needs a covering approval (``required_types``)."""
+    approval_policy: ApprovalPolicy | None = None
+    """Who must sign which items and documents, and how (``[approvals]``)."""
     advisory_checks: tuple[str, ...] = ()
     """Checks whose findings are shown but do not fail the everyday gate (``[gate]``)."""
     status_field: str | None = None

@@ -87,7 +87,7 @@ def _render(changes: list[ItemChange], approvals: list[Approval]) -> nodes.Node:
         for index, change in enumerate(recent):
             if index:
                 parts.append("; ")
-            pr = f", PR #{change.pull_request.number}" if change.pull_request else ""
+            pr = f", {change.pull_request.reference}" if change.pull_request else ""
             parts.append(
                 f"{change.kind} {change.commit.date[:10]} by {change.commit.author} "
                 f"({change.commit.sha[:10]}{pr})"

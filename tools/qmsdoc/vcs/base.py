@@ -43,9 +43,11 @@ class Baseline:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PullRequest:
-    """A pull request as recorded by its merge (or squash) commit."""
+    """A pull request as recorded by its merge (or squash) commit, or a merge made
+    without a hosting service (``local``), whose trailer block can carry approvals."""
 
-    number: int
+    number: int | None
+    """The pull or merge request number; None for a local merge."""
     merge_commit: str
     merged_at: str
     trailers: tuple[tuple[str, str], ...]
@@ -61,6 +63,16 @@ class PullRequest:
     merge_request: bool = False
     """A GitLab merge request (``See merge request ...!N``) rather than a GitHub
     pull request (``#N``): its exported approvals are ``mr-<N>.json``."""
+    local: bool = False
+    """A merge commit that names no pull or merge request (``git merge`` of a review
+    branch): only its trailer block can approve."""
+
+    @property
+    def reference(self) -> str:
+        """How the change request is cited: ``PR #7``, ``MR !7`` or ``merge <sha>``."""
+        if self.local or self.number is None:
+            return f"merge {self.merge_commit[:12]}"
+        return f"MR !{self.number}" if self.merge_request else f"PR #{self.number}"
 
 
 class History(Protocol):

@@ -121,7 +121,8 @@ class GitHistory:
 
     def pull_requests(self) -> list[PullRequest]:
         """Pull requests from merge commits ``Merge pull request #N``, squash commits
-        ``(#N)`` and GitLab merge commits ``See merge request ...!N``.
+        ``(#N)``, GitLab merge commits ``See merge request ...!N``, and every other
+        merge commit as a local merge (``git merge`` of a review branch).
 
         Trailers are read by git (``%(trailers)``): only the trailer block at the end
         of the message counts, folded values unfolded; a trailer-looking line in the
@@ -146,7 +147,9 @@ class GitHistory:
             gitlab = number is None and len(parent_list) > 1
             if gitlab:
                 number = _merge_request_number(message)
-            if number is None:
+            local = number is None and len(parent_list) > 1
+            gitlab = gitlab and not local
+            if number is None and not local:
                 continue
             members: tuple[str, ...] = (sha,)
             head = sha
@@ -170,6 +173,7 @@ class GitHistory:
                     head=head,
                     head_time=committed.get(head),
                     merge_request=gitlab,
+                    local=local,
                 )
             )
         return requests
@@ -337,11 +341,11 @@ class GitHistory:
 #: Trailer keys read from merge messages, as git's ``%(trailers:key=...)`` matches
 #: them (case-insensitively); each is reported with the spelling given here.
 _TRAILER_KEYS = ("Approved-by", "Reviewed-by", "Signed-off-by", "Co-authored-by")
-# -z ends each commit with NUL; \x1f ends a field, \x1d a trailer, \x1c a key
+# -z ends each commit with NUL; \x1f ends a field, \x1d a trailer, \x1c a key;
+# only=true: the trailers of the trailer block, not other lines in it
 _PULL_REQUEST_FORMAT = (
-    "%H%x1f%P%x1f%aI%x1f%cI%x1f%(trailers:"
-    + ",".join(f"key={key}" for key in _TRAILER_KEYS)
-    + ",unfold=true,separator=%x1d,key_value_separator=%x1c)%x1f%B"
+    "%H%x1f%P%x1f%aI%x1f%cI%x1f%(trailers:only=true,"
+    "unfold=true,separator=%x1d,key_value_separator=%x1c)%x1f%B"
 )
 
 

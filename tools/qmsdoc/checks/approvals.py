@@ -1,0 +1,182 @@
+"""Approval checks: signatures that cover what an item says now, by the roles the
+profile's approval policy names (21 CFR Part 11 11.50 and 11.70; ISO 13485 4.2.4,
+7.3.5 and 7.3.9 via 21 CFR 820.10).
+
+A signature counts for an item only when it *covers its current content*: the SHA-256
+of the item's normalized content that was signed is the item's content now, and it
+was given for the content that was merged. Findings are advisory on the everyday
+gate and stop a release.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from qmsdoc.checks.findings import Finding, finding_at
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from qmsdoc.checks.context import CheckContext
+    from qmsdoc.history.approvals import Approval
+    from qmsdoc.profile.approval_policy import SignatureRule
+
+__all__ = [
+    "check_approval_missing",
+    "check_approval_not_independent",
+    "check_approval_policy",
+    "check_approval_signer_unknown",
+    "policy_gaps",
+]
+
+
+def check_approval_missing(context: CheckContext) -> Iterator[Finding]:
+    """An item of a required type has an approval that covers its current content.
+
+    Serves ISO 13485 7.3.9 via 21 CFR 820.10 and Part 11 11.50/11.70: a design change is approved
+    before implementation, and the signature is linked to the record it signs.
+    """
+    if context.approvals is None:
+        return
+    for item in context.items:
+        if item.item_type not in context.profile.approval_types:
+            continue
+        manifest = context.approvals.get(item.id, [])
+        if any(a.meaning == "approval" and a.covers_content for a in manifest):
+            continue
+        earlier = [a for a in manifest if a.meaning == "approval"]
+        detail = (
+            f"; approvals by {', '.join(sorted({a.login for a in earlier}))} do not cover it"
+            if earlier
+            else ""
+        )
+        yield finding_at(
+            item,
+            "approval_missing",
+            f"{item.id}: the current content has no approval{detail}",
+        )
+
+
+def check_approval_signer_unknown(context: CheckContext) -> Iterator[Finding]:
+    """Every signer is in the signer registry (printed name and role, Part 11 11.50).
+
+    Serves 21 CFR Part 11 11.50 and 11.100: a signature shows the signer's printed
+    name; an unregistered signer is never silently an approval.
+    """
+    if context.approvals is None:
+        return
+    for item in context.items:
+        unknown = sorted(
+            {
+                a.login
+                for a in context.approvals.get(item.id, [])
+                if a.meaning != "authorship" and a.name is None
+            }
+        )
+        if unknown:
+            yield finding_at(
+                item,
+                "approval_signer_unknown",
+                f"{item.id}: signed by {', '.join(unknown)}, not in the signer registry",
+            )
+
+
+def check_approval_policy(context: CheckContext) -> Iterator[Finding]:
+    """Each item has the signatures its approval policy rules require: by each role
+    named, with an accepted meaning, covering its current content.
+
+    Serves ISO 13485 4.2.4 and 7.3.5 via 21 CFR 820.10 (documents reviewed and
+    approved before issue by the functions concerned) and Part 11 11.50 (meaning).
+    """
+    policy = context.profile.approval_policy
+    if context.approvals is None or policy is None:
+        return
+    for item in context.items:
+        manifest = context.approvals.get(item.id, [])
+        for rule in policy.rules_for_type(item.item_type):
+            for gap in policy_gaps(rule, manifest, independence=False):
+                yield finding_at(item, "approval_policy", f"{item.id}: {gap}")
+
+
+def check_approval_not_independent(context: CheckContext) -> Iterator[Finding]:
+    """Where a rule asks for independence, a signature by someone other than the
+    author of the signed content covers the item.
+
+    Serves ISO 13485 7.3.5 via 21 CFR 820.10: design reviews include a person
+    independent of the design stage being reviewed. A project-wide exception of the
+    policy (``independence_exception``) records the deviation with its justification.
+    """
+    policy = context.profile.approval_policy
+    if context.approvals is None or policy is None:
+        return
+    for item in context.items:
+        manifest = context.approvals.get(item.id, [])
+        for rule in policy.rules_for_type(item.item_type):
+            if not rule.independent:
+                continue
+            for gap in policy_gaps(rule, manifest, independence=True):
+                finding = finding_at(
+                    item, "approval_not_independent", f"{item.id}: {gap}"
+                )
+                if policy.independence_exception is not None:
+                    finding = replace(
+                        finding, justification=policy.independence_exception
+                    )
+                yield finding
+
+
+def policy_gaps(
+    rule: SignatureRule, manifest: Sequence[Approval], *, independence: bool
+) -> list[str]:
+    """What ``manifest`` lacks under ``rule``: without ``independence``, the roles
+    without a covering signature; with it, the roles signed only by the author.
+
+    Used for items and for controlled documents alike.
+    """
+    authors = {
+        name
+        for a in manifest
+        if a.meaning == "authorship"
+        for name in (a.login, a.name)
+        if name
+    }
+    gaps = []
+    for role in rule.roles or ("",):
+        holder = f"role {role}" if role else "a registered signer"
+        covering = [
+            a
+            for a in manifest
+            if a.meaning in rule.meanings
+            and a.name is not None
+            and a.covers_content
+            and (not role or role in a.roles)
+        ]
+        meanings = " or ".join(rule.meanings)
+        if not independence and not covering:
+            gaps.append(
+                f"no {meanings} by {holder} covers the current content "
+                f"(policy: {rule.name}){_stale(manifest, rule)}"
+            )
+        elif (
+            independence
+            and covering
+            and all(a.login in authors or a.name in authors for a in covering)
+        ):
+            gaps.append(
+                f"the {meanings} by {holder} is by the author of the signed content, "
+                f"not independent (policy: {rule.name})"
+            )
+    return gaps
+
+
+def _stale(manifest: Sequence[Approval], rule: SignatureRule) -> str:
+    """Signatures of the rule's meanings that no longer cover the content, cited."""
+    old = sorted(
+        {
+            f"{a.name or a.login} ({a.reference or a.signed[:12]})"
+            for a in manifest
+            if a.meaning in rule.meanings and not a.covers_content
+        }
+    )
+    return f"; signed before a change: {', '.join(old)}" if old else ""
