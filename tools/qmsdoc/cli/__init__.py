@@ -38,6 +38,7 @@ _COMMANDS = {
     "items": ("qmsdoc.cli.check", "items_command"),
     "matrix": ("qmsdoc.cli.trace", "matrix_command"),
     "profile": ("qmsdoc.cli.profile", "profile_command"),
+    "release": ("qmsdoc.cli.release", "release_group"),
     "review": ("qmsdoc.cli.change", "review_command"),
     "soup": ("qmsdoc.cli.soup", "soup_group"),
     "suspect": ("qmsdoc.cli.change", "suspect_command"),

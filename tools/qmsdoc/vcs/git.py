@@ -337,9 +337,98 @@ class GitHistory:
         prefix = self._root.resolve().relative_to(top).as_posix()
         return "" if prefix == "." else f"{prefix}/"
 
+    # -- release records (qmsdoc.release) ----------------------------------------------
 
-#: Trailer keys read from merge messages, as git's ``%(trailers:key=...)`` matches
-#: them (case-insensitively); each is reported with the spelling given here.
+    def tag_target(self, tag: str) -> str | None:
+        """The commit the tag ``refs/tags/<tag>`` points at (peeled), or None."""
+        return self._rev_parse(f"refs/tags/{tag}^{{commit}}")
+
+    def tag_date(self, tag: str) -> str | None:
+        """When the tag was made (ISO 8601): the tagger date of an annotated tag,
+        the commit date of a lightweight one; None without that tag."""
+        repository = self._repository()
+        if repository is None:
+            return None
+        try:
+            text = str(
+                repository.git.for_each_ref(
+                    "--format=%(creatordate:iso-strict)", f"refs/tags/{tag}"
+                )
+            ).strip()
+        except Exception:  # git failed
+            return None
+        return text.splitlines()[0] if text else None
+
+    def tree_of(self, commit: str) -> str | None:
+        """The tree hash of ``commit``, or None if the commit is not here."""
+        return self._rev_parse(f"{commit}^{{tree}}")
+
+    def is_ancestor(self, commit: str, descendant: str = "HEAD") -> bool | None:
+        """Whether ``commit`` is an ancestor of (or equal to) ``descendant``
+        (``git merge-base --is-ancestor``); None if either is unknown."""
+        repository = self._repository()
+        if repository is None:
+            return None
+        try:
+            repository.git.merge_base("--is-ancestor", commit, descendant)
+        except Exception as error:  # exit 1: not an ancestor; else: unknown commit
+            return False if getattr(error, "status", None) == 1 else None
+        return True
+
+    def add_worktree(self, folder: Path, commit: str) -> None:
+        """Check ``commit`` out into the new folder ``folder`` (a detached
+        ``git worktree``); remove it with :meth:`remove_worktree`.
+
+        :raises OSError: If git cannot create it.
+        """
+        repository = self._repository()
+        if repository is None:
+            raise OSError(f"{self._root}: not a git repository")
+        try:
+            repository.git.worktree("add", "--detach", "--quiet", str(folder), commit)
+        except Exception as error:  # git failed
+            raise OSError(f"git worktree add failed: {error}") from None
+
+    def remove_worktree(self, folder: Path) -> None:
+        """Remove a worktree made by :meth:`add_worktree`, with its files."""
+        repository = self._repository()
+        if repository is None:
+            return
+        try:
+            repository.git.worktree("remove", "--force", str(folder))
+        except Exception:  # already gone: forget its record
+            repository.git.worktree("prune")
+
+    def user_identity(self) -> str | None:
+        """``user.name <user.email>`` of the git configuration, or None if unset."""
+        repository = self._repository()
+        if repository is None:
+            return None
+        try:
+            reader = repository.config_reader()
+            name = str(reader.get_value("user", "name", "")).strip()
+            email = str(reader.get_value("user", "email", "")).strip()
+        except Exception:  # unreadable configuration
+            return None
+        if not name and not email:
+            return None
+        return f"{name} <{email}>" if email else name
+
+    def _rev_parse(self, revision: str) -> str | None:
+        repository = self._repository()
+        if repository is None:
+            return None
+        try:
+            return (
+                str(repository.git.rev_parse("--verify", "--quiet", revision)).strip()
+                or None
+            )
+        except Exception:  # unknown revision
+            return None
+
+
+#: Trailer keys reported with the spelling given here; git matches keys
+#: case-insensitively, and any other key is reported as written.
 _TRAILER_KEYS = ("Approved-by", "Reviewed-by", "Signed-off-by", "Co-authored-by")
 # -z ends each commit with NUL; \x1f ends a field, \x1d a trailer, \x1c a key;
 # only=true: the trailers of the trailer block, not other lines in it
