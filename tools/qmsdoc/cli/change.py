@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ from qmsdoc.device_file import load_approvals, read_items, read_raw_items
 from qmsdoc.errors import InputError, ProjectError
 from qmsdoc.export.xlsx import write_diff_workbook
 from qmsdoc.history import item_histories
+from qmsdoc.history.approvals import approval_record, manifestation
 from qmsdoc.history.completeness import require_complete_history
 from qmsdoc.history.diff import diff_revisions
 from qmsdoc.history.suspect import (
@@ -30,6 +30,7 @@ from qmsdoc.vcs import GitHistory, source_state
 
 if TYPE_CHECKING:
     from qmsdoc.cli.context import CliContext
+    from qmsdoc.history.approvals import Approval
     from qmsdoc.model import RawItem
     from qmsdoc.project import Project
 
@@ -203,7 +204,24 @@ def _items_at(project: Project, revision: str) -> list[RawItem]:
     )
 
 
-@click.command("approvals")
+class _ShowByDefault(click.Group):
+    """``qms approvals [ITEM...]`` shows; ``qms approvals verify`` verifies."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (
+            args[0] not in self.commands and args[0] not in ("-h", "--help")
+        ):
+            args = ["show", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("approvals", cls=_ShowByDefault)
+def approvals_command() -> None:
+    """Signature manifests of the items: show them, or verify that they still cover
+    what each item says now."""
+
+
+@approvals_command.command("show")
 @click.argument("item_ids", nargs=-1)
 @click.option(
     "--json",
@@ -212,52 +230,18 @@ def _items_at(project: Project, revision: str) -> list[RawItem]:
     help="Also write the manifest as JSON.",
 )
 @click.pass_obj
-def approvals_command(
+def approvals_show(
     state: CliContext, item_ids: tuple[str, ...], json_file: Path | None
 ) -> None:
-    """Signature manifest: who authored, reviewed and approved each item's last change."""
-    project = state.project
-    if project.profile.signer_registry is None:
-        raise ProjectError("the profile has no [approvals] table")
-    manifests = load_approvals(project)
-    if manifests is None:
-        raise ProjectError(
-            f"{project.root}: not a git repository; no approvals available"
-        )
-    wanted = item_ids or tuple(sorted(manifests, key=natural_key))
+    """Who authored, reviewed and approved each item (default: every item): printed
+    name, role, UTC time, meaning, the content signed and whether it covers it now."""
+    manifests = _manifests(state.project)
     document = {}
-    for item_id in wanted:
-        if item_id not in manifests:
-            raise click.BadParameter(f"no history for {item_id!r}")
-        entries = []
+    for item_id in _wanted(manifests, item_ids):
         click.echo(item_id)
         for approval in manifests[item_id]:
-            who = (
-                f"{approval.name} ({approval.role})"
-                if approval.role
-                else (approval.name or f"{approval.login} (not in the signer registry)")
-            )
-            covers = (
-                "" if approval.covers_last_change else "  NOT COVERING THE LAST CHANGE"
-            )
-            pr = f" PR #{approval.pull_request}" if approval.pull_request else ""
-            click.echo(
-                f"  {approval.meaning:10} {utc(approval.time)}  {who}  signed {approval.signed[:12]}{pr} ({approval.note}){covers}"
-            )
-            entries.append(
-                {
-                    "meaning": approval.meaning,
-                    "login": approval.login,
-                    "name": approval.name,
-                    "role": approval.role,
-                    "time_utc": utc(approval.time),
-                    "signed_commit": approval.signed,
-                    "pull_request": approval.pull_request,
-                    "covers_last_change": approval.covers_last_change,
-                    "note": approval.note,
-                }
-            )
-        document[item_id] = entries
+            click.echo(f"  {manifestation(approval)}")
+        document[item_id] = [approval_record(a) for a in manifests[item_id]]
     if json_file is not None:
         write_atomic(
             json_file,
@@ -265,12 +249,49 @@ def approvals_command(
         )
 
 
-def utc(timestamp: str) -> str:
-    """An ISO 8601 time with offset, as UTC ``YYYY-MM-DDTHH:MM:SSZ``."""
-    try:
-        moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
-    except ValueError:
-        return timestamp
-    if moment.tzinfo is None:
-        return timestamp
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+@approvals_command.command("verify")
+@click.argument("item_ids", nargs=-1)
+@click.pass_obj
+def approvals_verify(state: CliContext, item_ids: tuple[str, ...]) -> None:
+    """Recompute the SHA-256 of each item's content and compare it with what every
+    signature signed; exit 1 if an item's signatures no longer cover it."""
+    manifests = _manifests(state.project)
+    covered = changed = unsigned = 0
+    for item_id in _wanted(manifests, item_ids):
+        signed = [a for a in manifests[item_id] if a.meaning != "authorship"]
+        if any(a.covers_content for a in signed):
+            covered += 1
+            continue
+        if not signed:
+            unsigned += 1
+            continue
+        changed += 1
+        click.echo(f"{item_id}: no signature covers the current content")
+        for approval in signed:
+            click.echo(f"  {manifestation(approval)}")
+    click.echo(
+        f"qms approvals verify: {covered} items signed as they are now, {changed} "
+        f"changed since they were signed, {unsigned} never signed"
+    )
+    if changed:
+        raise SystemExit(1)
+
+
+def _manifests(project: Project) -> dict[str, list[Approval]]:
+    if project.profile.signer_registry is None:
+        raise ProjectError("the profile has no [approvals] table")
+    manifests = load_approvals(project)
+    if manifests is None:
+        raise ProjectError(
+            f"{project.root}: not a git repository; no approvals available"
+        )
+    return manifests
+
+
+def _wanted(
+    manifests: dict[str, list[Approval]], item_ids: tuple[str, ...]
+) -> tuple[str, ...]:
+    for item_id in item_ids:
+        if item_id not in manifests:
+            raise click.BadParameter(f"no history for {item_id!r}")
+    return item_ids or tuple(sorted(manifests, key=natural_key))

@@ -35,6 +35,7 @@ from qmsdoc.errors import OutputError, ProjectError
 from qmsdoc.export.pdf import print_pdf
 from qmsdoc.export.rendering import render_index
 from qmsdoc.export.xlsx import WorkbookContext, workbook_bytes
+from qmsdoc.history.approvals import approval_record
 from qmsdoc.history.completeness import rewritten_tags
 from qmsdoc.report import findings_document, gaps_document
 from qmsdoc.report.clock import generation_time
@@ -119,7 +120,7 @@ def assemble_dossier(
     if approvals:
         files["approvals.json"] = _json(
             {
-                item_id: [_approval(a) for a in entries]
+                item_id: [approval_record(a) for a in entries]
                 for item_id, entries in sorted(approvals.items())
             }
         )
@@ -360,19 +361,6 @@ def _section_entry(state: SectionState) -> dict[str, Any]:
         "state": state.state,
         "detail": state.detail,
         "sources": list(state.sources),
-    }
-
-
-def _approval(approval: Any) -> dict[str, Any]:
-    return {
-        "meaning": approval.meaning,
-        "login": approval.login,
-        "name": approval.name,
-        "role": approval.role,
-        "time": approval.time,
-        "signed_commit": approval.signed,
-        "pull_request": approval.pull_request,
-        "covers_last_change": approval.covers_last_change,
     }
 
 

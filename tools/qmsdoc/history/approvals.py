@@ -45,7 +45,7 @@ import json
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from qmsdoc.errors import InputError
@@ -64,9 +64,13 @@ __all__ = [
     "Meaning",
     "ReviewRecord",
     "Signer",
+    "approval_record",
+    "coverage",
     "item_approvals",
+    "manifestation",
     "read_review_exports",
     "read_signers",
+    "utc",
 ]
 
 Meaning = str
@@ -595,3 +599,56 @@ def _signer(value: str, signers: Mapping[str, Signer]) -> tuple[str, Signer | No
     if match and match.group(1) in signers:
         return match.group(1), signers[match.group(1)]
     return value, None
+
+
+def utc(timestamp: str) -> str:
+    """An ISO 8601 time with offset, as UTC ``YYYY-MM-DDTHH:MM:SSZ`` (11.50(a)(2))."""
+    moment = _instant(timestamp)
+    if moment is None:
+        return timestamp
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def coverage(approval: Approval) -> str:
+    """Whether the signature covers what the item says now, in words."""
+    if approval.covers_content:
+        return "covers the current content"
+    if approval.content_sha256 is None:
+        return f"does not cover the merged content ({approval.note})"
+    return "does not cover the current content (changed since it was signed)"
+
+
+def manifestation(approval: Approval) -> str:
+    """One signature manifestation as printed (21 CFR Part 11 11.50): printed name
+    and role, UTC date and time, meaning, what was signed, and whether it still
+    covers the item."""
+    who = approval.name or f"{approval.login} (not in the signer registry)"
+    role = f" ({approval.role})" if approval.role else ""
+    where = f", {approval.reference}" if approval.reference else ""
+    digest = (
+        f", content SHA-256 {approval.content_sha256[:12]}"
+        if approval.content_sha256
+        else ""
+    )
+    return (
+        f"{approval.meaning} by {who}{role}, {utc(approval.time)}"
+        f"{where}{digest}: {coverage(approval)}"
+    )
+
+
+def approval_record(approval: Approval) -> dict[str, object]:
+    """The JSON form of a signature manifestation (``approvals.json``)."""
+    return {
+        "meaning": approval.meaning,
+        "login": approval.login,
+        "name": approval.name,
+        "roles": list(approval.roles),
+        "time_utc": utc(approval.time),
+        "signed_commit": approval.signed,
+        "change_request": approval.reference or None,
+        "pull_request": approval.pull_request,
+        "content_sha256": approval.content_sha256,
+        "covers_last_change": approval.covers_last_change,
+        "covers_current_content": approval.covers_content,
+        "note": approval.note,
+    }

@@ -13,6 +13,7 @@ from docutils import nodes
 from sphinx.util import logging
 
 from qmsdoc.errors import QmsError
+from qmsdoc.history.approvals import manifestation
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.tables import paragraph
 from qmsdoc.vcs import GitHistory
@@ -98,16 +99,13 @@ def _render(changes: list[ItemChange], approvals: list[Approval]) -> nodes.Node:
             for index, approval in enumerate(signed):
                 if index:
                     parts.append("; ")
-                who = approval.name or f"{approval.login} (unregistered)"
-                role = f", {approval.role}" if approval.role else ""
-                covers = (
-                    ""
-                    if approval.covers_last_change
-                    else " [does not cover the last change]"
-                )
-                parts.append(
-                    f"{approval.meaning} by {who}{role}, {approval.time}{covers}"
-                )
+                words = manifestation(approval)
+                if approval.covers_content:
+                    parts.append(words)
+                else:
+                    parts.append(nodes.strong("", words))
+        else:
+            parts.append(". Signatures: none")
         text = paragraph(*parts)
     text["classes"] += ["qms-history"]
     return text
