@@ -19,7 +19,7 @@ import os
 import subprocess
 from typing import TYPE_CHECKING
 
-from qmstest import add_pages, copy_root, run_qms, sphinx_build
+from qmstest import REPOSITORY, add_pages, copy_root, run_qms, sphinx_build
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -196,3 +196,30 @@ def _consistency(root: Path) -> list[str]:
     (condition,) = [c for c in report["conditions"] if c["condition"] == "consistency"]
     failures: list[str] = condition["failures"]
     return failures
+
+
+def test_a_shallow_clone_of_serenya_refuses_history_and_approvals(
+    tmp_path: Path,
+) -> None:
+    """The reference device file itself, cloned as a CI checkout does (depth 1)."""
+    clone = tmp_path / "serenya"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{REPOSITORY}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
+    boundary = subprocess.run(
+        ["git", "rev-parse", "HEAD"],
+        cwd=clone,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    for command in (("history", "REQ-001"), ("approvals",), ("approvals", "verify")):
+        result = run_qms(clone, *command)
+        assert result.returncode == 2, (command, result.stdout)
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, lines
+        assert SHALLOW in lines[0]
+        assert "git fetch --unshallow" in lines[0]
+        assert boundary[:12] not in result.stdout
