@@ -83,7 +83,7 @@ def device_file(root: Path, *, conf: bool = False) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "qms.toml").write_text(
         'extends = "medical-device"\n\n[project]\nname = "Test"\n'
-        'sources = ["."]\nexclude = ["_build"]\n',
+        'sources = ["."]\nexclude = ["_build"]\n\n[documents]\nrequired = true\n',
         encoding="utf-8",
     )
     if conf:

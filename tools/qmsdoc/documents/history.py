@@ -52,6 +52,7 @@ __all__ = [
     "content_digest",
     "document_history",
     "history_input",
+    "utc_time",
 ]
 
 HistoryState = Literal["recorded", "uncommitted", "incomplete", "untracked"]
@@ -190,7 +191,7 @@ def document_history(
             "Rev. N counts the approved changes: the merges that changed this page "
             "and carry an approval by a registered signer"
         ),
-        effective=_utc(source.release.date)[:10] if source.release else None,
+        effective=utc_time(source.release.date)[:10] if source.release else None,
         effective_note=(
             f"release {source.release.name}"
             if source.release
@@ -283,7 +284,7 @@ def _row(change: ItemChange, source: HistoryInput) -> DocumentChange:
     request = change.pull_request
     return DocumentChange(
         commit=change.commit,
-        time=_utc(change.commit.date),
+        time=utc_time(change.commit.date),
         author=_printed_name(change.commit, source.signers),
         reference=request.reference if request is not None else "",
         signatures=signatures,
@@ -317,7 +318,8 @@ def _printed_name(commit: CommitRecord, signers: Mapping[str, Signer]) -> str:
     return signer.name if signer is not None else commit.author
 
 
-def _utc(date: str) -> str:
+def utc_time(date: str) -> str:
+    """An ISO 8601 time with offset as ``YYYY-MM-DD HH:MM UTC`` (as given if not)."""
     try:
         moment = datetime.fromisoformat(date)
     except ValueError:

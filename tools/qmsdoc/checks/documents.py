@@ -1,0 +1,134 @@
+"""Controlled documents carry a valid, unique document number (ISO 13485 4.2.4).
+
+Every page of the device file declares one document number with a role of the
+profile (``.. qms-document-control::``, :mod:`qmsdoc.documents.control`); a page
+without one, a number used twice, a number off the profile's pattern or an unknown
+role is a finding at the page.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from qmsdoc.checks.findings import Finding
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from qmsdoc.checks.context import CheckContext
+    from qmsdoc.documents import DocumentDeclaration
+
+__all__ = [
+    "DOCUMENT_CHECKS",
+    "check_document_number_duplicate",
+    "check_document_number_invalid",
+    "check_document_number_missing",
+]
+
+#: the ids of the document checks (registered in :data:`qmsdoc.checks.REGISTRY`)
+DOCUMENT_CHECKS = frozenset(
+    {"document_number_missing", "document_number_duplicate", "document_number_invalid"}
+)
+
+
+def check_document_number_missing(context: CheckContext) -> Iterator[Finding]:
+    """A page of the device file that declares no document number (or twice).
+
+    Serves ISO 13485 4.2.4 (via 21 CFR 820.10): documents are identified and their
+    current revision status is known; a page without a number is not controlled.
+    """
+    config, documents = context.profile.documents, context.documents
+    if config is None or documents is None or not config.required:
+        return
+    for page in documents.pages:
+        if config.is_exempt(page.docname):
+            continue
+        declared = [d for d in documents.declarations if d.docname == page.docname]
+        if not declared:
+            yield Finding(
+                check_id="document_number_missing",
+                severity="error",
+                item_id="",
+                path=page.path,
+                line=1,
+                docname=page.docname,
+                message=(
+                    f"page {page.docname} declares no document number "
+                    "(.. qms-document-control:: NUMBER with :role:, after the title)"
+                ),
+            )
+        for extra in declared[1:]:
+            yield _finding(
+                extra,
+                "document_number_duplicate",
+                f"a second document declaration on the page (the first is "
+                f"{declared[0].number} at line {declared[0].line}): declare once",
+            )
+
+
+def check_document_number_duplicate(context: CheckContext) -> Iterator[Finding]:
+    """The same document number declared by two pages.
+
+    Serves ISO 13485 4.2.4 (via 21 CFR 820.10): a document number identifies one
+    document.
+    """
+    if context.profile.documents is None or context.documents is None:
+        return
+    first: dict[str, DocumentDeclaration] = {}
+    for declaration in context.documents.declarations:
+        if not declaration.number:
+            continue
+        seen = first.setdefault(declaration.number, declaration)
+        if seen is not declaration and seen.docname != declaration.docname:
+            yield _finding(
+                declaration,
+                "document_number_duplicate",
+                f"document number {declaration.number} is already declared by "
+                f"{seen.docname} ({seen.path}:{seen.line})",
+            )
+
+
+def check_document_number_invalid(context: CheckContext) -> Iterator[Finding]:
+    """A document number off the profile's pattern, or a role the profile lacks.
+
+    Serves ISO 13485 4.2.4 (via 21 CFR 820.10): one numbering scheme, and documents
+    identified by what they are (the role a plan or policy asks for).
+    """
+    config, documents = context.profile.documents, context.documents
+    if config is None or documents is None:
+        return
+    roles = config.role_names
+    for declaration in documents.declarations:
+        if not config.number_pattern.search(declaration.number):
+            yield _finding(
+                declaration,
+                "document_number_invalid",
+                f"document number {declaration.number!r} does not match the "
+                f"profile's pattern {config.number_pattern.pattern}",
+            )
+        if not declaration.role:
+            yield _finding(
+                declaration,
+                "document_number_invalid",
+                f"document {declaration.number} has no :role: (one of the profile's "
+                "[documents.roles])",
+            )
+        elif declaration.role not in roles:
+            yield _finding(
+                declaration,
+                "document_number_invalid",
+                f"document {declaration.number}: role {declaration.role!r} is not a "
+                "role of the profile's [documents.roles]",
+            )
+
+
+def _finding(declaration: DocumentDeclaration, check_id: str, message: str) -> Finding:
+    return Finding(
+        check_id=check_id,
+        severity="error",
+        item_id=declaration.number,
+        path=declaration.path,
+        line=declaration.line,
+        docname=declaration.docname,
+        message=message,
+    )
