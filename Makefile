@@ -10,7 +10,7 @@ SPHINXBUILD := $(BIN)/sphinx-build
 QMS := $(BIN)/qms
 SPHINXOPTS ?= -q
 
-.PHONY: all html check matrix gaps evidence evidence-record test lint typecheck dossier bench clean distclean help
+.PHONY: all html check matrix gaps evidence evidence-record release-record test lint typecheck dossier bench clean distclean help
 
 all: dossier
 
@@ -20,6 +20,7 @@ help:
 	@echo "make html      build the device file as HTML into _build/html"
 	@echo "make check     the gate: qms check (findings.json), qms gaps (gaps.json) and a strict Sphinx build"
 	@echo "make evidence-record  run the Serenya tests in a clean clone of HEAD and import a record meant to be committed"
+	@echo "make release-record TAG=v1.2.3  build the dossier of release tag TAG in a clean clone and write its release record (commit it)"
 	@echo "make matrix    write the traceability workbook traceability/traceability.xlsx"
 	@echo "make evidence  run the Serenya tests and import their JUnit result as a local run (never released)"
 	@echo "make bench     benchmark against stock sphinx-needs (BENCHOPTS=--quick for a smoke run)"
@@ -87,6 +88,24 @@ evidence-record: $(STAMP)
 		--date "$$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
 		--environment "clean clone of HEAD; $$(uname -sm), Python $$($(BIN)/python -c 'import platform; print(platform.python_version())')" \
 		--executor "make evidence-record ($$(git config user.email 2>/dev/null || echo unknown))"
+
+# The record of a release (21 CFR 11.10(e)): tag TAG cloned into a clean folder, its
+# dossier built there as `make dossier` builds it (HTML and single-page HTML from
+# scratch, the PDF, `qms dossier --release TAG`, SOURCE_DATE_EPOCH = the tag's commit
+# time), then `qms release record` writes <[release] records>/TAG.json into this
+# checkout (refused if it exists, or if the release gate fails). Commit that file;
+# `qms release verify TAG` rebuilds the dossier the same way and compares.
+RELEASE_CLONE := _build/release/clone
+release-record: $(STAMP) pdf-toolchain
+	@test -n "$(TAG)" || { echo "usage: make release-record TAG=<release tag>" >&2; exit 2; }
+	@rm -rf $(RELEASE_CLONE) && mkdir -p _build/release
+	git clone -q . $(RELEASE_CLONE)
+	git -C $(RELEASE_CLONE) checkout -q --detach "refs/tags/$(TAG)"
+	cd $(RELEASE_CLONE) && export SOURCE_DATE_EPOCH="$$(git log -1 --format=%ct)" && \
+		$(abspath $(SPHINXBUILD)) -b html -q -E . _build/html && \
+		$(abspath $(SPHINXBUILD)) -b singlehtml -q -E . _build/singlehtml && \
+		$(abspath $(QMS)) dossier --release "$(TAG)" --singlehtml _build/singlehtml && \
+		$(abspath $(QMS)) release record "$(TAG)" --into "$(CURDIR)"
 
 matrix: $(STAMP)
 	$(QMS) matrix

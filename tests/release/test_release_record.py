@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING
 
 from qmsdoc.release import read_record
-from qmstest import run_qms
+from qmstest import copy_root, run_qms
 from release.releasetest import PATHWAY, TAG, build_release, git
 
 if TYPE_CHECKING:
@@ -88,3 +88,15 @@ def test_refused_for_a_dossier_of_another_commit_or_not_a_release(
     recorded = run_qms(released, "release", "record", "v1.0.1")
     assert recorded.returncode == 0, recorded.stderr
     assert read_record(released / "traceability/releases/v1.0.1.json").tag == "v1.0.1"
+
+
+def test_written_into_the_checkout_one_commits_from(
+    released: Path, tmp_path: Path
+) -> None:
+    (released / RECORD).unlink()
+    home = copy_root("test-valid", tmp_path / "home")
+    into = run_qms(released, "release", "record", TAG, "--into", str(home))
+    assert into.returncode == 0, into.stderr
+    assert f"recorded {RECORD} in {home}" in into.stdout
+    assert read_record(home / RECORD).commit == git(released, "rev-parse", "HEAD")
+    assert not (released / RECORD).exists()

@@ -10,6 +10,7 @@ import click
 
 from qmsdoc import __version__
 from qmsdoc.errors import OutputError, ProjectError
+from qmsdoc.project import load_project
 from qmsdoc.release import (
     ReleaseProblem,
     compare_dossiers,
@@ -44,13 +45,23 @@ def release_group() -> None:
     show_default=True,
     help="The dossier built with `qms dossier --release TAG` (pathway folders).",
 )
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Write the record into this checkout of the project (the one you commit "
+    "from) instead of the one at the tag (`make release-record` builds in a clone).",
+)
 @click.pass_obj
-def record_command(state: CliContext, *, tag: str, dossier: Path) -> None:
+def record_command(
+    state: CliContext, *, tag: str, dossier: Path, into: Path | None
+) -> None:
     """Write the record of release TAG from its dossier (HEAD must be at the tag).
 
     Records are append-only: an existing record is never replaced. Commit the file.
     """
     project = state.project
+    home = project if into is None else load_project(into.resolve())
     history = GitHistory(project.root)
     commit = history.tag_target(tag)
     if commit is None:
@@ -71,7 +82,7 @@ def record_command(state: CliContext, *, tag: str, dossier: Path) -> None:
         raise ProjectError(
             "the working tree is modified: a release is recorded from a clean checkout"
         )
-    target = record_path(project.root, project.profile.release_records, tag)
+    target = record_path(home.root, home.profile.release_records, tag)
     if target.exists():
         raise OutputError(
             f"{target}: a record of {tag!r} exists; release records are append-only"
@@ -87,7 +98,8 @@ def record_command(state: CliContext, *, tag: str, dossier: Path) -> None:
     )
     write_record(target, record)
     click.echo(
-        f"{tag}: recorded {target.relative_to(project.root).as_posix()} "
+        f"{tag}: recorded {target.relative_to(home.root).as_posix()}"
+        f"{'' if into is None else f' in {home.root}'} "
         f"(commit {commit[:12]}, tree {record.tree[:12]}, "
         f"{', '.join(entry.pathway for entry in record.pathways)}); commit this file"
     )
