@@ -143,3 +143,19 @@ def test_a_malformed_record_is_one_line_and_exit_2(released: Path) -> None:
     missing = run_qms(released, "release", "verify", "v9.9.9")
     assert missing.returncode == 2
     assert "v9.9.9.json: no release record" in missing.stderr
+
+
+def test_a_shallow_clone_refuses_in_one_line(released: Path) -> None:
+    _commit_record(released)
+    git(released, "commit", "-q", "--allow-empty", "-m", "Later work")
+    shallow = released.parent / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", f"file://{released}", str(shallow)],
+        check=True,
+        capture_output=True,
+    )
+    refused = run_qms(shallow, "release", "verify", TAG, "--no-rebuild")
+    assert refused.returncode == 2
+    assert "history incomplete: shallow clone" in refused.stderr
+    assert "git fetch --unshallow" in refused.stderr
+    assert refused.stderr.strip().count("\n") == 0
