@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 from qmsdoc.checks import Finding, run_checks
 from qmsdoc.checks.intended_use import DIRECTIVE as INTENDED_USE
+from qmsdoc.design_review import read_review_facts
+from qmsdoc.documents import read_documents
 from qmsdoc.evidence.inventory import missing_automated_tests
 from qmsdoc.evidence.status import (
     EvidenceView,
@@ -125,6 +127,10 @@ def check_device_file(project: Project, *, include_local: bool = False) -> Check
         sboms=sboms,
         scans=scans,
         statements=statements,
+        review_facts=read_review_facts(project.root, items, config)
+        if (config := project.profile.design_review) is not None
+        else None,
+        documents=read_documents(project) if project.profile.documents else None,
     )
     return CheckOutcome(
         items=items,

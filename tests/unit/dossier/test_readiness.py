@@ -17,11 +17,30 @@ from ..evidence._evidence_support import COMMIT, evaluate, manual
 
 if TYPE_CHECKING:
     from qmsdoc.evidence import EvidenceRun
+    from qmsdoc.model import Item
+
+
+#: the approved design review a release needs (ISO 13485 7.3.5)
+DESIGN_REVIEW = """
+.. design_review:: Review of the first release
+   :id: DR-001
+   :status: approved
+   :baseline: v1
+   :review_date: 2026-01-10
+   :participants: alice (quality, independent)
+   :outcome: approved
+   :reviews: REQ-001
+"""
+
+
+def _reviewed(text: str) -> tuple[Item, ...]:
+    """The items of ``text`` with an approved design review of them."""
+    return items_from(text + DESIGN_REVIEW)
 
 
 def _graph() -> TraceGraph:
     """The valid chain with every item released (its change request approved)."""
-    return TraceGraph(items_from(VALID_CHAIN.replace("in_review", "approved")))
+    return TraceGraph(_reviewed(VALID_CHAIN.replace("in_review", "approved")))
 
 
 def test_a_section_is_missing_when_a_named_source_is_absent() -> None:
@@ -70,13 +89,13 @@ def _view(*states: VerificationState) -> EvidenceView:
 
 
 def test_no_input_fails_nothing() -> None:
-    approved = TraceGraph(items_from(VALID_CHAIN.replace("in_review", "approved")))
+    approved = TraceGraph(_reviewed(VALID_CHAIN.replace("in_review", "approved")))
     conditions = _conditions(graph=approved, evidence=_view())
     assert not any(c.fails for c in conditions.values())
 
 
 def test_an_item_in_review_fails_the_release_naming_it() -> None:
-    in_review = TraceGraph(items_from(VALID_CHAIN))
+    in_review = TraceGraph(_reviewed(VALID_CHAIN))
     conditions = _conditions(graph=in_review, evidence=_view())
     assert [name for name, c in conditions.items() if c.fails] == ["status"]
     assert conditions["status"].failures == ("CR-001: status in_review, not released",)

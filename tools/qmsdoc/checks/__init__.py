@@ -14,10 +14,24 @@ from qmsdoc.checks.approvals import (
     check_approval_not_independent,
     check_approval_policy,
     check_approval_signer_unknown,
-    check_link_suspect,
 )
+from qmsdoc.checks.change import check_link_suspect
 from qmsdoc.checks.context import CheckContext
 from qmsdoc.checks.coverage import check_coverage
+from qmsdoc.checks.design_review import (
+    check_design_review_action_open,
+    check_design_review_action_overdue,
+    check_design_review_action_unresolved,
+    check_design_review_baseline_not_in_history,
+    check_design_review_baseline_unknown,
+    check_design_review_not_independent,
+    check_design_review_participant_invalid,
+)
+from qmsdoc.checks.documents import (
+    check_document_number_duplicate,
+    check_document_number_invalid,
+    check_document_number_missing,
+)
 from qmsdoc.checks.evidence import (
     check_evidence_attachment,
     check_evidence_failed,
@@ -79,6 +93,8 @@ from qmsdoc.checks.waivers import apply_waivers
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Mapping, Sequence
 
+    from qmsdoc.design_review import ReviewFacts
+    from qmsdoc.documents import DocumentSet
     from qmsdoc.evidence.status import EvidenceView
     from qmsdoc.history.approvals import Approval
     from qmsdoc.model import Item, RawItem
@@ -143,6 +159,16 @@ REGISTRY: tuple[Check, ...] = (
     Check(check_id="evidence_test_missing", summary="automated_test names a test that does not exist (IEC 62304 5.7.5)", function=check_evidence_test_missing),
     Check(check_id="evidence_attachment", summary="record attachment missing or its SHA-256 differs (ISO 13485 4.2.5)", function=check_evidence_attachment),
     Check(check_id="evidence_unknown_item", summary="recorded result names an item that does not exist", function=check_evidence_unknown_item),
+    Check(check_id="design_review_not_independent", summary="design review without a participant independent of the stage (ISO 13485 7.3.5)", function=check_design_review_not_independent),
+    Check(check_id="design_review_participant_invalid", summary="design review participant not written as 'name (role, ...)'", function=check_design_review_participant_invalid),
+    Check(check_id="design_review_action_open", summary="design review action still open (release fails; ISO 13485 7.3.5)", function=check_design_review_action_open),
+    Check(check_id="design_review_action_overdue", summary="open design review action past its due date on the build date", function=check_design_review_action_overdue),
+    Check(check_id="design_review_action_unresolved", summary="closed design review action without its resolution", function=check_design_review_action_unresolved),
+    Check(check_id="design_review_baseline_unknown", summary="design review baseline is neither a commit nor a tag of the repository", function=check_design_review_baseline_unknown),
+    Check(check_id="design_review_baseline_not_in_history", summary="design review baseline is not HEAD or an ancestor of it", function=check_design_review_baseline_not_in_history),
+    Check(check_id="document_number_missing", summary="page of the device file without a document number (ISO 13485 4.2.4)", function=check_document_number_missing),
+    Check(check_id="document_number_duplicate", summary="document number declared by two pages, or twice on one (ISO 13485 4.2.4)", function=check_document_number_duplicate),
+    Check(check_id="document_number_invalid", summary="document number off the profile's pattern, or unknown document role", function=check_document_number_invalid),
 )  # fmt: skip
 
 #: checks outside the registry: the waivers themselves (:mod:`qmsdoc.checks.waivers`)
@@ -171,12 +197,21 @@ def catalogue(profile: Profile) -> list[tuple[str, str]]:
         and (profile.risk is not None or not check.check_id.startswith("risk_"))
         and (profile.evidence is not None or not check.check_id.startswith("evidence_"))
         and (profile.suspect_record is not None or check.check_id != "link_suspect")
-        and (_signatures_required(profile) or not check.check_id.startswith("approval_"))
+        and (
+            _signatures_required(profile) or not check.check_id.startswith("approval_")
+        )
         and (
             profile.soup is not None
             or not check.check_id.startswith(("soup_", "vulnerability_"))
         )
         and (profile.security is not None or not check.check_id.startswith("security_"))
+        and (
+            profile.design_review is not None
+            or not check.check_id.startswith("design_review_")
+        )
+        and (
+            profile.documents is not None or not check.check_id.startswith("document_")
+        )
     ]
     entries.extend((rule.check_id, rule.description) for rule in profile.coverage)
     entries.extend(UNREGISTERED_CHECKS)
@@ -193,6 +228,8 @@ def run_checks(
     sboms: Sequence[SbomRecord] = (),
     scans: Sequence[ScanRecord] = (),
     statements: Sequence[RawItem] = (),
+    review_facts: ReviewFacts | None = None,
+    documents: DocumentSet | None = None,
 ) -> list[Finding]:
     """Run every registered check, apply waivers, and return the findings in stable order.
 
@@ -204,6 +241,9 @@ def run_checks(
     :param sboms: Imported SBOM records (SOUP checks compare the items with them).
     :param scans: Imported vulnerability scanner records.
     :param statements: Intended-use statements of the documents (``qms-intended-use``).
+    :param review_facts: Build date and reviewed baselines in git, for the design
+        review checks that need them (:func:`qmsdoc.design_review.read_review_facts`).
+    :param documents: The pages and their document declarations (document checks).
     """
     context = CheckContext(
         items=tuple(items),
@@ -213,6 +253,8 @@ def run_checks(
         approvals=approvals,
         sboms=tuple(sboms),
         scans=tuple(scans),
+        review_facts=review_facts,
+        documents=documents,
     )
     findings = [finding for check in REGISTRY for finding in check.function(context)]
     findings.extend(check_intended_use(statements))

@@ -12,6 +12,8 @@ from qmsdoc.trace import TraceGraph
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
+    from qmsdoc.design_review import ReviewFacts
+    from qmsdoc.documents import DocumentSet
     from qmsdoc.evidence.status import EvidenceView
     from qmsdoc.history.approvals import Approval
     from qmsdoc.model import Item
@@ -38,6 +40,11 @@ class CheckContext:
     """Imported SBOM records; empty when none was imported or SOUP is not tracked."""
     scans: tuple[ScanRecord, ...] = ()
     """Imported vulnerability scanner records."""
+    review_facts: ReviewFacts | None = None
+    """Build date and reviewed baselines for the design-review checks; None: not read
+    (no review items): the checks that need them then say nothing."""
+    documents: DocumentSet | None = None
+    """The device file's pages and their document declarations; None: not read."""
     graph: TraceGraph = field(init=False)
     risks: tuple[RiskEstimate, ...] = field(init=False)
     """Computed risk of every hazardous situation; empty without a risk model."""

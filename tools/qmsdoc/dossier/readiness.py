@@ -5,7 +5,8 @@ applicable (with the reason from the plan), external (prepared outside the desig
 history file, with a note) or missing (with what is missing). The gate collects the
 conditions that stop a release: unresolved findings, unverified requirements or risk
 controls, failed or stale evidence, open suspect links, unaccepted residual risk,
-missing approvals. Each condition can be switched on or off; a release turns all on.
+missing approvals, design reviews. Each condition can be switched on or off; a release
+turns all on.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from qmsdoc.design_review.records import BASELINE_CHECKS, missing_review
 from qmsdoc.trace.matrix import build_matrix, natural_key
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ ALL_CONDITIONS = (
     "residual_risk",
     "approvals",
     "status",
+    "design_review",
     "sections",
 )
 #: conditions checked on every dossier build; a release adds the others
@@ -169,6 +172,7 @@ def gate_conditions(
     _evidence_failures(graph, evidence, profile, failures)
     _risk_failures(risks, profile, failures)
     failures["status"] = status_failures(graph, profile)
+    failures["design_review"] = design_review_failures(graph, findings, profile)
     failures["sections"] = [
         f"{state.plan.section_id} {state.plan.title}: {state.detail}"
         for state in sections
@@ -199,6 +203,8 @@ def _finding_failures(
             failures["suspect_links"].append(where)
         elif finding.check_id.startswith("approval_"):
             failures["approvals"].append(where)
+        elif finding.check_id.startswith("design_review_"):
+            continue  # the design_review condition reports them
         elif finding.fails_strict_gate and finding.check_id not in _STATE_CHECKS:
             failures["findings"].append(f"{where} [qms.{finding.check_id}]")
 
@@ -259,6 +265,35 @@ def status_failures(graph: TraceGraph, profile: Profile) -> list[str]:
                     f"{cited or 'without ' + field}"
                 )
     return failures
+
+
+def design_review_failures(
+    graph: TraceGraph, findings: Sequence[Finding], profile: Profile
+) -> list[str]:
+    """What stops a release in its design reviews (ISO 13485 7.3.5 via 21 CFR 820.10).
+
+    Every unwaived design-review finding that fails the release gate (open or
+    overdue actions, no independent participant, unknown baselines), and a missing
+    approved review of a baseline in the release's history.
+    """
+    config = profile.design_review
+    if config is None:
+        return []
+    failures = [
+        f"{finding.path}:{finding.line}: {finding.message}"
+        for finding in findings
+        if finding.check_id.startswith("design_review_") and finding.fails_strict_gate
+    ]
+    missing = missing_review(
+        graph,
+        config,
+        baseline_problems={
+            finding.item_id
+            for finding in findings
+            if finding.check_id in BASELINE_CHECKS and finding.severity != "info"
+        },
+    )
+    return [*failures, missing] if missing is not None else failures
 
 
 def _risk_failures(

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from qmsdoc.profile._primitives import sorted_names
 from qmsdoc.profile._sections import Sections
+from qmsdoc.profile.approval_policy import build_approval_policy
+from qmsdoc.profile.design_review import build_design_review
+from qmsdoc.profile.document_control import build_document_control
 from qmsdoc.profile.model import (
     FIELD_KINDS,
     SEVERITIES,
@@ -22,7 +25,6 @@ from qmsdoc.profile.model import (
 )
 from qmsdoc.risk._build import build_risk_model
 from qmsdoc.security._build import build_security_model
-from qmsdoc.profile.approval_policy import build_approval_policy
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -47,6 +49,9 @@ _TOP_KEYS = frozenset(
         "gate",
         "suspect",
         "approvals",
+        "documents",
+        "release",
+        "design_review",
         "extends",
     }
 )
@@ -141,6 +146,8 @@ class _Builder(Sections):
             "gate",
             {"advisory", "status_field", "released_statuses", "retired_statuses"},
         )
+        release = self.table(data, "release", required=False)
+        self.only_keys(release, "release", {"records"})
         status_field = self.text(gate, "gate", "status_field", "") or None
         if status_field is not None and status_field not in {f.name for f in fields}:
             raise self.fail("gate.status_field", f"{status_field!r} is not a field")
@@ -159,18 +166,35 @@ class _Builder(Sections):
             approval_types=self.known_types(
                 approvals, "approvals", "required_types", {t.name for t in types}
             ),
-            advisory_checks=tuple(
-                name.removeprefix("qms.")
-                for name in self.strings(gate, "gate", "advisory")
-            ),
-            status_field=status_field,
             approval_policy=build_approval_policy(
                 approvals, self, {t.name for t in types}
             )
             if approvals
             else None,
+            documents=build_document_control(
+                self.as_table(data["documents"], "documents"), self
+            )
+            if "documents" in data
+            else None,
+            advisory_checks=tuple(
+                name.removeprefix("qms.")
+                for name in self.strings(gate, "gate", "advisory")
+            ),
+            status_field=status_field,
             released_statuses=self.strings(gate, "gate", "released_statuses"),
             retired_statuses=self.strings(gate, "gate", "retired_statuses"),
+            design_review=build_design_review(
+                self.as_table(data["design_review"], "design_review"),
+                self,
+                type_fields=type_fields,
+                fields={spec.name: spec for spec in fields},
+                link_names=link_names,
+            )
+            if "design_review" in data
+            else None,
+            release_records=self.text(
+                release, "release", "records", "traceability/releases"
+            ),
             risk=risk,
             matrices=matrices,
             evidence=evidence,

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from qmsdoc.profile.approval_policy import ApprovalPolicy
     from qmsdoc.profile.design_review import DesignReviewConfig
+    from qmsdoc.profile.document_control import DocumentControlConfig
     from qmsdoc.risk.model import RiskModel
     from qmsdoc.security.model import SecurityModel
 
@@ -285,6 +286,8 @@ class Profile:
     """Item types whose last change needs a covering approval (``required_types``)."""
     approval_policy: ApprovalPolicy | None = None
     """Who must sign which items and documents, and how (``[approvals]``)."""
+    documents: DocumentControlConfig | None = None
+    """Document numbers and roles of the pages (``[documents]``); None: not controlled."""
     advisory_checks: tuple[str, ...] = ()
     """Checks whose findings are shown but do not fail the everyday gate (``[gate]``)."""
     status_field: str | None = None
@@ -293,6 +296,10 @@ class Profile:
     """Statuses an item must have to be released (e.g. ``approved``)."""
     retired_statuses: tuple[str, ...] = ()
     """Statuses of items outside the release (e.g. ``obsolete``)."""
+    design_review: DesignReviewConfig | None = None
+    """Design review records and their actions (``[design_review]``); None: none."""
+    release_records: str = "traceability/releases"
+    """Folder of the committed release records (``[release] records``)."""
     _type_by_name: dict[str, ItemType] = field(
         init=False, repr=False, compare=False, default_factory=dict
     )

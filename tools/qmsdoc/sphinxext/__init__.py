@@ -62,6 +62,7 @@ from qmsdoc.sphinxext.checklist_directives import (
     CHECKLIST_RENDERERS,
 )
 from qmsdoc.sphinxext.design_directives import DESIGN_DIRECTIVES, DESIGN_RENDERERS
+from qmsdoc.sphinxext.document_control import setup_document_control
 from qmsdoc.sphinxext.document_directives import DOCUMENT_DIRECTIVES, DOCUMENT_RENDERERS
 from qmsdoc.sphinxext.document_template import DocumentTemplateDirective
 from qmsdoc.sphinxext.domain import QmsDomain
@@ -135,6 +136,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
         app.add_directive(name, directive)
     app.add_directive("qms-intended-use", IntendedUseDirective)
     app.add_directive("qms-document", DocumentTemplateDirective)
+    setup_document_control(app)
     renderers = {
         **RISK_RENDERERS,
         **SECURITY_RENDERERS,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sphinx.util import logging
 
 from qmsdoc.checks import Finding, run_checks
+from qmsdoc.design_review import read_review_facts
 from qmsdoc.errors import QmsError
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.evidence_display import evidence_fingerprint
@@ -28,12 +29,23 @@ def check_items(app: Sphinx, env: BuildEnvironment) -> None:
     domain = QmsDomain.of(env)
     domain.forget_check_context()
     try:
-        project_of(env.config)
+        project = project_of(env.config)
     except QmsError as error:
         LOGGER.error("qmsdoc: %s", error, type="qms", subtype="profile")
         return
     context = domain.check_context()
     if context is None:
+        return
+    config = context.profile.design_review
+    try:
+        # the same build date and baselines as `qms check`, so the two agree
+        review_facts = (
+            read_review_facts(project.root, context.items, config)
+            if config is not None
+            else None
+        )
+    except QmsError as error:
+        LOGGER.error("qmsdoc: %s", error, type="qms", subtype="design_review")
         return
     findings = run_checks(
         context.items,
@@ -43,6 +55,7 @@ def check_items(app: Sphinx, env: BuildEnvironment) -> None:
         sboms=context.sboms,
         scans=context.scans,
         statements=domain.statements(),
+        review_facts=review_facts,
     )
 
     domain.set_findings(findings)
