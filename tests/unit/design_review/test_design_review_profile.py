@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from qmsdoc.errors import ProfileError
+from qmsdoc.profile import load_profile
 from qmsdoc.profile._primitives import Primitives
 from qmsdoc.profile.design_review import DesignReviewConfig, build_design_review
 from qmsdoc.profile.model import FieldSpec
@@ -65,3 +66,17 @@ def test_a_bad_table_names_its_key(table: dict[str, Any], message: str) -> None:
     with pytest.raises(ProfileError) as raised:
         _build(table)
     assert str(raised.value).startswith(f"qms.toml: {message}")
+
+
+def test_the_packaged_profile_declares_design_reviews() -> None:
+    profile = load_profile()
+    config = profile.design_review
+    assert config is not None
+    review = profile.item_type(config.review_type)
+    action = profile.item_type(config.action_type)
+    assert review is not None
+    assert action is not None
+    assert {config.baseline_field, config.outcome_field} <= set(review.required)
+    assert review.link_targets(config.scope_link)
+    assert action.link_targets(config.action_link) == (config.review_type,)
+    assert "design_review_action_open" in profile.advisory_checks
