@@ -6,6 +6,7 @@ from datetime import date
 
 from qmsdoc.checks import catalogue, run_checks
 from qmsdoc.design_review import BaselineFact, ReviewFacts, parse_participants
+from qmstest import REPOSITORY
 
 from .._rst import default_profile, items_from
 
@@ -221,3 +222,16 @@ def test_the_checks_are_in_the_catalogue_of_the_default_profile() -> None:
         "design_review_not_independent",
         "design_review_participant_invalid",
     } <= names
+
+
+def test_the_readme_example_is_a_closed_review_with_an_independent_participant() -> (
+    None
+):
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Design reviews", 1)[1]
+    example = section.split("```rst\n", 1)[1].split("```", 1)[0]
+    items = items_from(example)
+    assert [item.id for item in items] == ["DR-001", "DRA-001"]
+    facts = ReviewFacts(today=date(2026, 12, 31), baselines=None)
+    found = run_checks(items, default_profile(), review_facts=facts)
+    assert [f for f in found if f.check_id.startswith("design_review_")] == []
