@@ -132,6 +132,8 @@ def test_release_checks_the_tag_and_every_condition(valid_root: Path) -> None:
     assert (
         "gate unverified       FAILS" in release.stdout
     )  # no test result for REQ-001, RC-001
+    # no design review of the release (ISO 13485 7.3.5)
+    assert "gate design_review    FAILS (1)" in release.stdout
 
 
 def test_bad_input_is_one_line_and_exit_2(valid_root: Path) -> None:
