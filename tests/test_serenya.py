@@ -108,13 +108,16 @@ def test_unverified_requirement_fails_the_gate_until_waived(tmp_path: Path) -> N
     new_file = root / "requirements" / "zz-added.rst"
     text = (
         "Added requirement\n=================\n\n"
+        ".. qms-document-control:: SER-REQ-900\n   :role: software-requirements-specification\n\n"
         ".. requirement:: Show the laboratory name printed on the report\n"
         "   :id: REQ-900\n   :status: draft\n   :kind: functional\n   :level: software\n"
         "   :satisfies: UN-001\n"
     )
     new_file.write_text(text, encoding="utf-8")
     (root / "design-controls" / "zz-added.rst").write_text(
-        "Added output\n============\n\n.. design_output:: Laboratory name display\n"
+        "Added output\n============\n\n"
+        ".. qms-document-control:: SER-DES-900\n   :role: software-design-specification\n\n"
+        ".. design_output:: Laboratory name display\n"
         "   :id: DO-900\n   :status: draft\n   :element: software_unit\n   :safety_class: A\n"
         "   :implements: REQ-900\n",
         encoding="utf-8",
@@ -122,13 +125,13 @@ def test_unverified_requirement_fails_the_gate_until_waived(tmp_path: Path) -> N
     failed = _qms_check(root)
     assert failed.returncode == 1
     assert (
-        "requirements/zz-added.rst:4: error: REQ-900: no verification_test verifies this "
+        "requirements/zz-added.rst:7: error: REQ-900: no verification_test verifies this "
         "requirement (ISO 13485 7.3.6 via 21 CFR 820.10; IEC 62304 5.7.1) [qms.coverage_requirement_verified]"
     ) in failed.stdout
     strict = sphinx_build(root, "-E", "-W", "--keep-going", builder="dummy")
     assert strict.returncode != 0
     assert any(
-        "requirements/zz-added.rst:4: WARNING: REQ-900" in line
+        "requirements/zz-added.rst:7: WARNING: REQ-900" in line
         and "[qms.coverage_requirement_verified]" in line
         for line in strict.warnings
     ), strict.warnings
@@ -170,7 +173,7 @@ def test_unverified_requirement_fails_the_gate_until_waived(tmp_path: Path) -> N
         "check": "qms.coverage_requirement_verified",
         "item": "REQ-900",
         "file": "requirements/zz-added.rst",
-        "line": 4,
+        "line": 7,
         "justification": "Display-only text taken verbatim from the report header; verified "
         "by inspection in design review DR-3.",
     }.items() <= next(
