@@ -15,6 +15,16 @@ from pathlib import Path
 TESTS = Path(__file__).parent
 ROOTS = TESTS / "roots"
 REPOSITORY = TESTS.parent
+
+
+def without_approval_policy(root: Path) -> None:
+    """Switch the default approval policy off in ``root``'s ``qms.toml``, for tests
+    of other features whose exact output the policy's advisory findings would fill
+    (the policy is tested in ``tests/cli/test_approval_policy.py``)."""
+    with (root / "qms.toml").open("a", encoding="utf-8") as config:
+        config.write("\n[approvals]\npolicy = []\n")
+
+
 #: what makes up the Serenya reference device file in this repository
 SERENYA_PARTS = (
     "conf.py",

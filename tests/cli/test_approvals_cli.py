@@ -51,7 +51,7 @@ def test_approval_before_the_last_edit_is_flagged(valid_root: Path) -> None:
     (root / "traceability" / "signers.toml").write_text(SIGNERS, encoding="utf-8")
     with (root / "qms.toml").open("a", encoding="utf-8") as config:
         config.write(
-            '\n[approvals]\nregistry = "traceability/signers.toml"\nrequired_types = ["requirement"]\n'
+            '\n[approvals]\nregistry = "traceability/signers.toml"\nrequired_types = ["requirement"]\npolicy = []\n'
         )
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", ".")
@@ -96,7 +96,7 @@ def test_approval_before_the_last_edit_is_flagged(valid_root: Path) -> None:
     assert len(approval["signed_commit"]) == 40
     authorship = next(entry for entry in manifest if entry["meaning"] == "authorship")
     assert authorship["name"] == "Bob Builder"
-    assert _qms(root, "check").returncode == 0
+    assert _qms(root, "check", "--strict").returncode == 0
 
     # a later edit committed without a pull request is not covered by that approval
     _edit_requirement(
@@ -116,7 +116,7 @@ def test_approval_before_the_last_edit_is_flagged(valid_root: Path) -> None:
         and "does not cover the current content (changed since it was signed)"
         in flagged.stdout
     )
-    check = _qms(root, "check")
+    check = _qms(root, "check", "--strict")
     assert check.returncode == 1
     assert (
         "REQ-001: the current content has no approval; approvals by carol do not cover it [qms.approval_missing]"
@@ -130,7 +130,7 @@ def test_unknown_approver_is_a_finding(valid_root: Path) -> None:
     (root / "traceability" / "signers.toml").write_text(SIGNERS, encoding="utf-8")
     with (root / "qms.toml").open("a", encoding="utf-8") as config:
         config.write(
-            '\n[approvals]\nregistry = "traceability/signers.toml"\nrequired_types = ["requirement"]\n'
+            '\n[approvals]\nregistry = "traceability/signers.toml"\nrequired_types = ["requirement"]\npolicy = []\n'
         )
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", ".")
@@ -150,7 +150,7 @@ def test_unknown_approver_is_a_finding(valid_root: Path) -> None:
         "-m",
         "Merge pull request #2 from team/feature\n\nApproved-by: mallory",
     )
-    check = _qms(root, "check")
+    check = _qms(root, "check", "--strict")
     assert check.returncode == 1
     assert (
         "REQ-001: signed by mallory, not in the signer registry [qms.approval_signer_unknown]"
@@ -166,7 +166,7 @@ def test_malformed_signer_registry_is_one_line_exit_2(valid_root: Path) -> None:
     )
     with (root / "qms.toml").open("a", encoding="utf-8") as config:
         config.write(
-            '\n[approvals]\nregistry = "traceability/signers.toml"\nrequired_types = ["requirement"]\n'
+            '\n[approvals]\nregistry = "traceability/signers.toml"\nrequired_types = ["requirement"]\npolicy = []\n'
         )
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", ".")
@@ -183,7 +183,7 @@ def _approvals_project(root: Path, registry: str) -> None:
     with (root / "qms.toml").open("a", encoding="utf-8") as config:
         config.write(
             '\n[approvals]\nregistry = "traceability/signers.toml"\n'
-            'reviews = "traceability/reviews"\nrequired_types = ["requirement"]\n'
+            'reviews = "traceability/reviews"\nrequired_types = ["requirement"]\npolicy = []\n'
         )
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", ".")

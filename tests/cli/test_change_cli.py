@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 import pytest
 from openpyxl import load_workbook
 
+from qmstest import without_approval_policy
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -137,6 +139,7 @@ def baseline(valid_root: Path) -> Path:
     (valid_root / ".gitignore").write_text(
         "_build/\ntraceability/findings.json\n", encoding="utf-8"
     )
+    without_approval_policy(valid_root)
     _init(valid_root)
     _commit_all(valid_root, "Device file")
     reviewed = _qms("review", "--all", cwd=valid_root)

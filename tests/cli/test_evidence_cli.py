@@ -11,6 +11,7 @@ from importlib import resources
 from typing import TYPE_CHECKING
 
 from qmsdoc.evidence import import_reports, write_run
+from qmstest import without_approval_policy
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -95,6 +96,7 @@ def _commit_all(repository: Path, message: str) -> str:
 
 def _repository(root: Path) -> str:
     """Make ``root`` a git repository with one commit; return its SHA."""
+    without_approval_policy(root)
     _git(root, "init", "-q")
     _git(root, "config", "user.name", "Test User")
     _git(root, "config", "user.email", "test@example.invalid")

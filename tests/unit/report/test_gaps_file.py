@@ -114,15 +114,20 @@ def test_a_complete_chain_passes() -> None:
     document = _document(VALID_CHAIN + SECURITY_CHAIN)
     assert document["summary"]["trace_gate"] == "pass"
     assert document["summary"]["holes"] == 0
-    assert document["summary"]["empty_rules"] == 0
+    # the chain has no design review record: its two rules may be, and are, empty
+    assert document["summary"]["empty_rules"] == 2
     assert all(rule["holes"] == [] for rule in document["rules"])
-    assert all(rule["traced_percent"] == 100.0 for rule in document["rules"])
+    assert all(
+        rule["traced_percent"] == 100.0
+        for rule in document["rules"]
+        if rule["rule"] not in ("design_review_scoped", "review_action_raised")
+    )
 
 
 def test_a_chain_without_security_items_fails_on_its_empty_rules() -> None:
     document = _document(VALID_CHAIN)
     assert document["summary"]["holes"] == 0
-    assert document["summary"]["empty_rules"] == 3
+    assert document["summary"]["empty_rules"] == 5  # 3 security, 2 design review
     assert document["summary"]["trace_gate"] == "fail"
     located = _rule(document, "vulnerability_located")
     assert (located["empty"], located["traced_percent"]) == (True, 0.0)
