@@ -313,3 +313,66 @@ def test_a_signer_without_a_role_is_one_line_exit_2(valid_root: Path) -> None:
         "a signature names the role in which it is given"
     )
     assert not (root / "manifest.json").exists()
+
+
+DOCUMENT_POLICY = """
+[approvals]
+registry = "traceability/signers.toml"
+
+[[approvals.policy]]
+name = "risk management report approved by quality"
+documents = ["risk-management-report"]
+roles = ["quality"]
+"""
+
+
+def test_a_controlled_document_needs_the_signatures_its_role_names(
+    valid_root: Path,
+) -> None:
+    """The page text is the signed content: an approved report edited after its
+    approval is no longer covered, at its declaration's file:line."""
+    root = valid_root
+    report = root / "report.rst"
+    report.write_text(
+        "Risk management report\n======================\n\n"
+        ".. qms-document-control:: VAL-RMR-001\n   :role: risk-management-report\n\n"
+        "The overall residual risk is acceptable.\n",
+        encoding="utf-8",
+    )
+    index = root / "index.rst"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace(
+            "   items\n", "   items\n   report\n"
+        ),
+        encoding="utf-8",
+    )
+    _project(root, DOCUMENT_POLICY)
+    gap = (
+        "report.rst:4: error (advisory): document VAL-RMR-001: no approval by role quality "
+        "covers the current content (policy: risk management report approved by "
+        "quality)"
+    )
+    assert gap + " [qms.approval_policy]" in _qms(root, "check", "--strict").stdout
+
+    _git(root, "checkout", "-q", "-b", "review/report")
+    report.write_text(
+        report.read_text(encoding="utf-8") + "\nReviewed for release 1.0.\n",
+        encoding="utf-8",
+    )
+    _git(root, "commit", "-q", "-am", "Report for release 1.0", author=BOB)
+    _merge(
+        root,
+        "review/report",
+        "Merge branch 'review/report'\n\nApproved-by: carol@example.com",
+    )
+    assert "VAL-RMR-001" not in _qms(root, "check", "--strict").stdout
+
+    report.write_text(
+        report.read_text(encoding="utf-8").replace("acceptable", "not acceptable"),
+        encoding="utf-8",
+    )
+    edited = _qms(root, "check", "--strict")
+    assert edited.returncode == 1
+    assert gap + "; signed before a change: Carol Checker (merge " in edited.stdout, (
+        edited.stdout
+    )

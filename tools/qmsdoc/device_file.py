@@ -15,6 +15,7 @@ from qmsdoc.checks import Finding, run_checks
 from qmsdoc.checks.intended_use import DIRECTIVE as INTENDED_USE
 from qmsdoc.design_review import read_review_facts
 from qmsdoc.documents import read_documents
+from qmsdoc.documents.history import document_history, history_input
 from qmsdoc.evidence.inventory import missing_automated_tests
 from qmsdoc.evidence.status import (
     EvidenceView,
@@ -45,6 +46,7 @@ from qmsdoc.vulnerability.store import read_scans
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator, Sequence
 
+    from qmsdoc.documents import DocumentSet
     from qmsdoc.evidence.records import EvidenceRun
     from qmsdoc.model import RawItem
     from qmsdoc.project import Project
@@ -117,6 +119,7 @@ def check_device_file(project: Project, *, include_local: bool = False) -> Check
     items = load_items(raw, project.profile)
     evidence = load_evidence(project, items, raw, include_local=include_local)
     approvals = load_approvals(project) if approvals_required(project) else None
+    documents = read_documents(project) if project.profile.documents else None
     sboms, scans = load_sboms(project), load_scans(project)
     findings = run_checks(
         items,
@@ -130,7 +133,10 @@ def check_device_file(project: Project, *, include_local: bool = False) -> Check
         review_facts=read_review_facts(project.root, items, config)
         if (config := project.profile.design_review) is not None
         else None,
-        documents=read_documents(project) if project.profile.documents else None,
+        documents=documents,
+        document_approvals=load_document_approvals(project, documents)
+        if approvals is not None and documents is not None
+        else None,
     )
     return CheckOutcome(
         items=items,
@@ -224,6 +230,31 @@ def _baseline_approvals(
             )
         )
     return baselines
+
+
+def load_document_approvals(
+    project: Project, documents: DocumentSet
+) -> dict[str, list[Approval]] | None:
+    """Each controlled document's signature manifest (by document number), the page
+    text as signed content; None outside git or with an incomplete history.
+
+    :raises InputError: If the signer registry or a review export is invalid.
+    """
+    source = history_input(project)
+    if source.head is None or source.incomplete is not None:
+        return None
+    history = GitHistory(project.root)
+    manifests: dict[str, list[Approval]] = {}
+    for declaration in documents.declarations:
+        try:
+            text = (project.root / declaration.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            text = None
+        record = document_history(
+            declaration, source=source, history=history, current=text
+        )
+        manifests.setdefault(declaration.number, list(record.signatures))
+    return manifests
 
 
 def approvals_required(project: Project) -> bool:

@@ -230,6 +230,7 @@ def run_checks(
     statements: Sequence[RawItem] = (),
     review_facts: ReviewFacts | None = None,
     documents: DocumentSet | None = None,
+    document_approvals: Mapping[str, Sequence[Approval]] | None = None,
 ) -> list[Finding]:
     """Run every registered check, apply waivers, and return the findings in stable order.
 
@@ -244,6 +245,8 @@ def run_checks(
     :param review_facts: Build date and reviewed baselines in git, for the design
         review checks that need them (:func:`qmsdoc.design_review.read_review_facts`).
     :param documents: The pages and their document declarations (document checks).
+    :param document_approvals: Signature manifest per document number, when
+        approvals are required.
     """
     context = CheckContext(
         items=tuple(items),
@@ -255,6 +258,7 @@ def run_checks(
         scans=tuple(scans),
         review_facts=review_facts,
         documents=documents,
+        document_approvals=document_approvals,
     )
     findings = [finding for check in REGISTRY for finding in check.function(context)]
     findings.extend(check_intended_use(statements))

@@ -97,6 +97,7 @@ def check_approval_policy(context: CheckContext) -> Iterator[Finding]:
         for rule in policy.rules_for_type(item.item_type):
             for gap in policy_gaps(rule, manifest, independence=False):
                 yield finding_at(item, "approval_policy", f"{item.id}: {gap}")
+    yield from _document_gaps(context, "approval_policy", independence=False)
 
 
 def check_approval_not_independent(context: CheckContext) -> Iterator[Finding]:
@@ -124,6 +125,35 @@ def check_approval_not_independent(context: CheckContext) -> Iterator[Finding]:
                         finding, justification=policy.independence_exception
                     )
                 yield finding
+    exception = policy.independence_exception
+    for found in _document_gaps(context, "approval_not_independent", independence=True):
+        yield found if exception is None else replace(found, justification=exception)
+
+
+def _document_gaps(
+    context: CheckContext, check_id: str, *, independence: bool
+) -> Iterator[Finding]:
+    """The policy's gaps for each controlled document (rules naming its role, or
+    ``*``), at its declaration; the page text is the signed content."""
+    policy, documents = context.profile.approval_policy, context.documents
+    manifests = context.document_approvals
+    if policy is None or documents is None or manifests is None:
+        return
+    for declaration in documents.declarations:
+        manifest = manifests.get(declaration.number, [])
+        for rule in policy.rules_for_document(declaration.role or None):
+            if independence and not rule.independent:
+                continue
+            for gap in policy_gaps(rule, manifest, independence=independence):
+                yield Finding(
+                    check_id=check_id,
+                    severity="error",
+                    item_id=declaration.number,
+                    path=declaration.path,
+                    line=declaration.line,
+                    docname=declaration.docname,
+                    message=f"document {declaration.number}: {gap}",
+                )
 
 
 def policy_gaps(

@@ -45,6 +45,8 @@ class CheckContext:
     (no review items): the checks that need them then say nothing."""
     documents: DocumentSet | None = None
     """The device file's pages and their document declarations; None: not read."""
+    document_approvals: Mapping[str, Sequence[Approval]] | None = None
+    """Signature manifest per document number; None when approvals are not read."""
     graph: TraceGraph = field(init=False)
     risks: tuple[RiskEstimate, ...] = field(init=False)
     """Computed risk of every hazardous situation; empty without a risk model."""

@@ -112,6 +112,9 @@ class DocumentHistory:
     first_author: str | None = None
     last_author: str | None = None
     approvers: tuple[Approval, ...] = ()
+    signatures: tuple[Approval, ...] = ()
+    """The whole signature manifest of the page (authorship included), each with
+    whether it covers the page as it is now: what the approval policy reads."""
     """Signatures covering the last change (reviews and approvals)."""
 
 
@@ -202,6 +205,7 @@ def document_history(
         approvers=tuple(
             a for a in manifest if a.meaning != "authorship" and a.covers_last_change
         ),
+        signatures=tuple(manifest),
     )  # fmt: skip
 
 
