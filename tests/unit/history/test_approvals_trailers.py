@@ -30,7 +30,9 @@ SIGNERS = {
     "carol@example.com": Signer(
         login="carol@example.com", name="Carol Checker", roles=("Quality manager",)
     ),
-    "dave": Signer(login="dave", name="Dave Developer", roles=("Independent reviewer",)),
+    "dave": Signer(
+        login="dave", name="Dave Developer", roles=("Independent reviewer",)
+    ),
 }
 
 #: A merge message whose body has a trailer-looking line that is not in the trailer
