@@ -30,7 +30,7 @@ def test_the_block_shows_revision_approvers_and_the_change_history(
     assert "Document number TST-RMR-001" in page
     assert "Title Risk management report" in page
     assert "Role risk-management-report: Risk management report (ISO 14971 9)" in page
-    assert "Revision Rev. 1 ( Rev. N counts the approved changes" in page
+    assert "Revision Rev. 1 ( Rev. N counts the approvals of this page" in page
     assert "Effective date not effective: this build is not of a release tag" in page
     assert (
         "Author Alice Author (design owner) (first change); Bob Builder (last change)"

@@ -72,6 +72,30 @@ def test_a_page_changed_without_approval_is_rev_0_with_the_change_stated(
     assert plan.approvers == ()
 
 
+def test_a_baseline_approval_approves_pages_its_branch_did_not_change(
+    tmp_path: Path,
+) -> None:
+    root = history_repository(tmp_path / "repo")
+    git(root, "checkout", "-q", "-b", "review/baseline", when=600)
+    (root / "review.txt").write_text("baseline reviewed\n", encoding="utf-8")
+    git(root, "add", "review.txt", when=600)
+    git(root, "commit", "-q", "-m", "Baseline review", when=600)
+    git(root, "checkout", "-q", "main", when=610)
+    git(
+        root, "merge", "-q", "--no-ff", "review/baseline", "-m",
+        "Merge branch 'review/baseline'\n\nApproved-by: Carol Checker "
+        "<carol@example.com>\nApproval-scope: baseline",
+        who="Carol Checker", when=610,
+    )  # fmt: skip
+    plan = _history(root, "plan")
+    assert plan.revision == "Rev. 1"
+    assert [(a.name, a.meaning, a.covers_content) for a in plan.approvers] == [
+        ("Carol Checker", "approval", True)
+    ]
+    assert plan.changes[-1].approved
+    assert plan.changes[-1].signatures[-1].note.startswith("baseline approval")
+
+
 def test_a_release_tag_at_head_gives_the_effective_date(tmp_path: Path) -> None:
     root = history_repository(tmp_path / "repo")
     git(root, "tag", "-a", "v1.0.0", "-m", "Release 1.0.0", when=400)

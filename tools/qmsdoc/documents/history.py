@@ -184,15 +184,19 @@ def document_history(
     manifest = _approvals(changes, source, now=now, baselines=_baselines(
         declaration, source, history
     ))  # fmt: skip
-    rows = tuple(_row(change, source) for change in changes)
+    rows = tuple(
+        _row(change, source, baseline=_baseline_signatures(change, changes, manifest))
+        for change in changes
+    )
     return DocumentHistory(
         state="recorded",
         note="",
         changes=rows,
         revision=_revision(rows, source, modified=now not in (None, changes[-1].content_sha256)),
         revision_basis=(
-            "Rev. N counts the approved changes: the merges that changed this page "
-            "and carry an approval by a registered signer"
+            "Rev. N counts the approvals of this page: the merges (pull or merge "
+            "requests, review merges, baseline approvals) whose approval by a "
+            "registered signer signed a state of its text"
         ),
         effective=utc_time(source.release.date)[:10] if source.release else None,
         effective_note=(
@@ -279,12 +283,31 @@ def _approvals(
     )
 
 
-def _row(change: ItemChange, source: HistoryInput) -> DocumentChange:
+def _baseline_signatures(
+    change: ItemChange, changes: Sequence[ItemChange], manifest: Sequence[Approval]
+) -> tuple[Approval, ...]:
+    """The baseline approvals (a merge signing the whole device file) that signed
+    the page as ``change`` left it, given to the last change with that content."""
+    later = changes[changes.index(change) + 1 :]
+    if any(c.content_sha256 == change.content_sha256 for c in later):
+        return ()
+    return tuple(
+        approval
+        for approval in manifest
+        if approval.note.startswith("baseline approval")
+        and approval.content_sha256 is not None
+        and approval.content_sha256 == change.content_sha256
+    )
+
+
+def _row(
+    change: ItemChange, source: HistoryInput, *, baseline: Sequence[Approval] = ()
+) -> DocumentChange:
     signatures = tuple(
         approval
         for approval in _approvals([change], source, now=None)
         if approval.meaning != "authorship"
-    )
+    ) + tuple(baseline)
     request = change.pull_request
     return DocumentChange(
         commit=change.commit,
@@ -301,7 +324,13 @@ def _row(change: ItemChange, source: HistoryInput) -> DocumentChange:
 def _revision(
     rows: Sequence[DocumentChange], source: HistoryInput, *, modified: bool
 ) -> str:
-    approved = list(dict.fromkeys(row.reference for row in rows if row.approved))
+    approved = {
+        signature.reference
+        for row in rows
+        if row.approved
+        for signature in row.signatures
+        if signature.meaning == "approval" and signature.name is not None
+    }
     pending = 0
     for row in reversed(rows):
         if row.approved:
