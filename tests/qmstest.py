@@ -6,6 +6,7 @@ test folder, including folders that have a ``conftest.py`` of their own.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,28 @@ from pathlib import Path
 TESTS = Path(__file__).parent
 ROOTS = TESTS / "roots"
 REPOSITORY = TESTS.parent
+
+
+def git_as(
+    root: Path,
+    *args: str,
+    author: str = "Alice Author <alice@example.com>",
+    when: int | None = None,
+) -> str:
+    """Run git in ``root`` as ``author`` (``Name <email>``, or a name whose first word
+    in lower case gives ``<first>@example.com``), at the epoch second ``when`` (UTC)
+    for author and committer when given; return its standard output."""
+    name, _, email = author.partition(" <")
+    email = email.rstrip(">") or f"{name.split(maxsplit=1)[0].lower()}@example.com"
+    env = dict(os.environ)
+    if when is not None:
+        env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = f"@{when} +0000"
+    done = subprocess.run(
+        ["git", "-c", f"user.name={name}", "-c", f"user.email={email}",
+         "-c", "commit.gpgsign=false", *args],
+        cwd=root, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return done.stdout.strip()
 
 
 def without_approval_policy(root: Path) -> None:

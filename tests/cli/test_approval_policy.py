@@ -9,13 +9,11 @@ and ``qms check --strict`` (release).
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
 
-from qmstest import sphinx_build
+from qmstest import git_as, run_qms, sphinx_build
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -53,25 +51,6 @@ independent = true
 """
 
 
-def _git(root: Path, *args: str, author: str = ALICE) -> str:
-    name, email = author.rsplit(" <", 1)
-    env_args = ["-c", f"user.name={name}", "-c", f"user.email={email.rstrip('>')}"]
-    done = subprocess.run(
-        ["git", *env_args, *args], cwd=root, capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
-
-
-def _qms(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from qmsdoc.cli import main; main()", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def _edit(root: Path, old: str, new: str) -> None:
     items = root / "items.rst"
     text = items.read_text(encoding="utf-8")
@@ -80,8 +59,8 @@ def _edit(root: Path, old: str, new: str) -> None:
 
 
 def _merge(root: Path, branch: str, message: str, author: str = ALICE) -> None:
-    _git(root, "checkout", "-q", "main", author=author)
-    _git(root, "merge", "-q", "--no-ff", branch, "-m", message, author=author)
+    git_as(root, "checkout", "-q", "main", author=author)
+    git_as(root, "merge", "-q", "--no-ff", branch, "-m", message, author=author)
 
 
 def _project(root: Path, policy: str = POLICY) -> None:
@@ -89,20 +68,20 @@ def _project(root: Path, policy: str = POLICY) -> None:
     (root / "traceability" / "signers.toml").write_text(SIGNERS, encoding="utf-8")
     with (root / "qms.toml").open("a", encoding="utf-8") as config:
         config.write(policy)
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "Initial device file")
+    git_as(root, "init", "-q", "-b", "main")
+    git_as(root, "add", ".")
+    git_as(root, "commit", "-q", "-m", "Initial device file")
 
 
 def _change_requirement(root: Path, branch: str, message: str) -> None:
     """Bob changes REQ-001 on ``branch`` and it is merged with ``message``."""
-    _git(root, "checkout", "-q", "-b", branch)
+    git_as(root, "checkout", "-q", "-b", branch)
     _edit(
         root,
         "below the lower or above the upper limit.",
         "below the lower limit or above the upper limit.",
     )
-    _git(root, "commit", "-q", "-am", "Clarify the flag rule", author=BOB)
+    git_as(root, "commit", "-q", "-am", "Clarify the flag rule", author=BOB)
     _merge(root, branch, message)
 
 
@@ -118,7 +97,7 @@ def test_a_role_approval_covers_until_the_content_changes(valid_root: Path) -> N
     root = valid_root
     _project(root)
     # before any approval, the requirement lacks the quality approval
-    unsigned = _qms(root, "check", "--strict")
+    unsigned = run_qms(root, "check", "--strict")
     assert unsigned.returncode == 1
     assert (
         "REQ-001: no approval by role quality covers the current content "
@@ -132,11 +111,11 @@ def test_a_role_approval_covers_until_the_content_changes(valid_root: Path) -> N
         "Merge branch 'review/req-001'\n\nReviewed the flag rule with the lab.\n\n"
         "Approved-by: Carol Checker <carol@example.com>",
     )
-    assert _policy_lines(_qms(root, "check", "--strict").stdout, "REQ-001") == []
-    verified = _qms(root, "approvals", "verify", "REQ-001")
+    assert _policy_lines(run_qms(root, "check", "--strict").stdout, "REQ-001") == []
+    verified = run_qms(root, "approvals", "verify", "REQ-001")
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "1 items signed as they are now" in verified.stdout
-    shown = _qms(root, "approvals", "REQ-001", "--json", "manifest.json")
+    shown = run_qms(root, "approvals", "REQ-001", "--json", "manifest.json")
     assert "approval by Carol Checker (quality)" in shown.stdout
     assert "merge " in shown.stdout  # the local merge is the change request cited
     record = next(
@@ -150,15 +129,15 @@ def test_a_role_approval_covers_until_the_content_changes(valid_root: Path) -> N
 
     # the approved text is edited in the working tree: the signature no longer covers
     _edit(root, "The software shall flag", "The software shall mark and flag")
-    changed = _qms(root, "approvals", "verify")
+    changed = run_qms(root, "approvals", "verify")
     assert changed.returncode == 1
     assert "REQ-001: no signature covers the current content" in changed.stdout
     assert "does not cover the current content (changed since it was signed)" in (
         changed.stdout
     )
-    everyday = _qms(root, "check")
+    everyday = run_qms(root, "check")
     assert "[qms.approval_policy]" in everyday.stdout
-    strict = _qms(root, "check", "--strict")
+    strict = run_qms(root, "check", "--strict")
     assert strict.returncode == 1
     assert _policy_lines(strict.stdout, "REQ-001")
 
@@ -181,10 +160,10 @@ def test_only_the_trailer_block_signs_a_local_merge(valid_root: Path) -> None:
         "was discussed, but this line is in the body, not in the trailer block.\n\n"
         "Reviewed-by: Bob Builder <bob@example.com>",
     )
-    shown = _qms(root, "approvals", "REQ-001")
+    shown = run_qms(root, "approvals", "REQ-001")
     assert "review by Bob Builder (design-owner)" in shown.stdout
     assert "Carol" not in shown.stdout
-    assert _policy_lines(_qms(root, "check").stdout, "REQ-001")
+    assert _policy_lines(run_qms(root, "check").stdout, "REQ-001")
 
 
 def test_an_unregistered_signer_is_a_finding_not_an_approval(valid_root: Path) -> None:
@@ -193,7 +172,7 @@ def test_an_unregistered_signer_is_a_finding_not_an_approval(valid_root: Path) -
     _change_requirement(
         root, "review/req-001", "Merge branch 'r'\n\nApproved-by: mallory"
     )
-    check = _qms(root, "check", "--strict")
+    check = run_qms(root, "check", "--strict")
     assert (
         "REQ-001: signed by mallory, not in the signer registry "
         "[qms.approval_signer_unknown]" in check.stdout
@@ -204,11 +183,11 @@ def test_an_unregistered_signer_is_a_finding_not_an_approval(valid_root: Path) -
 def test_independence_is_required_where_the_policy_says(valid_root: Path) -> None:
     root = valid_root
     _project(root)
-    _git(root, "checkout", "-q", "-b", "design")
+    git_as(root, "checkout", "-q", "-b", "design")
     _edit(root, "Compares each result", "Compares every result")
-    _git(root, "commit", "-q", "-am", "Reword the engine", author=BOB)
+    git_as(root, "commit", "-q", "-am", "Reword the engine", author=BOB)
     _merge(root, "design", "Merge branch 'design'\n\nApproved-by: bob@example.com")
-    check = _qms(root, "check", "--strict")
+    check = run_qms(root, "check", "--strict")
     assert (
         "DO-001: the review or approval by a registered signer is by the author of "
         "the signed content, not independent (policy: design outputs reviewed "
@@ -225,8 +204,8 @@ def test_independence_is_required_where_the_policy_says(valid_root: Path) -> Non
         ),
         encoding="utf-8",
     )
-    _git(root, "commit", "-q", "-am", "Record the independence exception")
-    excepted = _qms(root, "check", "--strict")
+    git_as(root, "commit", "-q", "-am", "Record the independence exception")
+    excepted = run_qms(root, "check", "--strict")
     assert "[qms.approval_not_independent]" not in _open(excepted.stdout)
     findings = json.loads((root / "traceability" / "findings.json").read_text())
     waived = [
@@ -248,26 +227,26 @@ def test_a_baseline_approval_signs_items_the_branch_did_not_change(
 ) -> None:
     root = valid_root
     _project(root)
-    _git(root, "checkout", "-q", "-b", "review/baseline")
+    git_as(root, "checkout", "-q", "-b", "review/baseline")
     (root / "review-note.txt").write_text("baseline review\n", encoding="utf-8")
-    _git(root, "add", "review-note.txt")
-    _git(root, "commit", "-q", "-m", "Baseline review record", author=BOB)
+    git_as(root, "add", "review-note.txt")
+    git_as(root, "commit", "-q", "-m", "Baseline review record", author=BOB)
     _merge(
         root,
         "review/baseline",
         "Merge branch 'review/baseline'\n\nApproved-by: carol@example.com\n"
         "Approval-scope: baseline",
     )
-    check = _qms(root, "check", "--strict")
+    check = run_qms(root, "check", "--strict")
     assert _policy_lines(check.stdout, "REQ-001") == []
-    shown = _qms(root, "approvals", "REQ-001")
+    shown = run_qms(root, "approvals", "REQ-001")
     assert "approval by Carol Checker (quality)" in shown.stdout
     assert "covers the current content" in shown.stdout
 
     # a change after the baseline approval is not covered by it
     _edit(root, "The software shall flag", "The software shall mark and flag")
-    _git(root, "commit", "-q", "-am", "Unreviewed edit", author=BOB)
-    assert _policy_lines(_qms(root, "check", "--strict").stdout, "REQ-001")
+    git_as(root, "commit", "-q", "-am", "Unreviewed edit", author=BOB)
+    assert _policy_lines(run_qms(root, "check", "--strict").stdout, "REQ-001")
 
 
 @pytest.mark.parametrize(
@@ -292,7 +271,7 @@ def test_an_unknown_meaning_is_one_line_exit_2(
 ) -> None:
     root = valid_root
     _project(root, policy)
-    result = _qms(root, "check")
+    result = run_qms(root, "check")
     assert result.returncode == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -306,7 +285,7 @@ def test_a_signer_without_a_role_is_one_line_exit_2(valid_root: Path) -> None:
     registry.write_text(
         SIGNERS + '\n[signers."dave@example.com"]\nname = "Dave"\n', encoding="utf-8"
     )
-    result = _qms(root, "approvals", "--json", "manifest.json")
+    result = run_qms(root, "approvals", "--json", "manifest.json")
     assert result.returncode == 2
     assert result.stderr.strip().endswith(
         'signers.toml:10: signer dave@example.com has no role (roles = ["..."]): '
@@ -352,26 +331,26 @@ def test_a_controlled_document_needs_the_signatures_its_role_names(
         "covers the current content (policy: risk management report approved by "
         "quality)"
     )
-    assert gap + " [qms.approval_policy]" in _qms(root, "check", "--strict").stdout
+    assert gap + " [qms.approval_policy]" in run_qms(root, "check", "--strict").stdout
 
-    _git(root, "checkout", "-q", "-b", "review/report")
+    git_as(root, "checkout", "-q", "-b", "review/report")
     report.write_text(
         report.read_text(encoding="utf-8") + "\nReviewed for release 1.0.\n",
         encoding="utf-8",
     )
-    _git(root, "commit", "-q", "-am", "Report for release 1.0", author=BOB)
+    git_as(root, "commit", "-q", "-am", "Report for release 1.0", author=BOB)
     _merge(
         root,
         "review/report",
         "Merge branch 'review/report'\n\nApproved-by: carol@example.com",
     )
-    assert "VAL-RMR-001" not in _qms(root, "check", "--strict").stdout
+    assert "VAL-RMR-001" not in run_qms(root, "check", "--strict").stdout
 
     report.write_text(
         report.read_text(encoding="utf-8").replace("acceptable", "not acceptable"),
         encoding="utf-8",
     )
-    edited = _qms(root, "check", "--strict")
+    edited = run_qms(root, "check", "--strict")
     assert edited.returncode == 1
     assert gap + "; signed before a change: Carol Checker (merge " in edited.stdout, (
         edited.stdout

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import TYPE_CHECKING
+
+from qmstest import git_as, run_qms
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -15,27 +15,6 @@ SIGNERS = """\
 name = "Carol Checker"
 role = "Quality manager"
 """
-
-
-def _git(
-    root: Path, *args: str, author: str = "Alice Author <alice@example.com>"
-) -> str:
-    name, email = author.rsplit(" <", 1)
-    env_args = ["-c", f"user.name={name}", "-c", f"user.email={email.rstrip('>')}"]
-    done = subprocess.run(
-        ["git", *env_args, *args], cwd=root, capture_output=True, text=True, check=True
-    )
-    return done.stdout.strip()
-
-
-def _qms(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from qmsdoc.cli import main; main()", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
 
 
 def _edit_requirement(root: Path, old: str, new: str) -> None:
@@ -53,18 +32,18 @@ def test_approval_before_the_last_edit_is_flagged(valid_root: Path) -> None:
         config.write(
             '\n[approvals]\nregistry = "traceability/signers.toml"\nrequired_types = ["requirement"]\npolicy = []\n'
         )
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "Initial device file")
+    git_as(root, "init", "-q", "-b", "main")
+    git_as(root, "add", ".")
+    git_as(root, "commit", "-q", "-m", "Initial device file")
 
     # a pull request changes REQ-001 and is merged with an approval trailer
-    _git(root, "checkout", "-q", "-b", "feature")
+    git_as(root, "checkout", "-q", "-b", "feature")
     _edit_requirement(
         root,
         "below the lower or above the upper limit.",
         "below the lower limit or above the upper limit.",
     )
-    _git(
+    git_as(
         root,
         "commit",
         "-q",
@@ -72,8 +51,8 @@ def test_approval_before_the_last_edit_is_flagged(valid_root: Path) -> None:
         "Clarify the flag rule",
         author="Bob Builder <bob@example.com>",
     )
-    _git(root, "checkout", "-q", "main")
-    _git(
+    git_as(root, "checkout", "-q", "main")
+    git_as(
         root,
         "merge",
         "-q",
@@ -82,7 +61,7 @@ def test_approval_before_the_last_edit_is_flagged(valid_root: Path) -> None:
         "-m",
         "Merge pull request #1 from team/feature\n\nApproved-by: carol",
     )
-    covered = _qms(root, "approvals", "REQ-001", "--json", "manifest.json")
+    covered = run_qms(root, "approvals", "REQ-001", "--json", "manifest.json")
     assert covered.returncode == 0, covered.stderr
     assert "approval" in covered.stdout
     assert "Carol Checker (Quality manager)" in covered.stdout
@@ -96,13 +75,13 @@ def test_approval_before_the_last_edit_is_flagged(valid_root: Path) -> None:
     assert len(approval["signed_commit"]) == 40
     authorship = next(entry for entry in manifest if entry["meaning"] == "authorship")
     assert authorship["name"] == "Bob Builder"
-    assert _qms(root, "check", "--strict").returncode == 0
+    assert run_qms(root, "check", "--strict").returncode == 0
 
     # a later edit committed without a pull request is not covered by that approval
     _edit_requirement(
         root, "The software shall flag", "The software shall mark and flag"
     )
-    _git(
+    git_as(
         root,
         "commit",
         "-q",
@@ -110,13 +89,13 @@ def test_approval_before_the_last_edit_is_flagged(valid_root: Path) -> None:
         "Reword without review",
         author="Bob Builder <bob@example.com>",
     )
-    flagged = _qms(root, "approvals", "REQ-001")
+    flagged = run_qms(root, "approvals", "REQ-001")
     assert (
         "PR #1, content SHA-256 " in flagged.stdout
         and "does not cover the current content (changed since it was signed)"
         in flagged.stdout
     )
-    check = _qms(root, "check", "--strict")
+    check = run_qms(root, "check", "--strict")
     assert check.returncode == 1
     assert (
         "REQ-001: the current content has no approval; approvals by carol do not cover it [qms.approval_missing]"
@@ -132,16 +111,16 @@ def test_unknown_approver_is_a_finding(valid_root: Path) -> None:
         config.write(
             '\n[approvals]\nregistry = "traceability/signers.toml"\nrequired_types = ["requirement"]\npolicy = []\n'
         )
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "Initial device file")
-    _git(root, "checkout", "-q", "-b", "feature")
+    git_as(root, "init", "-q", "-b", "main")
+    git_as(root, "add", ".")
+    git_as(root, "commit", "-q", "-m", "Initial device file")
+    git_as(root, "checkout", "-q", "-b", "feature")
     _edit_requirement(
         root, "The software shall flag", "The software shall mark and flag"
     )
-    _git(root, "commit", "-q", "-am", "Reword")
-    _git(root, "checkout", "-q", "main")
-    _git(
+    git_as(root, "commit", "-q", "-am", "Reword")
+    git_as(root, "checkout", "-q", "main")
+    git_as(
         root,
         "merge",
         "-q",
@@ -150,7 +129,7 @@ def test_unknown_approver_is_a_finding(valid_root: Path) -> None:
         "-m",
         "Merge pull request #2 from team/feature\n\nApproved-by: mallory",
     )
-    check = _qms(root, "check", "--strict")
+    check = run_qms(root, "check", "--strict")
     assert check.returncode == 1
     assert (
         "REQ-001: signed by mallory, not in the signer registry [qms.approval_signer_unknown]"
@@ -168,10 +147,10 @@ def test_malformed_signer_registry_is_one_line_exit_2(valid_root: Path) -> None:
         config.write(
             '\n[approvals]\nregistry = "traceability/signers.toml"\nrequired_types = ["requirement"]\npolicy = []\n'
         )
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "Initial device file")
-    result = _qms(root, "check")
+    git_as(root, "init", "-q", "-b", "main")
+    git_as(root, "add", ".")
+    git_as(root, "commit", "-q", "-m", "Initial device file")
+    result = run_qms(root, "check")
     assert result.returncode == 2
     assert "signers.toml:1: signer carol has no printed name (name)" in result.stderr
     assert "Traceback" not in result.stderr
@@ -185,9 +164,9 @@ def _approvals_project(root: Path, registry: str) -> None:
             '\n[approvals]\nregistry = "traceability/signers.toml"\n'
             'reviews = "traceability/reviews"\nrequired_types = ["requirement"]\npolicy = []\n'
         )
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", ".")
-    _git(root, "commit", "-q", "-m", "Initial device file")
+    git_as(root, "init", "-q", "-b", "main")
+    git_as(root, "add", ".")
+    git_as(root, "commit", "-q", "-m", "Initial device file")
 
 
 def test_only_the_trailer_block_approves_and_an_unregistered_signer_is_a_finding(
@@ -198,12 +177,14 @@ def test_only_the_trailer_block_approves_and_an_unregistered_signer_is_a_finding
         root,
         '[signers."carol@example.com"]\nname = "Carol Checker"\nrole = "Quality manager"\n',
     )
-    _git(root, "checkout", "-q", "-b", "feature")
+    git_as(root, "checkout", "-q", "-b", "feature")
     _edit_requirement(
         root, "The software shall flag", "The software shall mark and flag"
     )
-    _git(root, "commit", "-q", "-am", "Reword", author="Bob Builder <bob@example.com>")
-    _git(root, "checkout", "-q", "main")
+    git_as(
+        root, "commit", "-q", "-am", "Reword", author="Bob Builder <bob@example.com>"
+    )
+    git_as(root, "checkout", "-q", "main")
     message = (
         "Merge pull request #5 from team/feature\n\n"
         "Reword the flag rule.\n"
@@ -212,11 +193,11 @@ def test_only_the_trailer_block_approves_and_an_unregistered_signer_is_a_finding
         "Approved-by: Carol Checker <carol@example.com>\n"
         "Approved-by: Trent Unknown <trent@example.com>\n"
     )
-    _git(
+    git_as(
         root, "merge", "-q", "--no-ff", "feature", "-m", message,
         author="Erin Merger <erin@example.com>",
     )  # fmt: skip
-    shown = _qms(root, "approvals", "REQ-001", "--json", "manifest.json")
+    shown = run_qms(root, "approvals", "REQ-001", "--json", "manifest.json")
     assert shown.returncode == 0, shown.stderr
     assert "mallory" not in shown.stdout
     assert "Carol Checker (Quality manager)" in shown.stdout
@@ -233,11 +214,11 @@ def test_only_the_trailer_block_approves_and_an_unregistered_signer_is_a_finding
         ("carol@example.com", "Carol Checker", True),
         ("Trent Unknown <trent@example.com>", None, True),
     ]
-    merge = _git(root, "rev-parse", "HEAD")
+    merge = git_as(root, "rev-parse", "HEAD")
     assert {e["signed_commit"] for e in manifest if e["meaning"] == "approval"} == {
         merge
     }
-    check = _qms(root, "check")
+    check = run_qms(root, "check")
     assert (
         "REQ-001: signed by Trent Unknown <trent@example.com>, not in the signer"
         " registry [qms.approval_signer_unknown]" in check.stdout
@@ -256,7 +237,7 @@ def test_a_malformed_review_export_is_one_line_exit_2_and_nothing_written(
         '{\n  "iid": 3,\n  "approved_by": [\n    {"user": {"username": 7}}\n  ]\n}\n',
         encoding="utf-8",
     )
-    result = _qms(root, "approvals", "--json", "manifest.json")
+    result = run_qms(root, "approvals", "--json", "manifest.json")
     assert result.returncode == 2
     assert result.stderr.strip().endswith(
         "traceability/reviews/mr-3.json:4: username must be a non-empty string"
@@ -265,7 +246,7 @@ def test_a_malformed_review_export_is_one_line_exit_2_and_nothing_written(
     assert not (root / "manifest.json").exists()
 
     (reviews / "mr-3.json").write_text('{"approved_by": [}\n', encoding="utf-8")
-    result = _qms(root, "approvals", "--json", "manifest.json")
+    result = run_qms(root, "approvals", "--json", "manifest.json")
     assert result.returncode == 2
     assert "traceability/reviews/mr-3.json:1:18: not valid JSON" in result.stderr
     assert "Traceback" not in result.stderr

@@ -3,9 +3,9 @@ review branch merged locally whose trailer block approves it."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from typing import TYPE_CHECKING
+
+from qmstest import git_as
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -67,15 +67,7 @@ Approved-by: Carol Checker <carol@example.com>
 
 def git(root: Path, *args: str, who: str = "Alice Author", when: int = 0) -> str:
     """Run git in ``root`` as ``who`` at ``1_700_000_000 + when`` (UTC)."""
-    email = f"{who.split(maxsplit=1)[0].lower()}@example.com"
-    moment = f"@{1_700_000_000 + when} +0100"
-    env = {**os.environ, "GIT_AUTHOR_DATE": moment, "GIT_COMMITTER_DATE": moment}
-    done = subprocess.run(
-        ["git", "-c", f"user.name={who}", "-c", f"user.email={email}",
-         "-c", "commit.gpgsign=false", *args],
-        cwd=root, env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return done.stdout.strip()
+    return git_as(root, *args, author=who, when=1_700_000_000 + when)
 
 
 def device_file(root: Path, *, conf: bool = False) -> Path:

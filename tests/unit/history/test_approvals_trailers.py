@@ -3,13 +3,13 @@ counts, folded values are unfolded, and an unregistered signer is no approval.""
 
 from __future__ import annotations
 
-import os
 import subprocess
 from typing import TYPE_CHECKING
 
 from qmsdoc.history import item_histories
 from qmsdoc.history.approvals import Signer, item_approvals
 from qmsdoc.vcs import GitHistory
+from qmstest import git_as
 
 from .._rst import default_profile, rst
 
@@ -55,18 +55,7 @@ Approved-by: Trent Unknown <trent@example.com>
 def _git(
     root: Path, *args: str, who: str = "Alice Author", when: int = 1_700_000_000
 ) -> str:
-    email = f"{who.split(maxsplit=1)[0].lower()}@example.com"
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_DATE": f"@{when} +0000",
-        "GIT_COMMITTER_DATE": f"@{when} +0000",
-    }
-    done = subprocess.run(
-        ["git", "-c", f"user.name={who}", "-c", f"user.email={email}",
-         "-c", "commit.gpgsign=false", *args],
-        cwd=root, env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return done.stdout.strip()
+    return git_as(root, *args, author=who, when=when)
 
 
 def _merged_repository(tmp_path: Path, message: str) -> Path:

@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -30,6 +28,7 @@ from qmsdoc.errors import InputError
 from qmsdoc.history import item_histories
 from qmsdoc.history.approvals import Signer, item_approvals, read_review_exports
 from qmsdoc.vcs import GitHistory
+from qmstest import git_as
 
 from .._rst import default_profile, rst
 
@@ -160,18 +159,7 @@ T0 = 1_700_000_000  # 2023-11-14T22:13:20Z
 
 
 def _git(root: Path, *args: str, who: str = "Alice Author", when: int = T0) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_DATE": f"@{when} +0000",
-        "GIT_COMMITTER_DATE": f"@{when} +0000",
-    }
-    email = f"{who.split(maxsplit=1)[0].lower()}@example.com"
-    done = subprocess.run(
-        ["git", "-c", f"user.name={who}", "-c", f"user.email={email}",
-         "-c", "commit.gpgsign=false", *args],
-        cwd=root, env=env, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    return done.stdout.strip()
+    return git_as(root, *args, author=who, when=when)
 
 
 def _repository(tmp_path: Path, message: str) -> tuple[Path, str, str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from qmsdoc.checks.documents import declaration_finding
 from qmsdoc.checks.findings import Finding, finding_at
 
 if TYPE_CHECKING:
@@ -83,61 +84,50 @@ def check_approval_signer_unknown(context: CheckContext) -> Iterator[Finding]:
 
 
 def check_approval_policy(context: CheckContext) -> Iterator[Finding]:
-    """Each item has the signatures its approval policy rules require: by each role
-    named, with an accepted meaning, covering its current content.
+    """Each item and controlled document has the signatures its approval policy
+    rules require: by each role named, with an accepted meaning, covering its
+    current content.
 
     Serves ISO 13485 4.2.4 and 7.3.5 via 21 CFR 820.10 (documents reviewed and
     approved before issue by the functions concerned) and Part 11 11.50 (meaning).
     """
-    policy = context.profile.approval_policy
-    if context.approvals is None or policy is None:
-        return
-    for item in context.items:
-        manifest = context.approvals.get(item.id, [])
-        for rule in policy.rules_for_type(item.item_type):
-            for gap in policy_gaps(rule, manifest, independence=False):
-                yield finding_at(item, "approval_policy", f"{item.id}: {gap}")
-    yield from _document_gaps(context, "approval_policy", independence=False)
+    yield from _policy_findings(context, "approval_policy", independence=False)
 
 
 def check_approval_not_independent(context: CheckContext) -> Iterator[Finding]:
     """Where a rule asks for independence, a signature by someone other than the
-    author of the signed content covers the item.
+    author of the signed content covers the item or document.
 
     Serves ISO 13485 7.3.5 via 21 CFR 820.10: design reviews include a person
     independent of the design stage being reviewed. A project-wide exception of the
     policy (``independence_exception``) records the deviation with its justification.
     """
     policy = context.profile.approval_policy
+    exception = policy.independence_exception if policy is not None else None
+    for found in _policy_findings(
+        context, "approval_not_independent", independence=True
+    ):
+        yield found if exception is None else replace(found, justification=exception)
+
+
+def _policy_findings(
+    context: CheckContext, check_id: str, *, independence: bool
+) -> Iterator[Finding]:
+    """The policy's gaps for each item (rules naming its type) and each controlled
+    document (rules naming its role, or ``*``; the page text is the signed content),
+    at the item or the document declaration."""
+    policy = context.profile.approval_policy
     if context.approvals is None or policy is None:
         return
     for item in context.items:
         manifest = context.approvals.get(item.id, [])
         for rule in policy.rules_for_type(item.item_type):
-            if not rule.independent:
+            if independence and not rule.independent:
                 continue
-            for gap in policy_gaps(rule, manifest, independence=True):
-                finding = finding_at(
-                    item, "approval_not_independent", f"{item.id}: {gap}"
-                )
-                if policy.independence_exception is not None:
-                    finding = replace(
-                        finding, justification=policy.independence_exception
-                    )
-                yield finding
-    exception = policy.independence_exception
-    for found in _document_gaps(context, "approval_not_independent", independence=True):
-        yield found if exception is None else replace(found, justification=exception)
-
-
-def _document_gaps(
-    context: CheckContext, check_id: str, *, independence: bool
-) -> Iterator[Finding]:
-    """The policy's gaps for each controlled document (rules naming its role, or
-    ``*``), at its declaration; the page text is the signed content."""
-    policy, documents = context.profile.approval_policy, context.documents
-    manifests = context.document_approvals
-    if policy is None or documents is None or manifests is None:
+            for gap in policy_gaps(rule, manifest, independence=independence):
+                yield finding_at(item, check_id, f"{item.id}: {gap}")
+    documents, manifests = context.documents, context.document_approvals
+    if documents is None or manifests is None:
         return
     for declaration in documents.declarations:
         manifest = manifests.get(declaration.number, [])
@@ -145,15 +135,8 @@ def _document_gaps(
             if independence and not rule.independent:
                 continue
             for gap in policy_gaps(rule, manifest, independence=independence):
-                yield Finding(
-                    check_id=check_id,
-                    severity="error",
-                    item_id=declaration.number,
-                    path=declaration.path,
-                    line=declaration.line,
-                    docname=declaration.docname,
-                    message=f"document {declaration.number}: {gap}",
-                )
+                message = f"document {declaration.number}: {gap}"
+                yield declaration_finding(declaration, check_id, message)
 
 
 def policy_gaps(

@@ -23,6 +23,7 @@ __all__ = [
     "check_document_number_duplicate",
     "check_document_number_invalid",
     "check_document_number_missing",
+    "declaration_finding",
 ]
 
 #: the ids of the document checks (registered in :data:`qmsdoc.checks.REGISTRY`)
@@ -58,7 +59,7 @@ def check_document_number_missing(context: CheckContext) -> Iterator[Finding]:
                 ),
             )
         for extra in declared[1:]:
-            yield _finding(
+            yield declaration_finding(
                 extra,
                 "document_number_duplicate",
                 f"a second document declaration on the page (the first is "
@@ -80,7 +81,7 @@ def check_document_number_duplicate(context: CheckContext) -> Iterator[Finding]:
             continue
         seen = first.setdefault(declaration.number, declaration)
         if seen is not declaration and seen.docname != declaration.docname:
-            yield _finding(
+            yield declaration_finding(
                 declaration,
                 "document_number_duplicate",
                 f"document number {declaration.number} is already declared by "
@@ -100,21 +101,21 @@ def check_document_number_invalid(context: CheckContext) -> Iterator[Finding]:
     roles = config.role_names
     for declaration in documents.declarations:
         if not config.number_pattern.search(declaration.number):
-            yield _finding(
+            yield declaration_finding(
                 declaration,
                 "document_number_invalid",
                 f"document number {declaration.number!r} does not match the "
                 f"profile's pattern {config.number_pattern.pattern}",
             )
         if not declaration.role:
-            yield _finding(
+            yield declaration_finding(
                 declaration,
                 "document_number_invalid",
                 f"document {declaration.number} has no :role: (one of the profile's "
                 "[documents.roles])",
             )
         elif declaration.role not in roles:
-            yield _finding(
+            yield declaration_finding(
                 declaration,
                 "document_number_invalid",
                 f"document {declaration.number}: role {declaration.role!r} is not a "
@@ -122,7 +123,10 @@ def check_document_number_invalid(context: CheckContext) -> Iterator[Finding]:
             )
 
 
-def _finding(declaration: DocumentDeclaration, check_id: str, message: str) -> Finding:
+def declaration_finding(
+    declaration: DocumentDeclaration, check_id: str, message: str
+) -> Finding:
+    """A finding about a controlled document, at its declaration."""
     return Finding(
         check_id=check_id,
         severity="error",
