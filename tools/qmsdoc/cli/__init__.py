@@ -1,14 +1,18 @@
 """The ``qms`` command line: thin click commands over the framework-free core.
 
-Exit codes: 0 success; 1 the device file fails a gate (findings); 2 the command
-cannot run (bad usage, invalid profile or config, unreadable input), with a one-line
-message on standard error and never a traceback.
+Exit codes, each meaning one thing: 0 success; 1 the device file fails a gate
+(findings); 2 the command cannot run (bad usage, invalid profile or config,
+unreadable input), with a one-line message on standard error and never a traceback;
+3 an internal error (a bug in qmsdoc), one line saying so and how to see the
+traceback (``qms --debug ...``); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import sys
+import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +26,10 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 __all__ = ["cli", "main"]
+
+#: exit codes (see the module docstring)
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
 
 #: command name -> (module, attribute). A command's module, and the libraries it
 #: needs, are imported only when that command runs (or the help lists it): ``qms
@@ -70,30 +78,55 @@ class _LazyGroup(click.Group):
     default=None,
     help="Project root (default: the folder above the current one holding qms.toml or conf.py).",
 )
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="On an internal error, print the traceback (also QMS_DEBUG=1).",
+)
 @click.pass_context
-def cli(context: click.Context, root: Path | None) -> None:
-    """qmsdoc: check and export a medical-device design history file kept in git."""
+def cli(context: click.Context, root: Path | None, debug: bool) -> None:
+    """qmsdoc: check and export a medical-device design history file kept in git.
+
+    \b
+    Exit codes:
+      0  success
+      1  the device file fails a gate (findings)
+      2  the command cannot run: bad usage or input (one line: file and line)
+      3  internal error in qmsdoc (rerun with --debug for the traceback)
+    """
+    del debug  # read by main(), which must know it before any command runs
     context.obj = CliContext(root_option=root)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Run ``qms``; a :class:`QmsError` becomes a one-line message and exit code."""
+    """Run ``qms``; a :class:`QmsError` becomes a one-line message and exit code 2,
+    any other exception one line and exit code 3 (the traceback with ``--debug``)."""
+    args = list(argv) if argv is not None else sys.argv[1:]
+    debug = "--debug" in args or os.environ.get("QMS_DEBUG") == "1"
     try:
-        code = cli.main(
-            args=list(argv) if argv is not None else None,
-            prog_name="qms",
-            standalone_mode=False,
-        )
+        code = cli.main(args=args, prog_name="qms", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except click.Abort:
-        click.echo("qms: aborted", err=True)
-        sys.exit(1)
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("qms: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except QmsError as error:
         click.echo(f"qms: error: {error}", err=True)
         sys.exit(error.exit_code)
+    except Exception as error:  # every other failure is a bug: exit 3
+        if debug:
+            traceback.print_exc()
+        rerun = " ".join(["qms", "--debug", *(a for a in args if a != "--debug")])
+        summary = " ".join(str(error).split())[:200]
+        click.echo(
+            f"qms: internal error ({type(error).__name__}: {summary}); this is a bug "
+            f"in qmsdoc, not a problem of the device file; rerun as `{rerun}` for "
+            "the traceback",
+            err=True,
+        )
+        sys.exit(EXIT_INTERNAL)
     if isinstance(code, int) and code:
         sys.exit(code)
