@@ -14,14 +14,12 @@ dispatches on the record's ``format``: automated runs here, manual executions in
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from qmsdoc.errors import InputError, OutputError
+from qmsdoc.errors import InputError
 from qmsdoc.evidence.records import (
     KINDS,
     OUTCOMES,
@@ -32,6 +30,7 @@ from qmsdoc.evidence.records import (
 from qmsdoc.evidence.reports import read_result_file
 from qmsdoc.json_input import load_json
 from qmsdoc.report.atomic import write_atomic
+from qmsdoc.report.locking import locked
 from qmsdoc.report.record_fields import (
     RECORD_ID,
     as_list,
@@ -41,7 +40,7 @@ from qmsdoc.report.record_fields import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from pathlib import Path
 
 __all__ = [
@@ -60,7 +59,6 @@ FORMAT = "qmsdoc-evidence/2"
 _FORMAT_1 = "qmsdoc-evidence/1"
 #: sub-folder of the evidence folder for local runs (git-ignored, never released)
 LOCAL_FOLDER = "local"
-_LOCK = ".lock"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -177,7 +175,7 @@ def add_record(
     check_run_id(run_id)
     path = directory / f"{run_id}.json"
     text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
-    with _locked(directory):
+    with locked(directory, subject=path):
         replaced = None
         if path.exists():
             if not replace:
@@ -203,23 +201,6 @@ def check_absent(directory: Path, run_id: str) -> None:
             f"{path}: run {run_id} is already recorded ({_summary(path)}); records are "
             "append-only: import under another run id, or pass --replace to replace it"
         )
-
-
-@contextlib.contextmanager
-def _locked(directory: Path) -> Iterator[None]:
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        stream = (directory / _LOCK).open("a")
-    except OSError as error:
-        raise OutputError(
-            f"{directory}: cannot be written: {error.strerror or error}"
-        ) from None
-    with stream:
-        fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(stream.fileno(), fcntl.LOCK_UN)
 
 
 def _summary(path: Path) -> str:
