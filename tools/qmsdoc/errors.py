@@ -7,7 +7,27 @@ input file or output path that cannot be used at all.
 
 from __future__ import annotations
 
-__all__ = ["InputError", "OutputError", "ProfileError", "ProjectError", "QmsError"]
+__all__ = [
+    "InputError",
+    "OutputError",
+    "ProfileError",
+    "ProjectError",
+    "QmsError",
+    "short",
+]
+
+
+def short(text: str, limit: int = 80) -> str:
+    """``text`` as a message quotes it: control characters shown as ``?`` and cut
+    to ``limit`` characters (a 10 MB key or value never becomes a 10 MB line)."""
+    clean = "".join("?" if (ord(c) < 32 or 127 <= ord(c) < 160) else c for c in text)
+    return clean if len(clean) <= limit else f"{clean[: limit - 3]}..."
+
+
+def _bounded(message: str) -> str:
+    """A message on one line that quotes no input at length: control characters and
+    line breaks shown as ``?``, every word longer than 160 characters cut."""
+    return " ".join(short(word, 160) for word in message.split(" "))
 
 
 class QmsError(Exception):
@@ -16,6 +36,7 @@ class QmsError(Exception):
     exit_code: int = 2
 
     def __init__(self, message: str) -> None:
+        message = _bounded(message)
         super().__init__(message)
         self.message = message
 
@@ -36,7 +57,7 @@ class ProfileError(QmsError):
     ) -> None:
         where = path if line is None else f"{path}:{line}"
         if key is not None:
-            where = f"{where}: [{key}]"
+            where = f"{where}: [{short(key)}]"
         super().__init__(f"{where}: {problem}")
         self.path = path
         self.key = key
