@@ -9,6 +9,7 @@ import pytest
 
 from qmsdoc.errors import InputError
 from qmsdoc.history.suspect import (
+    DOWNSTREAM_SHOWN,
     SuspectLink,
     item_fingerprint,
     read_reviews,
@@ -18,7 +19,7 @@ from qmsdoc.history.suspect import (
 )
 from qmsdoc.trace import TraceGraph
 
-from .._rst import default_profile, items_from, rst
+from .._rst import default_profile, item, items_from, rst
 
 if TYPE_CHECKING:
     from collections.abc import Collection
@@ -368,3 +369,24 @@ def test_a_malformed_line_is_an_input_error_naming_path_and_line(
     assert str(raised.value) == (
         f"{record}:3: not 'SOURCE LINK TARGET FINGERPRINT': {bad!r}"
     )
+
+
+def test_a_deep_chain_names_only_the_nearest_dependants_of_each_link() -> None:
+    # REQ-n refines REQ-n+1, 5,000 deep, never reviewed: every link is suspect and
+    # every source has up to 4,999 dependants; each suspect names the nearest ones
+    depth = 5_000
+    ids = [f"REQ-{n:05d}" for n in range(depth)]
+    graph = TraceGraph(
+        item(ids[n], links=[("refines", ids[n + 1])] if n + 1 < depth else [])
+        for n in range(depth)
+    )
+    suspects = suspect_links(graph, {}, excluded=())
+    assert len(suspects) == depth - 1
+    assert all(s.reason == "never reviewed" for s in suspects)
+    assert all(len(s.downstream) <= DOWNSTREAM_SHOWN for s in suspects)
+    deepest = suspects[-1]
+    assert deepest.source == ids[-2]
+    assert deepest.downstream == tuple(ids[-2 - DOWNSTREAM_SHOWN : -2])
+    assert deepest.downstream_more
+    assert suspects[1].downstream == (ids[0],)
+    assert not suspects[1].downstream_more

@@ -271,3 +271,28 @@ def test_a_long_cycle_is_one_group() -> None:
     [group] = graph.cycles()
     assert len(group) == 5_000
     assert group == sorted(group)
+
+
+def test_nearest_downstream_names_the_closest_dependants_first() -> None:
+    graph = _long_chain(5_000, closed=False)
+    # REQ-n refines REQ-n+1: the dependants of REQ-00100 are REQ-00099, REQ-00098, ...
+    nearest, more = graph.nearest_downstream("REQ-00100", 3)
+    assert (nearest, more) == (["REQ-00097", "REQ-00098", "REQ-00099"], True)
+    assert graph.nearest_downstream("REQ-00002", 3) == (
+        ["REQ-00000", "REQ-00001"],
+        False,
+    )
+    assert graph.nearest_downstream("REQ-00000", 3) == ([], False)
+
+
+def test_nearest_downstream_on_a_cycle_excludes_the_start() -> None:
+    graph = _long_chain(3, closed=True)
+    assert graph.nearest_downstream("REQ-00000", 5) == (
+        ["REQ-00001", "REQ-00002"],
+        False,
+    )
+    assert graph.nearest_downstream("REQ-00000", 2) == (
+        ["REQ-00001", "REQ-00002"],
+        False,
+    )
+    assert graph.nearest_downstream("REQ-00000", 1) == (["REQ-00002"], True)

@@ -132,19 +132,34 @@ def test_natural_key_orders_digit_runs_as_numbers() -> None:
     ]
     assert natural_key("REQ-2") < natural_key("REQ-10")
     assert natural_key("REQ-002") == natural_key("REQ-2")
-    assert natural_key("REQ-10") == ((0, "REQ-"), (1, 10))
+    assert natural_key("REQ-10") == ((0, 0, "REQ-"), (1, 2, "10"))
     assert natural_key("") == ()
+    assert natural_key("REQ-0") == natural_key("REQ-000") < natural_key("REQ-1")
+
+
+def test_natural_key_orders_digit_runs_longer_than_int_accepts() -> None:
+    # int() refuses more than 4,300 digits (ValueError): the key never calls it
+    huge = "9" * 5000
+    ids = [f"REQ-1{huge}", f"REQ-{huge}", "REQ-10", f"REQ-000{huge}", "REQ-2"]
+    assert sorted(ids, key=natural_key) == [
+        "REQ-2",
+        "REQ-10",
+        f"REQ-{huge}",
+        f"REQ-000{huge}",
+        f"REQ-1{huge}",
+    ]
+    assert natural_key(f"REQ-{huge}") == ((0, 0, "REQ-"), (1, 5000, huge))
 
 
 def test_natural_key_takes_ascii_digit_runs_only() -> None:
     # '²' is a digit to str.isdigit() but not to int(): it stays text
-    assert natural_key("REQ-1²") == ((0, "REQ-"), (1, 1), (0, "²"))
+    assert natural_key("REQ-1²") == ((0, 0, "REQ-"), (1, 1, "1"), (0, 0, "²"))
     assert sorted(["REQ-2", "REQ-1²", "REQ-1"], key=natural_key) == [
         "REQ-1",
         "REQ-1²",
         "REQ-2",
     ]
-    assert natural_key("10A") == ((1, 10), (0, "A"))
+    assert natural_key("10A") == ((1, 2, "10"), (0, 0, "A"))
 
 
 # -- follow ------------------------------------------------------------------------

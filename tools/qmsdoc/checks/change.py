@@ -32,6 +32,7 @@ def check_link_suspect(context: CheckContext) -> Iterator[Finding]:
             continue
         downstream = (
             f"; downstream: {', '.join(suspect.downstream)}"
+            + (" and more" if suspect.downstream_more else "")
             if suspect.downstream
             else ""
         )

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from qmsdoc.trace import TraceGraph
 
 __all__ = [
+    "DOWNSTREAM_SHOWN",
     "LinkKey",
     "SuspectLink",
     "item_fingerprint",
@@ -42,6 +43,8 @@ _HEADER = (
     "# One line per link, sorted. Written by `qms review`; review changes in a pull request.\n"
 )
 _LINE = re.compile(r"(\S+) (\S+) (\S+) ([0-9a-f]{16})")
+#: dependants named per suspect link, nearest first
+DOWNSTREAM_SHOWN = 10
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,7 +56,11 @@ class SuspectLink:
     target: str
     reason: str
     downstream: tuple[str, ...]
-    """Items that depend on the source, transitively: they may need re-review too."""
+    """Items that depend on the source, transitively: they may need re-review too.
+    The nearest :data:`DOWNSTREAM_SHOWN` of them (sorted), so that a deep chain, where
+    every link has thousands of dependants, gives findings linear in the links."""
+    downstream_more: bool = False
+    """More items depend on the source than ``downstream`` names."""
 
 
 def item_fingerprint(item: Item, excluded: Collection[str]) -> str:
@@ -103,8 +110,13 @@ def write_reviews(path: Path, reviews: Mapping[LinkKey, str]) -> None:
 def suspect_links(
     graph: TraceGraph, reviews: Mapping[LinkKey, str], *, excluded: Collection[str]
 ) -> list[SuspectLink]:
-    """Links whose target's fingerprint differs from the reviewed one, or unreviewed."""
+    """Links whose target's fingerprint differs from the reviewed one, or unreviewed.
+
+    Linear in items plus links: each target is fingerprinted once and each source's
+    dependants are looked up once, at most :data:`DOWNSTREAM_SHOWN` of them.
+    """
     fingerprints: dict[str, str] = {}
+    dependants: dict[str, tuple[list[str], bool]] = {}
     suspects = []
     for item in graph:
         for edge in graph.outgoing(item.id):
@@ -121,13 +133,19 @@ def suspect_links(
                 if reviewed is None
                 else f"{target.id} changed since the link was reviewed"
             )
+            if item.id not in dependants:
+                dependants[item.id] = graph.nearest_downstream(
+                    item.id, DOWNSTREAM_SHOWN
+                )
+            downstream, more = dependants[item.id]
             suspects.append(
                 SuspectLink(
                     source=item.id,
                     link_type=edge.link_type,
                     target=target.id,
                     reason=reason,
-                    downstream=tuple(graph.downstream(item.id)),
+                    downstream=tuple(downstream),
+                    downstream_more=more,
                 )
             )
     return suspects

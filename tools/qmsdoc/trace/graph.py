@@ -7,7 +7,7 @@ so no matrix or check ever filters the whole item list per cell.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -118,6 +118,28 @@ class TraceGraph:
     ) -> list[str]:
         """Ids reachable by following incoming links backwards (what depends on this item)."""
         return self._closure(item_id, self._incoming, link_types, lambda e: e.source)
+
+    def nearest_downstream(self, item_id: str, limit: int) -> tuple[list[str], bool]:
+        """At most ``limit`` ids of :meth:`downstream`, nearest first (breadth first,
+        then sorted), and whether more exist.
+
+        Costs O(limit x fan-in) whatever the depth of the graph, so naming the
+        dependants of every link stays linear in the links.
+        """
+        seen: set[str] = {item_id}
+        found: list[str] = []
+        queue = deque([item_id])
+        while queue and len(found) <= limit:
+            current = queue.popleft()
+            for edge in self._incoming.get(current, []):
+                if edge.source in seen:
+                    continue
+                seen.add(edge.source)
+                found.append(edge.source)
+                queue.append(edge.source)
+                if len(found) > limit:
+                    break
+        return sorted(found[:limit]), len(found) > limit
 
     def coverage(self, rule: CoverageRule) -> CoverageFigure:
         """How the items of ``rule.item_type`` meet the rule."""
