@@ -24,6 +24,7 @@ from qmsdoc.history.suspect import (
 from qmsdoc.model.rst_source import scan_files
 from qmsdoc.report import write_atomic
 from qmsdoc.report.clock import generation_time
+from qmsdoc.report.locking import locked
 from qmsdoc.trace import TraceGraph
 from qmsdoc.trace.matrix import natural_key
 from qmsdoc.vcs import GitHistory, source_state
@@ -171,13 +172,16 @@ def review_command(
     project = state.project
     record = _record(project)
     graph = TraceGraph(read_items(project))
-    updated, touched = review_links(
-        graph,
-        read_reviews(record) or {},
-        selectors,
-        excluded=project.profile.suspect_excluded,
-    )
-    write_reviews(record, updated)
+    # read, change and write the record under its lock: a review started at the same
+    # moment waits and then adds its lines to ours instead of writing over them
+    with locked(record.parent, subject=record):
+        updated, touched = review_links(
+            graph,
+            read_reviews(record) or {},
+            selectors,
+            excluded=project.profile.suspect_excluded,
+        )
+        write_reviews(record, updated)
     for source, link, target in touched:
         click.echo(f"reviewed {source}:{link}:{target}")
     click.echo(
