@@ -17,14 +17,12 @@ from qmsdoc.history.completeness import require_complete_history
 from qmsdoc.history.diff import diff_revisions
 from qmsdoc.history.suspect import (
     read_reviews,
-    review_links,
+    record_reviews,
     suspect_links,
-    write_reviews,
 )
 from qmsdoc.model.rst_source import scan_files
 from qmsdoc.report import write_atomic
 from qmsdoc.report.clock import generation_time
-from qmsdoc.report.locking import locked
 from qmsdoc.trace import TraceGraph
 from qmsdoc.trace.matrix import natural_key
 from qmsdoc.vcs import GitHistory, source_state
@@ -172,16 +170,9 @@ def review_command(
     project = state.project
     record = _record(project)
     graph = TraceGraph(read_items(project))
-    # read, change and write the record under its lock: a review started at the same
-    # moment waits and then adds its lines to ours instead of writing over them
-    with locked(record.parent, subject=record):
-        updated, touched = review_links(
-            graph,
-            read_reviews(record) or {},
-            selectors,
-            excluded=project.profile.suspect_excluded,
-        )
-        write_reviews(record, updated)
+    updated, touched = record_reviews(
+        record, graph, selectors, excluded=project.profile.suspect_excluded
+    )
     for source, link, target in touched:
         click.echo(f"reviewed {source}:{link}:{target}")
     click.echo(

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from qmsdoc.errors import InputError
 from qmsdoc.report.atomic import write_atomic
+from qmsdoc.report.locking import locked
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping
@@ -31,6 +32,7 @@ __all__ = [
     "SuspectLink",
     "item_fingerprint",
     "read_reviews",
+    "record_reviews",
     "review_links",
     "suspect_links",
     "write_reviews",
@@ -98,8 +100,33 @@ def read_reviews(path: Path) -> dict[LinkKey, str] | None:
     return reviews
 
 
+def record_reviews(
+    path: Path,
+    graph: TraceGraph,
+    selectors: Iterable[str],
+    *,
+    excluded: Collection[str],
+) -> tuple[dict[LinkKey, str], list[LinkKey]]:
+    """Mark links reviewed in the record at ``path`` (see :func:`review_links`): read,
+    change and write it under the lock of its folder, so that a review started at the
+    same moment waits and then adds its lines instead of writing over these.
+
+    :returns: The new record and the links whose line was added or changed.
+    :raises InputError: If the record is malformed or a selector matches no link.
+    :raises OutputError: If the record cannot be written, or another command held
+        its lock for too long.
+    """
+    with locked(path.parent, subject=path):
+        updated, touched = review_links(
+            graph, read_reviews(path) or {}, selectors, excluded=excluded
+        )
+        write_reviews(path, updated)
+    return updated, touched
+
+
 def write_reviews(path: Path, reviews: Mapping[LinkKey, str]) -> None:
-    """Write the record atomically, sorted, one line per link."""
+    """Write the record atomically, sorted, one line per link (a read-modify-write
+    goes through :func:`record_reviews`, which holds the record's lock)."""
     lines = [
         f"{s} {link} {t} {fingerprint}\n"
         for (s, link, t), fingerprint in sorted(reviews.items())
