@@ -11,12 +11,11 @@ from qmsdoc.errors import InputError, ProjectError
 from qmsdoc.soup import (
     describe,
     diff_records,
-    read_record,
     read_records,
     record_from_text,
-    write_record,
 )
 from qmsdoc.soup.sbom import read_sbom, record_name
+from qmsdoc.soup.store import store_record
 from qmsdoc.vcs.git import GitHistory
 
 if TYPE_CHECKING:
@@ -55,10 +54,10 @@ def import_command(
     record = read_sbom(file, name=name)
     target = directory / f"{record.name}.json"
     relative = _relative(project, target)
-    previous = read_record(target) if target.is_file() else None
     baseline = _record_at(project, revision, relative) if revision is not None else None
-    # everything is read and checked: only now is anything written
-    path = write_record(directory, record)
+    # everything is read and checked: only now is anything written (the previous
+    # record is read under the lock that serialises imports into the folder)
+    path, previous = store_record(directory, record)
     click.echo(
         f"qms soup: {record.name}: {len(record.components)} components "
         f"({_format_label(record)}) -> {_relative(project, path)}"

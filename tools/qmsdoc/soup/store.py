@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from qmsdoc.errors import InputError
 from qmsdoc.json_input import load_json
 from qmsdoc.report.atomic import write_atomic
+from qmsdoc.report.locking import locked
 from qmsdoc.report.record_fields import as_list, as_optional_text, as_text
 from qmsdoc.soup.records import Component, SbomRecord
 
@@ -28,6 +29,7 @@ __all__ = [
     "read_records",
     "record_from_text",
     "record_text",
+    "store_record",
     "write_record",
 ]
 
@@ -52,9 +54,25 @@ def write_record(directory: Path, record: SbomRecord) -> Path:
 
     :raises OutputError: If the folder or file cannot be written.
     """
-    path = directory / f"{record.name}.json"
-    write_atomic(path, record_text(record).encode("utf-8"))
+    path, _ = store_record(directory, record)
     return path
+
+
+def store_record(directory: Path, record: SbomRecord) -> tuple[Path, SbomRecord | None]:
+    """Write the record atomically as ``<directory>/<name>.json`` under the folder's
+    lock; return its path and the record it replaced, read under the same lock (so
+    the changes an import lists are exactly the ones it made, even when another
+    import of the same name ran at the same moment).
+
+    :raises InputError: If the record it replaces is not valid (nothing is written).
+    :raises OutputError: If the folder or file cannot be written, or another command
+        held the lock for too long.
+    """
+    path = directory / f"{record.name}.json"
+    with locked(directory, subject=path):
+        previous = read_record(path) if path.is_file() else None
+        write_atomic(path, record_text(record).encode("utf-8"))
+    return path, previous
 
 
 def record_text(record: SbomRecord) -> str:
