@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from qmsdoc.errors import InputError, OutputError
 from qmsdoc.json_input import load_json
 from qmsdoc.report.atomic import write_atomic
+from qmsdoc.report.locking import locked
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -149,14 +150,19 @@ def record_from_dossier(
 def write_record(path: Path, record: ReleaseRecord) -> None:
     """Write the record; records are append-only, an existing one is never replaced.
 
-    :raises OutputError: If the file exists or cannot be written.
+    The check and the write hold the lock of the records folder, so of two commands
+    recording the same tag at once one writes and the other is refused.
+
+    :raises OutputError: If the file exists or cannot be written, or another command
+        held the lock for too long.
     """
-    if path.exists():
-        raise OutputError(
-            f"{path}: a record of {record.tag!r} exists; release records are "
-            "append-only (tag a new release instead)"
-        )
-    write_atomic(path, _record_json(record))
+    with locked(path.parent, subject=path):
+        if path.exists():
+            raise OutputError(
+                f"{path}: a record of {record.tag!r} exists; release records are "
+                "append-only (tag a new release instead)"
+            )
+        write_atomic(path, _record_json(record))
 
 
 def read_record(path: Path) -> ReleaseRecord:
