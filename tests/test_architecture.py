@@ -70,6 +70,7 @@ SINGLE_IMPORTERS = {
     "spdx_tools": "qmsdoc.soup.spdx_reader",
     "packaging": "qmsdoc.soup.diff",
     "git": "qmsdoc.vcs.git",
+    "re2": "qmsdoc.profile._sections",
 }
 
 

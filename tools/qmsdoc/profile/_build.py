@@ -75,12 +75,16 @@ class _Builder(Sections):
                 raise self.fail(
                     key, f"unknown table; expected one of {sorted_names(_TOP_KEYS)}"
                 )
+        if isinstance(data.get("project"), dict):
+            self.project_paths(data["project"], "project", "sources")
         meta = self.table(data, "profile")
         self.only_keys(
             meta, "profile", {"name", "version", "description", "id_pattern"}
         )
         default_pattern = self.text(meta, "profile", "id_pattern", "{prefix}[0-9]{3,}")
-        self.pattern(default_pattern.replace("{prefix}", "X"), "profile")
+        self.linear_pattern(
+            default_pattern.replace("{prefix}", "X"), "profile.id_pattern"
+        )
         fields = self.fields(self.table(data, "fields"))
         links = self.links(self.table(data, "links"))
         types = self.types(
@@ -152,15 +156,15 @@ class _Builder(Sections):
         if status_field is not None and status_field not in {f.name for f in fields}:
             raise self.fail("gate.status_field", f"{status_field!r} is not a field")
         return Profile(
-            suspect_record=self.text(suspect, "suspect", "record")
+            suspect_record=self.project_path(suspect, "suspect", "record")
             if "record" in suspect
             else None,
             suspect_excluded=self.strings(suspect, "suspect", "unchanged_fields"),
             baseline_pattern=self.text(suspect, "suspect", "baselines", "v*"),
-            signer_registry=self.text(approvals, "approvals", "registry")
+            signer_registry=self.project_path(approvals, "approvals", "registry")
             if "registry" in approvals
             else None,
-            review_exports=self.text(approvals, "approvals", "reviews")
+            review_exports=self.project_path(approvals, "approvals", "reviews")
             if "reviews" in approvals
             else None,
             approval_types=self.known_types(
@@ -192,7 +196,7 @@ class _Builder(Sections):
             )
             if "design_review" in data
             else None,
-            release_records=self.text(
+            release_records=self.project_path(
                 release, "release", "records", "traceability/releases"
             ),
             risk=risk,
@@ -320,8 +324,9 @@ class _Builder(Sections):
                     directive=directive,
                     title=self.text(spec, key, "title"),
                     prefix=prefix,
-                    id_pattern=self.pattern(
-                        pattern.replace("{prefix}", re.escape(prefix)), key
+                    id_pattern=self.linear_pattern(
+                        pattern.replace("{prefix}", re.escape(prefix)),
+                        f"{key}.id_pattern",
                     ),
                     id_pattern_text=pattern.replace("{prefix}", prefix),
                     color=self.text(spec, key, "color", "#EEEEEE"),

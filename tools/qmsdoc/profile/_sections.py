@@ -5,14 +5,18 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+import re2  # type: ignore[import-untyped]
+
 from qmsdoc.profile._primitives import Primitives
 from qmsdoc.profile.model import (
     EvidenceConfig,
+    IdPattern,
     MatrixColumn,
     MatrixSpec,
     PathStep,
     SoupConfig,
 )
+from qmsdoc.profile.paths import project_path_problem
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -22,6 +26,47 @@ __all__ = ["Sections"]
 
 class Sections(Primitives):
     """Builds the ``[matrices]`` and ``[evidence]`` tables."""
+
+    def project_path(
+        self, spec: Mapping[str, Any], key: str, name: str, default: str | None = None
+    ) -> str:
+        """A path inside the project (relative, no ``..``): see :mod:`.paths`."""
+        value = self.text(spec, key, name, default)
+        problem = project_path_problem(value)
+        if problem is not None:
+            raise self.fail(f"{key}.{name}", problem)
+        return value
+
+    def project_paths(self, spec: Mapping[str, Any], key: str, name: str) -> None:
+        """Check a list of project paths (``[project] sources``); other value types
+        are left to the project loader, which reports them."""
+        values = spec.get(name)
+        if not isinstance(values, list):
+            return
+        for value in values:
+            if isinstance(value, str) and (problem := project_path_problem(value)):
+                raise self.fail(f"{key}.{name}", problem)
+
+    def linear_pattern(self, pattern: str, key: str) -> IdPattern:
+        """Compile a profile pattern with google-re2, whose matching is linear in the
+        text: a pattern such as ``REQ-(a+)+`` cannot backtrack catastrophically on a
+        crafted id. Syntax RE2 lacks (backreferences, lookaround) is refused here.
+        """
+        options = re2.Options()
+        options.log_errors = False  # RE2 would log the error to stderr as well
+        try:
+            return re2.compile(pattern, options)  # type: ignore[no-any-return]
+        except re2.error as error:
+            problem = (
+                error.args[0].decode("utf-8", "replace")
+                if error.args and isinstance(error.args[0], bytes)
+                else str(error)
+            )
+            raise self.fail(
+                key,
+                f"invalid regular expression: {problem} (RE2 syntax: no "
+                "backreferences or lookaround, so matching stays linear)",
+            ) from None
 
     def matrices(
         self, table: Mapping[str, Any], *, type_names: set[str], link_names: set[str]
@@ -124,7 +169,9 @@ class Sections(Primitives):
                     f"{key}.name_pattern", f"invalid regular expression: {error}"
                 ) from None
         return EvidenceConfig(
-            directory=self.text(table, key, "directory", "traceability/evidence"),
+            directory=self.project_path(
+                table, key, "directory", "traceability/evidence"
+            ),
             verifies_property=self.text(table, key, "verifies_property", "verifies"),
             name_pattern=pattern,
             test_types=test_types,
@@ -196,8 +243,8 @@ class Sections(Primitives):
             else ("none",)
         )
         return SoupConfig(
-            directory=self.text(table, key, "directory", "traceability/soup"),
-            vulnerabilities=self.text(
+            directory=self.project_path(table, key, "directory", "traceability/soup"),
+            vulnerabilities=self.project_path(
                 table, key, "vulnerabilities", "traceability/vulnerabilities"
             ),
             soup_type=soup_type,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from qmsdoc.profile.approval_policy import ApprovalPolicy
@@ -23,6 +23,7 @@ __all__ = [
     "EvidenceConfig",
     "FieldKind",
     "FieldSpec",
+    "IdPattern",
     "ItemType",
     "LinkType",
     "MatrixColumn",
@@ -44,6 +45,17 @@ FIELD_KINDS: tuple[FieldKind, ...] = (
     "waivers",
 )
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+class IdPattern(Protocol):
+    """A compiled identifier pattern (google-re2 in a loaded profile)."""
+
+    @property
+    def pattern(self) -> str:
+        """The pattern's text."""
+
+    def fullmatch(self, text: str) -> object | None:
+        """A match object when the whole of ``text`` matches, else None."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,7 +121,8 @@ class ItemType:
     directive: str
     title: str
     prefix: str
-    id_pattern: re.Pattern[str]
+    id_pattern: IdPattern
+    """Compiled by google-re2: matching is linear in the id's length."""
     id_pattern_text: str
     """The pattern as a reader should see it (prefix not escaped)."""
     color: str
