@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from qmsdoc.profile import load_profile
+from qmsdoc.project import load_project
 
 if TYPE_CHECKING:
     from qmsdoc.cli.context import CliContext
@@ -27,11 +27,16 @@ __all__ = ["profile_command"]
 @click.pass_obj
 def profile_command(state: CliContext, profile_file: Path | None) -> None:
     """Show the item types, links and coverage rules of the profile."""
-    profile = load_profile(profile_file) if profile_file else state.project.profile
-    if profile_file:
-        click.echo(f"{profile_file}: valid profile {profile.name} {profile.version}")
+    if profile_file is None:
+        _show(state.project.profile)
         return
-    _show(profile)
+    # the file is loaded as `qms check` loads a project file in its folder ([project]
+    # table, a separate profile it names, the item folders), so a file valid here
+    # is one `check` accepts
+    project = load_project(profile_file.resolve().parent, profile_file)
+    project.source_files()
+    profile = project.profile
+    click.echo(f"{profile_file}: valid profile {profile.name} {profile.version}")
 
 
 def _show(profile: Profile) -> None:
