@@ -321,7 +321,22 @@ def test_a_toml_syntax_error_names_the_line(tmp_path: Path) -> None:
 
 def test_a_folder_cannot_be_read_as_a_profile(tmp_path: Path) -> None:
     error = _load_error(tmp_path)
-    assert str(error).startswith(f"{tmp_path}: cannot be read: ")
+    assert str(error) == f"{tmp_path}: not a regular file (a folder); refused"
+
+
+def test_a_profile_nested_too_deeply_is_one_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "value = " + "[" * 5000 + "]" * 5000 + "\n")
+    assert str(_load_error(path)) == f"{path}: TOML nested too deeply"
+
+
+def test_a_profile_with_a_5000_digit_integer_is_one_line(tmp_path: Path) -> None:
+    path = _write(tmp_path, "value = " + "9" * 5000 + "\n")
+    assert "Exceeds the limit (4300 digits)" in str(_load_error(path))
+
+
+def test_a_profile_over_1_mib_is_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path, "#" * (1024 * 1024) + "\n")
+    assert "larger than the 1 MiB limit for a profile file" in str(_load_error(path))
 
 
 # -- invalid profiles: each names the file and the key ---------------------------------

@@ -210,3 +210,27 @@ def test_the_same_package_under_two_ids_is_a_duplicate(tmp_path: Path) -> None:
         f"{path}: duplicate component tokio 1.19.2 "
         "(pkg:cargo/tokio is listed twice with this version)"
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expect"),
+    [
+        (("packages",), ["left-pad"], "packages[0] is a string, not an object"),
+        (("packages",), {"a": 1}, "packages is an object, not a list"),
+        (("creationInfo",), "x", "creationInfo is a string, not an object"),
+        (("creationInfo", "creators"), [1], "creationInfo.creators[0] is a number"),
+        (("packages", 1, "checksums"), "x", "packages[1].checksums is a string"),
+    ],
+)
+def test_a_value_of_the_wrong_json_type_is_refused_before_spdx_tools(
+    tmp_path: Path, path: tuple[str | int, ...], value: object, expect: str
+) -> None:
+    document: Any = _document(K8S_BOM)
+    target = document
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    sbom = write_json(tmp_path / "bom.spdx.json", document)
+    with pytest.raises(InputError) as raised:
+        read_sbom(sbom)
+    assert str(raised.value).startswith(f"{sbom}: not a valid SPDX document: {expect}")

@@ -79,6 +79,7 @@ def parse_junit(
 
 def _refuse_hollow_suites(root: Element, source: str) -> None:
     """Refuse a suite whose header counts tests, failures or errors it does not hold."""
+    holding = _suites_holding_cases(root)
     number = 0
     for suite in root.iter():
         tag = _local(suite.tag)
@@ -88,9 +89,7 @@ def _refuse_hollow_suites(root: Element, source: str) -> None:
         declared = {
             name: _count(suite.get(name)) for name in ("tests", "failures", "errors")
         }
-        if not any(declared.values()):
-            continue
-        if any(_local(case.tag) == "testcase" for case in suite.iter()):
+        if not any(declared.values()) or suite in holding:
             continue
         name = suite.get("name")
         which = (
@@ -109,11 +108,42 @@ def _refuse_hollow_suites(root: Element, source: str) -> None:
         )
 
 
-def _cases(
-    element: Element, suite: str, verifies_property: str
-) -> Iterator[TestResult]:
+def _suites_holding_cases(root: Element) -> set[Element]:
+    """The elements with a ``<testcase>`` below them, found in one linear pass (no
+    recursion: suites may nest a thousand deep)."""
+    parents = {child: parent for parent in root.iter() for child in parent}
+    holding: set[Element] = set()
+    for case in root.iter():
+        if _local(case.tag) != "testcase":
+            continue
+        parent = parents.get(case)
+        while parent is not None and parent not in holding:
+            holding.add(parent)
+            parent = parents.get(parent)
+    return holding
+
+
+def _cases(root: Element, top: str, verifies_property: str) -> Iterator[TestResult]:
+    """The results of the cases below ``root`` in document order, suites walked with
+    an explicit stack (a recursive walk overflows on deeply nested suites)."""
+    stack = [(iter(_entries(root)), top)]
+    while stack:
+        entries, suite = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+        elif isinstance(entry, list):
+            yield from _attempts(entry, suite, verifies_property)
+        else:
+            name = entry.get("name", "")
+            stack.append((iter(_entries(entry)), f"{suite}/{name}" if suite else name))
+
+
+def _entries(element: Element) -> list[list[Element] | Element]:
+    """The nested suites and the cases (all attempts of each) of ``element``, in
+    order of first appearance."""
     attempts: dict[tuple[str, str], list[Element]] = {}
-    order: list[tuple[str, str] | Element] = []
+    order: list[list[Element] | Element] = []
     for child in element:
         tag = _local(child.tag)
         if tag == "testsuite":
@@ -121,16 +151,10 @@ def _cases(
         elif tag == "testcase":
             key = (child.get("classname", ""), child.get("name", ""))
             if key not in attempts:
-                order.append(key)
-            attempts.setdefault(key, []).append(child)
-    for entry in order:
-        if isinstance(entry, tuple):
-            yield from _attempts(attempts[entry], suite, verifies_property)
-        else:
-            name = entry.get("name", "")
-            yield from _cases(
-                entry, f"{suite}/{name}" if suite else name, verifies_property
-            )
+                attempts[key] = []
+                order.append(attempts[key])
+            attempts[key].append(child)
+    return order
 
 
 def _attempts(

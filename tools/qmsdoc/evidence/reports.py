@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qmsdoc.errors import InputError
+from qmsdoc.input_files import read_input_bytes
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -48,12 +48,10 @@ def read_result_file(
 
     :param verifies_property: The JUnit test-case property that names verified item
         ids (Robot Framework names them in tags, see :mod:`qmsdoc.evidence.robot`).
-    :raises InputError: If the file cannot be read or is not a supported result file.
+    :raises InputError: If the file cannot be read (not a regular file, over the
+        report size limit) or is not a supported result file.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"{path}: cannot be read: {error.strerror or error}") from None
+    data = read_input_bytes(path, kind="report")
     if root_element(data) == "robot":
         from qmsdoc.evidence.robot import parse_robot  # noqa: PLC0415 (imports robot)
 

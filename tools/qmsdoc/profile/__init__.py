@@ -13,7 +13,8 @@ import tomllib
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from qmsdoc.errors import ProfileError
+from qmsdoc.errors import InputError, ProfileError
+from qmsdoc.input_files import read_input_text
 from qmsdoc.profile._build import build_profile
 from qmsdoc.profile.model import (
     CoverageRule,
@@ -83,14 +84,18 @@ def load_profile(path: Path | None = None) -> Profile:
 def read_toml(path: Path) -> dict[str, Any]:
     """Read a TOML file; a syntax error names the file and line.
 
-    :raises ProfileError: If the file cannot be read or parsed.
+    The file is read as every input is (:mod:`qmsdoc.input_files`): a regular file
+    of at most 1 MiB.
+
+    :raises ProfileError: If the file cannot be read or parsed, nests too deeply or
+        holds an integer too long to convert.
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ProfileError(str(path), "file not found") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProfileError(str(path), f"cannot be read: {error}") from None
+        text = read_input_text(path, kind="profile")
+    except InputError as error:
+        if not path.exists() and not path.is_symlink():
+            raise ProfileError(str(path), "file not found") from None
+        raise ProfileError(str(path), str(error).removeprefix(f"{path}: ")) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -100,6 +105,13 @@ def read_toml(path: Path) -> dict[str, Any]:
         problem = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
         raise ProfileError(
             str(path), f"TOML syntax error: {problem}", line=line
+        ) from None
+    except RecursionError:
+        raise ProfileError(str(path), "TOML nested too deeply") from None
+    except ValueError as error:
+        # int() refuses more than sys.get_int_max_str_digits() digits
+        raise ProfileError(
+            str(path), f"TOML value not usable: {str(error).split(';')[0]}"
         ) from None
 
 

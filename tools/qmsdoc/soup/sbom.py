@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from qmsdoc.errors import InputError
+from qmsdoc.input_files import read_input_bytes
 from qmsdoc.json_input import load_json
 from qmsdoc.soup.cyclonedx_reader import (
     is_cyclonedx_xml,
@@ -51,10 +52,7 @@ def read_sbom(path: Path, *, name: str | None = None) -> SbomRecord:
     # readers name the file in messages by its path; the record keeps its name only
     source = str(path)
     chosen = record_name(name if name is not None else _default_name(path))
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"{path}: cannot be read: {error.strerror or error}") from None
+    data = read_input_bytes(path, kind="sbom")
     digest = hashlib.sha256(data).hexdigest()
     text_start = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
     if not text_start:

@@ -5,14 +5,17 @@ package the document describes becomes the record's subject instead, when there 
 exactly one and other packages are related to it (the product and its SOUP); a
 document that describes several packages, or a bare list, keeps them all.
 spdx-tools is imported when a document is read: importing it takes a while.
+The JSON's shape (which keys hold objects, lists or strings) is checked before
+spdx-tools sees it: spdx-tools assumes the schema's types and crashes otherwise.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from qmsdoc.errors import InputError
+from qmsdoc.input_files import excerpt
 from qmsdoc.soup.records import Component, SbomRecord
 
 if TYPE_CHECKING:
@@ -26,6 +29,47 @@ _SHOWN_MESSAGES = 3
 _MESSAGE_LIMIT = 200
 #: relationships that say what the document describes, not how packages relate
 _DESCRIBING = ("DESCRIBES", "DESCRIBED_BY")
+_Shape = Literal["object", "objects", "strings"]
+#: the JSON type of each SPDX 2.2/2.3 key holding an object or a list, wherever it
+#: appears (spdx-tools reports wrong scalars itself, but crashes on wrong containers)
+_SHAPES: dict[str, _Shape] = {
+    "creationInfo": "object",
+    "packageVerificationCode": "object",
+    "checksum": "object",
+    "startPointer": "object",
+    "endPointer": "object",
+    **dict.fromkeys(
+        (
+            "packages",
+            "files",
+            "snippets",
+            "relationships",
+            "annotations",
+            "hasExtractedLicensingInfos",
+            "externalDocumentRefs",
+            "checksums",
+            "externalRefs",
+            "ranges",
+        ),
+        "objects",
+    ),
+    **dict.fromkeys(
+        (
+            "creators",
+            "documentDescribes",
+            "attributionTexts",
+            "hasFiles",
+            "licenseInfoFromFiles",
+            "fileTypes",
+            "licenseInfoInFiles",
+            "fileContributors",
+            "licenseInfoInSnippets",
+            "seeAlsos",
+            "packageVerificationCodeExcludedFiles",
+        ),
+        "strings",
+    ),
+}
 
 
 def read_spdx_json(
@@ -47,15 +91,23 @@ def read_spdx_json(
             f"{source}: spdxVersion {version!r} is not supported "
             f"(supported: {', '.join(SUPPORTED_SPDX_VERSIONS)})"
         )
-    parsed = _parse(document, source=source)
-    _reject_duplicate_ids(parsed.packages, source=source)
-    _validate(parsed, source=source)
-    subject = _subject(parsed)
-    components = tuple(
-        _convert(package)
-        for package in parsed.packages
-        if subject is None or package.spdx_id != subject.spdx_id
-    )
+    _check_shape(document, source=source)
+    try:
+        parsed = _parse(document, source=source)
+        _reject_duplicate_ids(parsed.packages, source=source)
+        _validate(parsed, source=source)
+        subject = _subject(parsed)
+        components = tuple(
+            _convert(package)
+            for package in parsed.packages
+            if subject is None or package.spdx_id != subject.spdx_id
+        )
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
+        # a shape the check above does not know still ends in one line
+        raise InputError(
+            f"{source}: not a valid SPDX document: spdx-tools cannot read it "
+            f"({type(error).__name__}: {excerpt(str(error))})"
+        ) from None
     creation = document.get("creationInfo")
     created = creation.get("created") if isinstance(creation, dict) else None
     tools = sorted(
@@ -77,6 +129,60 @@ def read_spdx_json(
         subject=None if subject is None else _label(subject),
         components=components,
     )
+
+
+def _check_shape(document: dict[str, Any], *, source: str) -> None:
+    """Refuse a key whose value has the wrong JSON type, naming its place."""
+    stack: list[tuple[str, Any]] = [("", document)]
+    while stack:
+        place, value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(
+                (f"{place}[{index}]", item) for index, item in enumerate(value)
+            )
+            continue
+        if not isinstance(value, dict):
+            continue
+        for key, item in value.items():
+            where = f"{place}.{key}" if place else str(key)
+            shape = _SHAPES.get(key)
+            problem = None if shape is None else _mismatch(item, shape)
+            if problem is not None:
+                raise InputError(
+                    f"{source}: not a valid SPDX document: {excerpt(where + problem)}"
+                )
+            stack.append((where, item))
+
+
+def _mismatch(value: Any, shape: _Shape) -> str | None:
+    """What is wrong with ``value`` for ``shape`` (its place and types), if anything."""
+    if shape == "object":
+        return (
+            None
+            if isinstance(value, dict)
+            else f" is {_json_type(value)}, not an object"
+        )
+    if not isinstance(value, list):
+        return f" is {_json_type(value)}, not a list"
+    wanted, name = (dict, "an object") if shape == "objects" else (str, "a string")
+    for index, item in enumerate(value):
+        if not isinstance(item, wanted):
+            return f"[{index}] is {_json_type(item)}, not {name}"
+    return None
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    return "a number"
 
 
 def _parse(document: dict[str, Any], *, source: str) -> Any:
