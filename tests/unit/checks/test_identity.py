@@ -111,3 +111,13 @@ def test_id_duplicate_reports_each_later_item_naming_the_first() -> None:
 def test_items_without_id_are_not_duplicates() -> None:
     text = ".. requirement:: A\n\n.. requirement:: B\n"
     assert findings_of(text, "id_duplicate") == []
+
+
+def test_a_malformed_id_of_5000_digits_is_quoted_as_an_excerpt() -> None:
+    # int() refuses digit runs over 4,300 digits; the id is reported, short
+    huge = "REQ-" + "1" * 5_000
+    (finding,) = findings_of(f".. requirement:: Item\n   :id: {huge}\n", "id_malformed")
+    assert finding.item_id == huge
+    assert len(finding.message) < 200
+    assert finding.message.startswith("id 'REQ-1111")
+    assert "..." in finding.message

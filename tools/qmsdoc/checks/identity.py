@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.input_files import excerpt
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -42,7 +43,7 @@ def check_id_malformed(context: CheckContext) -> Iterator[Finding]:
             yield finding_at(
                 item,
                 "id_malformed",
-                f"id {item.id!r} does not match the {item_type.name} pattern "
+                f"id {excerpt(item.id)!r} does not match the {item_type.name} pattern "
                 f"{item_type.id_pattern_text!r}",
             )
 
