@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -216,5 +217,12 @@ def test_a_record_in_the_wrong_file_is_refused(tmp_path: Path) -> None:
 def test_an_unreadable_record(tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_bytes(b"\xff\xfe")
-    with pytest.raises(InputError, match=r"broken\.json: cannot be read: "):
+    with pytest.raises(InputError, match=r"broken\.json: not UTF-8 text \(byte 1: "):
+        read_record(path)
+
+
+def test_a_record_that_is_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "serenya-api.json"
+    os.mkfifo(path)
+    with pytest.raises(InputError, match=r"not a regular file \(a FIFO\)"):
         read_record(path)

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from qmsdoc.errors import InputError
+from qmsdoc.input_files import read_input_text
 from qmsdoc.json_input import load_json
 from qmsdoc.report.atomic import write_atomic
 from qmsdoc.report.locking import locked
@@ -109,10 +110,7 @@ def read_record(path: Path) -> SbomRecord:
 
     :raises InputError: If the file cannot be read or is not a valid record.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot be read: {error}") from None
+    text = read_input_text(path, kind="record")
     record = record_from_text(text, path=str(path))
     if record.name != path.stem:
         raise InputError(
