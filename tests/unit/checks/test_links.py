@@ -6,7 +6,15 @@ import pytest
 
 from qmsdoc.checks import Finding, run_checks
 
-from .._rst import VALID_CHAIN, check, default_profile, findings_of, items_from, rst
+from .._rst import (
+    VALID_CHAIN,
+    check,
+    default_profile,
+    findings_of,
+    item,
+    items_from,
+    rst,
+)
 
 
 def _finding(
@@ -255,3 +263,18 @@ def test_every_link_problem_of_one_item() -> None:
         ("link_target_unknown", "VT-001: satisfies 'UN-001': no such item"),
         ("link_target_unknown", "VT-001: verifies 'REQ-404': no such item"),
     ]
+
+
+def test_a_long_cycle_names_its_first_members_and_counts_the_rest() -> None:
+    length = 5_000
+    ids = [f"REQ-{n:05d}" for n in range(length)]
+    items = [
+        item(ids[n], links=[("refines", ids[(n + 1) % length])]) for n in range(length)
+    ]
+    (finding,) = [
+        f for f in run_checks(items, default_profile()) if f.check_id == "link_cycle"
+    ]
+    assert finding.message == (
+        f"REQ-00000: links form a cycle through {', '.join(ids[:10])} "
+        "and 4990 more (5000 items)"
+    )

@@ -18,6 +18,9 @@ __all__ = [
     "check_link_target_unknown",
 ]
 
+#: members named in a cycle's finding: a chain closed into a cycle has thousands
+CYCLE_SHOWN = 10
+
 
 def check_link_target_unknown(context: CheckContext) -> Iterator[Finding]:
     """Every link points at an item that exists.
@@ -101,8 +104,9 @@ def check_link_cycle(context: CheckContext) -> Iterator[Finding]:
             item for item in (context.graph.item(i) for i in group) if item is not None
         ]
         first = min(members, key=lambda item: item.location)
+        through = ", ".join(group[:CYCLE_SHOWN])
+        if len(group) > CYCLE_SHOWN:
+            through += f" and {len(group) - CYCLE_SHOWN} more ({len(group)} items)"
         yield finding_at(
-            first,
-            "link_cycle",
-            f"{first.id}: links form a cycle through {', '.join(group)}",
+            first, "link_cycle", f"{first.id}: links form a cycle through {through}"
         )
