@@ -12,7 +12,7 @@ from qmsdoc.errors import ProjectError
 from qmsdoc.evidence import import_reports
 from qmsdoc.evidence.records import OUTCOMES
 from qmsdoc.evidence.status import STATES
-from qmsdoc.evidence.store import add_record, check_absent, write_run
+from qmsdoc.evidence.store import add_records, write_run
 from qmsdoc.vcs import source_state
 
 if TYPE_CHECKING:
@@ -110,11 +110,10 @@ def import_command(
                 "import one protocol workbook or study report at a time"
             )
         documents = _record_documents(project, files[0], illustrative=illustrative)
-        for record_id, _document in documents:  # validated before anything is stored
-            _check_new(directory, record_id, replace)
-        for record_id, document in documents:
-            stored = add_record(directory, record_id, document, replace=replace)
-            _echo_stored(record_id, stored.path, stored.replaced, document)
+        # every run id is checked under the folder's lock before any record is written
+        records = add_records(directory, documents, replace=replace)
+        for (record_id, document), record in zip(documents, records, strict=True):
+            _echo_stored(record_id, record.path, record.replaced, document)
         return
     run = import_reports(
         list(files),
@@ -143,11 +142,6 @@ def _record_documents(
     if path.suffix.lower() == ".xlsx":
         return records_from_protocol(project, path, illustrative=illustrative)
     return [record_from_study(project, path)]
-
-
-def _check_new(directory: Path, record_id: str, replace: bool) -> None:
-    if not replace:
-        check_absent(directory, record_id)
 
 
 def _tree_clean(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -48,6 +49,7 @@ __all__ = [
     "LOCAL_FOLDER",
     "StoredRecord",
     "add_record",
+    "add_records",
     "check_absent",
     "import_reports",
     "read_runs",
@@ -172,17 +174,48 @@ def add_record(
     :raises InputError: If the run id exists and ``replace`` is false.
     :raises OutputError: If the folder cannot be written.
     """
-    check_run_id(run_id)
-    path = directory / f"{run_id}.json"
-    text = json.dumps(document, indent=1, ensure_ascii=False) + "\n"
-    with locked(directory, subject=path):
-        replaced = None
-        if path.exists():
-            if not replace:
+    (stored,) = add_records(directory, [(run_id, document)], replace=replace)
+    return stored
+
+
+def add_records(
+    directory: Path,
+    records: Sequence[tuple[str, Mapping[str, Any]]],
+    *,
+    replace: bool = False,
+) -> list[StoredRecord]:
+    """Store several records (run id, document) of one import, all or none: under one
+    lock of the folder every run id is checked before any record is written, so an
+    import that raced another one for a run id stores nothing rather than a part.
+
+    :raises InputError: If a run id is unusable, given twice, or exists and
+        ``replace`` is false (nothing is written).
+    :raises OutputError: If the folder cannot be written.
+    """
+    run_ids = [run_id for run_id, _ in records]
+    for run_id in run_ids:
+        check_run_id(run_id)
+    twice = sorted(run_id for run_id, count in Counter(run_ids).items() if count > 1)
+    if twice:
+        raise InputError(f"run id given twice in one import: {', '.join(twice)}")
+    if not records:
+        return []
+    texts = [
+        json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+        for _, document in records
+    ]
+    paths = [directory / f"{run_id}.json" for run_id in run_ids]
+    subject = paths[0] if len(paths) == 1 else directory
+    stored = []
+    with locked(directory, subject=subject):
+        if not replace:
+            for run_id in run_ids:
                 check_absent(directory, run_id)
-            replaced = _summary(path)
-        write_atomic(path, text.encode("utf-8"))
-    return StoredRecord(path=path, replaced=replaced)
+        for path, text in zip(paths, texts, strict=True):
+            replaced = _summary(path) if path.exists() else None
+            write_atomic(path, text.encode("utf-8"))
+            stored.append(StoredRecord(path=path, replaced=replaced))
+    return stored
 
 
 def write_run(
