@@ -187,3 +187,8 @@ def test_a_profile_with_deep_toml_or_a_huge_integer_is_one_line(
         encoding="utf-8",
     )
     _refused(valid_root, "check", expect=expect)
+
+
+def test_a_fifo_source_file_fails_check_at_once(valid_root: Path) -> None:
+    os.mkfifo(valid_root / "stuck.rst")
+    _refused(valid_root, "check", expect="stuck.rst: not a regular file (a FIFO)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import pytest
@@ -329,10 +330,29 @@ def test_scan_file_rejects_a_file_that_is_not_utf8(tmp_path: Path) -> None:
     source.write_bytes("Caf\u00e9\n".encode("latin-1"))
     with pytest.raises(ProjectError) as caught:
         scan_file(source, root=tmp_path, directives=DIRECTIVES)
-    assert str(caught.value).startswith(f"{source}: cannot be read: ")
+    assert str(caught.value).startswith(f"{source}: not UTF-8 text (byte 4: ")
 
 
 def test_scan_file_rejects_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ProjectError) as caught:
         scan_file(tmp_path / "absent.rst", root=tmp_path, directives=DIRECTIVES)
     assert "absent.rst: cannot be read" in str(caught.value)
+
+
+def test_scan_file_refuses_a_fifo_at_once(tmp_path: Path) -> None:
+    source = tmp_path / "items.rst"
+    os.mkfifo(source)
+    with pytest.raises(ProjectError) as caught:
+        scan_file(source, root=tmp_path, directives=DIRECTIVES)
+    assert str(caught.value) == f"{source}: not a regular file (a FIFO); refused"
+
+
+def test_scan_file_refuses_a_symlink_out_of_the_project(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    outside = tmp_path / "outside.rst"
+    outside.write_text("Title\n=====\n", encoding="utf-8")
+    source = root / "items.rst"
+    source.symlink_to(outside)
+    with pytest.raises(ProjectError, match="outside the project"):
+        scan_file(source, root=root, directives=DIRECTIVES)

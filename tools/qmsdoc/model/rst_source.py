@@ -14,7 +14,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from qmsdoc.errors import ProjectError
+from qmsdoc.errors import InputError, ProjectError
+from qmsdoc.input_files import read_input_text
 from qmsdoc.model.items import Location, RawItem
 
 if TYPE_CHECKING:
@@ -47,12 +48,14 @@ def scan_file(path: Path, *, root: Path, directives: Collection[str]) -> list[Ra
     :param path: The file.
     :param root: The project root; locations are relative to it.
     :param directives: The directive names of the profile's item types.
-    :raises ProjectError: If the file cannot be read as UTF-8.
+    :raises ProjectError: If the file cannot be read as UTF-8, is not a regular file
+        (a FIFO is refused at once), is larger than the source limit, or resolves
+        outside ``root`` (:mod:`qmsdoc.input_files`).
     """
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProjectError(f"{path}: cannot be read: {error}") from None
+        text = read_input_text(path, kind="source", root=root, encoding="utf-8-sig")
+    except InputError as error:
+        raise ProjectError(str(error)) from None
     relative = path.relative_to(root).as_posix()
     return scan_text(
         text, path=relative, docname=relative.rsplit(".", 1)[0], directives=directives
