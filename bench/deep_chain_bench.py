@@ -69,15 +69,18 @@ def write_project(root: Path, depth: int, *, cycle: bool) -> None:
 
 def run_check(root: Path, qms: str) -> tuple[float, float, int]:
     """Seconds, peak RSS in MiB and exit code of one ``qms check`` in ``root``."""
-    start = time.perf_counter()
-    process = subprocess.Popen(
-        [qms, "check"], cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - start
-    assert process.stderr is not None
-    process.stderr.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [qms, "check"], cwd=root, stdout=subprocess.DEVNULL, stderr=errors
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        errors.seek(0)
+        error = errors.read().decode("utf-8", "replace").strip()
+    if process.returncode not in (0, 1):
+        sys.exit(f"qms check exited {process.returncode}: {error[-300:]}")
     return seconds, usage.ru_maxrss / 1024, process.returncode
 
 
