@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qmsdoc.errors import InputError
+from qmsdoc.input_files import excerpt, read_input_text
 from qmsdoc.report.atomic import write_atomic
 from qmsdoc.report.locking import locked
 
@@ -81,20 +82,22 @@ def item_fingerprint(item: Item, excluded: Collection[str]) -> str:
 def read_reviews(path: Path) -> dict[LinkKey, str] | None:
     """The review record, or None when the project keeps none yet.
 
-    :raises InputError: On a line that is not ``SOURCE LINK TARGET FINGERPRINT``.
+    :raises InputError: On a line that is not ``SOURCE LINK TARGET FINGERPRINT``
+        (quoted in short), or if the record is not a regular file of at most 8 MiB
+        (:mod:`qmsdoc.input_files`).
     """
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return None
     reviews: dict[LinkKey, str] = {}
-    for number, line in enumerate(
-        path.read_text(encoding="utf-8").splitlines(), start=1
-    ):
+    text = read_input_text(path, kind="record")
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         match = _LINE.fullmatch(line.strip())
         if match is None:
             raise InputError(
-                f"{path}:{number}: not 'SOURCE LINK TARGET FINGERPRINT': {line.strip()!r}"
+                f"{path}:{number}: not 'SOURCE LINK TARGET FINGERPRINT': "
+                f"{excerpt(line.strip())!r}"
             )
         reviews[(match.group(1), match.group(2), match.group(3))] = match.group(4)
     return reviews
