@@ -490,3 +490,21 @@ def test_a_malformed_record_line_is_exit_2_naming_file_and_line(changed: Path) -
         ), command
         assert result.stderr.count("\n") == 1
     assert record.read_text(encoding="utf-8").splitlines() == lines
+
+
+def test_suspect_names_the_nearest_dependants_of_a_deep_chain(valid_root: Path) -> None:
+    # REQ-1xx refines the next one; never reviewed, so every link is suspect
+    chain = "".join(
+        f"\n.. requirement:: Chain {n}\n   :id: REQ-{n}\n   :status: draft\n"
+        "   :kind: functional\n   :level: software\n"
+        + (f"   :refines: REQ-{n + 1}\n" if n < 115 else "")
+        for n in range(100, 116)
+    )
+    items = valid_root / "items.rst"
+    items.write_text(items.read_text(encoding="utf-8") + chain, encoding="utf-8")
+    (valid_root / "traceability").mkdir(exist_ok=True)
+    (valid_root / "traceability" / "reviewed-links.txt").write_text("")
+    lines = _qms("suspect", cwd=valid_root).stdout.splitlines()
+    deepest = lines.index("REQ-114:refines:REQ-115  never reviewed")
+    nearest = ", ".join(f"REQ-{n}" for n in range(104, 114))
+    assert lines[deepest + 1] == f"    downstream: {nearest} and more"

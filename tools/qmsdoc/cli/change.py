@@ -145,7 +145,8 @@ def suspect_command(state: CliContext) -> None:
             f"{suspect.source}:{suspect.link_type}:{suspect.target}  {suspect.reason}"
         )
         if suspect.downstream:
-            click.echo(f"{'':4}downstream: {', '.join(suspect.downstream)}")
+            more = " and more" if suspect.downstream_more else ""
+            click.echo(f"{'':4}downstream: {', '.join(suspect.downstream)}{more}")
     click.echo(
         f"qms suspect: {len(suspects)} suspect links (record {record.relative_to(project.root).as_posix()})"
     )
