@@ -49,6 +49,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from qmsdoc.errors import InputError
+from qmsdoc.input_files import read_input_text
 from qmsdoc.json_input import load_json
 
 if TYPE_CHECKING:
@@ -140,16 +141,26 @@ def read_signers(path: Path) -> dict[str, Signer]:
     """The signer registry: ``[signers."<login or email>"]`` with ``name`` (the
     printed name) and ``roles`` (a list of role names; ``role = "..."`` is one role).
 
-    :raises InputError: If the file is missing or not TOML, or an entry lacks its
-        name or roles (``file:line: problem``).
+    :raises InputError: If the file is missing, not a regular file of at most 1 MiB
+        (:mod:`qmsdoc.input_files`) or not TOML, or an entry lacks its name or roles
+        (``file:line: problem``).
     """
+    if not path.exists() and not path.is_symlink():
+        raise InputError(f"{path}: signer registry not found")
+    text = read_input_text(path, kind="registry")
     try:
-        text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
-    except FileNotFoundError:
-        raise InputError(f"{path}: signer registry not found") from None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+    except tomllib.TOMLDecodeError as error:
         raise InputError(f"{path}: not a valid signer registry: {error}") from None
+    except RecursionError:
+        raise InputError(
+            f"{path}: not a valid signer registry: nested too deeply"
+        ) from None
+    except ValueError as error:
+        # int() refuses more than sys.get_int_max_str_digits() digits
+        raise InputError(
+            f"{path}: not a valid signer registry: {str(error).split(';')[0]}"
+        ) from None
     signers = {}
     table = data.get("signers", {})
     if not isinstance(table, dict):
@@ -200,12 +211,7 @@ def read_review_exports(folder: Path) -> dict[int, list[ReviewRecord]]:
         if match is None:
             continue
         number = int(match.group(2))
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(
-                f"{path}: cannot read the review export: {error}"
-            ) from None
+        text = read_input_text(path, kind="record")
         document = load_json(text, path)
         try:
             if match.group(1) == "pr":
