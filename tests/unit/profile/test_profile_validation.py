@@ -134,3 +134,23 @@ def test_record_paths_inside_the_project_load(
 def test_sources_outside_the_root_are_refused(tmp_path: Path, value: str) -> None:
     error = _load_error(tmp_path, f'[project]\nsources = ["source", "{value}"]\n')
     assert error.key == "project.sources"
+
+
+def test_the_evidence_name_pattern_is_linear_too(tmp_path: Path) -> None:
+    # matched against imported test names: hostile input
+    path = tmp_path / "qms.toml"
+    path.write_text(
+        'extends = "medical-device"\n[evidence]\nname_pattern = "REQ-(a+)+b"\n',
+        encoding="utf-8",
+    )
+    evidence = load_profile(path).evidence
+    assert evidence is not None
+    assert evidence.name_pattern is not None
+    assert not isinstance(evidence.name_pattern, re.Pattern)
+    name = "test_REQ-aab_and_REQ-" + "a" * 5_000
+    assert [m.group(0) for m in evidence.name_pattern.finditer(name)] == ["REQ-aab"]
+
+
+def test_a_lookaround_name_pattern_is_refused_naming_the_key(tmp_path: Path) -> None:
+    error = _load_error(tmp_path, '[evidence]\nname_pattern = "(?<=x)REQ"\n')
+    assert error.key == "evidence.name_pattern"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 import re2  # type: ignore[import-untyped]
@@ -10,7 +9,7 @@ import re2  # type: ignore[import-untyped]
 from qmsdoc.profile._primitives import Primitives
 from qmsdoc.profile.model import (
     EvidenceConfig,
-    IdPattern,
+    LinearPattern,
     MatrixColumn,
     MatrixSpec,
     PathStep,
@@ -47,7 +46,7 @@ class Sections(Primitives):
             if isinstance(value, str) and (problem := project_path_problem(value)):
                 raise self.fail(f"{key}.{name}", problem)
 
-    def linear_pattern(self, pattern: str, key: str) -> IdPattern:
+    def linear_pattern(self, pattern: str, key: str) -> LinearPattern:
         """Compile a profile pattern with google-re2, whose matching is linear in the
         text: a pattern such as ``REQ-(a+)+`` cannot backtrack catastrophically on a
         crafted id. Syntax RE2 lacks (backreferences, lookaround) is refused here.
@@ -160,14 +159,11 @@ class Sections(Primitives):
             raise self.fail(
                 f"{key}.name_pattern", "must be a regular expression string"
             )
-        pattern = None
-        if pattern_text:
-            try:
-                pattern = re.compile(pattern_text)
-            except re.error as error:
-                raise self.fail(
-                    f"{key}.name_pattern", f"invalid regular expression: {error}"
-                ) from None
+        pattern = (
+            self.linear_pattern(pattern_text, f"{key}.name_pattern")
+            if pattern_text
+            else None
+        )
         return EvidenceConfig(
             directory=self.project_path(
                 table, key, "directory", "traceability/evidence"

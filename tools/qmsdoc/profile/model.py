@@ -12,6 +12,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from qmsdoc.profile.approval_policy import ApprovalPolicy
     from qmsdoc.profile.design_review import DesignReviewConfig
     from qmsdoc.profile.document_control import DocumentControlConfig
@@ -23,12 +25,13 @@ __all__ = [
     "EvidenceConfig",
     "FieldKind",
     "FieldSpec",
-    "IdPattern",
     "ItemType",
+    "LinearPattern",
     "LinkType",
     "MatrixColumn",
     "MatrixSpec",
     "PathStep",
+    "PatternMatch",
     "Profile",
     "Severity",
     "SoupConfig",
@@ -47,15 +50,26 @@ FIELD_KINDS: tuple[FieldKind, ...] = (
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
-class IdPattern(Protocol):
-    """A compiled identifier pattern (google-re2 in a loaded profile)."""
+class PatternMatch(Protocol):
+    """A match of a :class:`LinearPattern`."""
+
+    def group(self, index: int, /) -> str:
+        """The text of group ``index`` (0: the whole match)."""
+
+
+class LinearPattern(Protocol):
+    """A profile pattern compiled by google-re2: matching is linear in the text, so a
+    pattern such as ``(a+)+`` cannot backtrack catastrophically on hostile text."""
 
     @property
     def pattern(self) -> str:
         """The pattern's text."""
 
-    def fullmatch(self, text: str) -> object | None:
-        """A match object when the whole of ``text`` matches, else None."""
+    def fullmatch(self, text: str) -> PatternMatch | None:
+        """The match when the whole of ``text`` matches, else None."""
+
+    def finditer(self, text: str) -> Iterator[PatternMatch]:
+        """The non-overlapping matches in ``text``."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -121,7 +135,7 @@ class ItemType:
     directive: str
     title: str
     prefix: str
-    id_pattern: IdPattern
+    id_pattern: LinearPattern
     """Compiled by google-re2: matching is linear in the id's length."""
     id_pattern_text: str
     """The pattern as a reader should see it (prefix not escaped)."""
@@ -218,7 +232,7 @@ class EvidenceConfig:
     """Folder of the committed result records, relative to the project root."""
     verifies_property: str
     """Test-case property in JUnit XML that names the verified item ids."""
-    name_pattern: re.Pattern[str] | None
+    name_pattern: LinearPattern | None
     """Item ids found in a test case's name by this pattern are verified by it."""
     test_types: tuple[str, ...]
     """Item types that describe tests (linked to results through ``automated_field``)."""
