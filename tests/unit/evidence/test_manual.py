@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +202,20 @@ def test_attachments_are_hashed_below_the_root(tmp_path: Path) -> None:
     for bad in ("/etc/passwd", "../x", "shots\\a.png", "", "shots"):
         with pytest.raises(ValueError, match=r"not a path relative|no file"):
             hash_attachment(tmp_path, bad)
+
+
+def test_an_attachment_linked_out_of_the_project_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    (root / "shots").mkdir(parents=True)
+    outside = tmp_path / "secret.txt"
+    outside.write_text("secret", encoding="utf-8")
+    (root / "shots" / "a.png").symlink_to(outside)
+    with pytest.raises(ValueError, match="links to a file outside the project"):
+        hash_attachment(root, "shots/a.png")
+
+
+def test_a_fifo_attachment_is_no_file(tmp_path: Path) -> None:
+    (tmp_path / "shots").mkdir()
+    os.mkfifo(tmp_path / "shots" / "a.png")
+    with pytest.raises(ValueError, match=r"no file 'shots/a\.png' in the project"):
+        hash_attachment(tmp_path, "shots/a.png")

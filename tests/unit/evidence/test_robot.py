@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -327,3 +328,12 @@ def test_output_of_robot_framework_6_is_read_too() -> None:
         "abc1234",
         "2026-12-03T09:44:20.484000",
     )
+
+
+def test_a_fifo_robot_file_is_refused_before_robot_opens_it(tmp_path: Path) -> None:
+    path = tmp_path / "suite.robot"
+    os.mkfifo(path)
+    with pytest.raises(
+        InputError, match=r"suite\.robot: not a regular file \(a FIFO\)"
+    ):
+        robot_test_names(path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import os
 from pathlib import Path
 from typing import Any
 
@@ -157,11 +158,32 @@ def test_a_study_without_criteria_is_refused(tmp_path: Path) -> None:
 
 def test_unreadable_files_are_one_line(tmp_path: Path) -> None:
     path = tmp_path / "VAL-009.toml"
-    with pytest.raises(InputError, match=r"VAL-009.toml: cannot read: "):
+    with pytest.raises(InputError, match=r"VAL-009\.toml: cannot be read: "):
         read_study_toml(path, tmp_path)
     path.write_bytes(b"validation = '\xff'")
-    with pytest.raises(InputError, match=r"VAL-009.toml: not UTF-8 text$"):
+    with pytest.raises(InputError, match=r"VAL-009\.toml: not UTF-8 text \(byte 15: "):
         read_study_toml(path, tmp_path)
+
+
+def test_a_fifo_study_report_is_refused_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "VAL-009.toml"
+    os.mkfifo(path)
+    with pytest.raises(InputError, match=r"not a regular file \(a FIFO\)"):
+        read_study_toml(path, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("value", "expect"),
+    [("[" * 5000 + "]" * 5000, "nested too deeply"), ("9" * 5000, "4300 digits")],
+)
+def test_toml_that_crashed_the_parser_is_one_line(
+    tmp_path: Path, value: str, expect: str
+) -> None:
+    path = tmp_path / "VAL-009.toml"
+    path.write_text(f"extra = {value}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=expect) as caught:
+        read_study_toml(path, tmp_path)
+    assert str(caught.value).startswith(f"{path}: not valid TOML: ")
 
 
 def _document(tmp_path: Path) -> dict[str, Any]:

@@ -279,7 +279,8 @@ def compact_timestamp(timestamp: str) -> str:
 def hash_attachment(root: Path, relative: str) -> Attachment:
     """The attachment at ``relative`` (a POSIX path below ``root``) with its SHA-256.
 
-    :raises ValueError: Naming the problem, if the path leaves the root or is no file.
+    :raises ValueError: Naming the problem, if the path leaves the root (also
+        through a symlink) or is no regular file (a FIFO is not opened).
     """
     pure = PurePosixPath(relative.strip())
     if (
@@ -292,6 +293,9 @@ def hash_attachment(root: Path, relative: str) -> Attachment:
     file = root / pure
     if not file.is_file():
         raise ValueError(f"no file {pure.as_posix()!r} in the project")
+    if not file.resolve().is_relative_to(root.resolve()):
+        # a symlink in the project must not make a record of a file outside it
+        raise ValueError(f"{pure.as_posix()!r} links to a file outside the project")
     digest = hashlib.sha256()
     with file.open("rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):

@@ -23,6 +23,7 @@ from robot.utils import normalize
 from qmsdoc.errors import InputError
 from qmsdoc.evidence.records import TestResult
 from qmsdoc.evidence.reports import ResultReport, root_element
+from qmsdoc.input_files import regular_file
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -88,8 +89,11 @@ def robot_test_names(path: Path) -> frozenset[str]:
     """The test (and task) names of a ``.robot`` file, each normalised by
     :func:`normalise_test_name`.
 
-    :raises InputError: If the file cannot be read as Robot Framework data.
+    :raises InputError: If the file is not a regular file of at most 8 MiB
+        (:mod:`qmsdoc.input_files`: Robot Framework opens it by name, so it is
+        checked first) or cannot be read as Robot Framework data.
     """
+    regular_file(path, kind="source")
     try:
         model = get_model(path)
     except DataError as error:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 from qmsdoc.errors import InputError
 from qmsdoc.evidence.manual import ILLUSTRATIVE_NOTE, hash_attachment
 from qmsdoc.evidence.records import Attachment, EvidenceRun, TestResult
+from qmsdoc.input_files import read_input_text
 from qmsdoc.report.record_fields import RecordFields
 
 if TYPE_CHECKING:
@@ -125,12 +126,7 @@ def read_study_toml(path: Path, root: Path) -> StudyReport:
     :raises InputError: One line ``file:line: problem`` (``file: problem`` for a
         missing key).
     """
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except OSError as error:
-        raise InputError(f"{path}: cannot read: {error.strerror}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{path}: not UTF-8 text") from None
+    text = read_input_text(path, kind="record")
     try:
         table = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -141,6 +137,13 @@ def read_study_toml(path: Path, root: Path) -> StudyReport:
         raise InputError(
             f"{path}:{position.group(1)}: not valid TOML: "
             f"{message[: position.start()]} (column {position.group(2)})"
+        ) from None
+    except RecursionError:
+        raise InputError(f"{path}: not valid TOML: nested too deeply") from None
+    except ValueError as error:
+        # int() refuses more than sys.get_int_max_str_digits() digits
+        raise InputError(
+            f"{path}: not valid TOML: {str(error).split(';')[0]}"
         ) from None
     toml = _TomlFields(table, path, text)
     try:
