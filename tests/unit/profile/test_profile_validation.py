@@ -154,3 +154,16 @@ def test_the_evidence_name_pattern_is_linear_too(tmp_path: Path) -> None:
 def test_a_lookaround_name_pattern_is_refused_naming_the_key(tmp_path: Path) -> None:
     error = _load_error(tmp_path, '[evidence]\nname_pattern = "(?<=x)REQ"\n')
     assert error.key == "evidence.name_pattern"
+
+
+def test_the_document_number_pattern_is_linear_too(tmp_path: Path) -> None:
+    path = tmp_path / "qms.toml"
+    path.write_text(
+        'extends = "medical-device"\n[documents]\nnumber_pattern = "^DOC-(a+)+$"\n',
+        encoding="utf-8",
+    )
+    documents = load_profile(path).documents
+    assert documents is not None
+    assert not isinstance(documents.number_pattern, re.Pattern)
+    assert documents.number_pattern.search("DOC-" + "a" * 5_000 + "!") is None
+    assert documents.number_pattern.search("DOC-aa") is not None

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from qmsdoc.profile._sections import Sections
+    from qmsdoc.profile.model import LinearPattern
 
 __all__ = ["DEFAULT_NUMBER_PATTERN", "DocumentControlConfig", "build_document_control"]
 
@@ -34,8 +35,8 @@ class DocumentControlConfig:
 
     roles: tuple[tuple[str, str], ...]
     """(role name, one-line description naming the clause that asks for it)."""
-    number_pattern: re.Pattern[str]
-    """Every document number must match it (``re.search``)."""
+    number_pattern: LinearPattern
+    """Every document number must match it somewhere (``search``; google-re2)."""
     required: bool = True
     """Every page of the device file must declare a document number."""
     exempt: tuple[str, ...] = ()
@@ -74,12 +75,7 @@ def build_document_control(
             )
         roles.append((name, description.strip()))
     source = sections.text(table, key, "number_pattern", DEFAULT_NUMBER_PATTERN)
-    try:
-        pattern = re.compile(source)
-    except re.error as error:
-        raise sections.fail(
-            f"{key}.number_pattern", f"invalid regular expression: {error}"
-        ) from None
+    pattern = sections.linear_pattern(source, f"{key}.number_pattern")
     required = table.get("required", True)
     if not isinstance(required, bool):
         raise sections.fail(f"{key}.required", "must be true or false")

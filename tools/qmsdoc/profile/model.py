@@ -71,6 +71,9 @@ class LinearPattern(Protocol):
     def finditer(self, text: str) -> Iterator[PatternMatch]:
         """The non-overlapping matches in ``text``."""
 
+    def search(self, text: str) -> PatternMatch | None:
+        """The first match anywhere in ``text``, else None."""
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FieldSpec:
