@@ -63,3 +63,25 @@ def test_validate_accepts_what_check_accepts(
     assert check_code == 0
     main(["--root", str(valid_root), "profile", "--validate", str(config)])
     assert "valid profile medical-device" in capsys.readouterr().out
+
+
+def test_sources_outside_the_root_are_refused_with_a_separate_profile(
+    valid_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (valid_root / "profiles").mkdir()
+    (valid_root / "profiles" / "company.toml").write_text(BASE, encoding="utf-8")
+    config = valid_root / "qms.toml"
+    config.write_text(
+        '[project]\nprofile = "profiles/company.toml"\nsources = ["/etc"]\n',
+        encoding="utf-8",
+    )
+    check_code, check_error = _run(capsys, "--root", str(valid_root), "check", "-q")
+    assert check_code == 2
+    assert check_error == (
+        f"qms: error: {config}: [project.sources]: must be relative to the project "
+        "root, not an absolute path\n"
+    )
+    validate = _run(
+        capsys, "--root", str(valid_root), "profile", "--validate", str(config)
+    )
+    assert validate == (check_code, check_error)

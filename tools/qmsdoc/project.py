@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from qmsdoc.dossier.consistency import Classification
 from qmsdoc.errors import ProfileError, ProjectError
 from qmsdoc.profile import Profile, load_profile, read_toml
+from qmsdoc.profile.paths import project_path_problem
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -146,7 +147,7 @@ def load_project(root: Path, config_file: Path | None = None) -> Project:
     return Project(
         root=root,
         name=_text(table, "name", root.name, where),
-        sources=_strings(table, "sources", (".",), where),
+        sources=_sources(table, where),
         exclude=_strings(table, "exclude", _DEFAULT_EXCLUDE, where),
         pathways=_strings(table, "pathways", (), where),
         classification=_classification(table.get("classification", {}), where),
@@ -188,6 +189,17 @@ def _text(table: dict[str, object], key: str, default: str, where: str) -> str:
     if not isinstance(value, str):
         raise ProfileError(where, "must be a string", key=f"project.{key}")
     return value
+
+
+def _sources(table: dict[str, object], where: str) -> tuple[str, ...]:
+    """The item folders, each inside the root (also when a separate profile file
+    is named, which the profile loader's own check of ``[project]`` does not see)."""
+    sources = _strings(table, "sources", (".",), where)
+    for folder in sources:
+        problem = project_path_problem(folder)
+        if problem is not None:
+            raise ProfileError(where, problem, key="project.sources")
+    return sources
 
 
 def _strings(
