@@ -9,6 +9,7 @@ import click
 
 from qmsdoc.checks import catalogue
 from qmsdoc.device_file import check_device_file, read_items
+from qmsdoc.input_files import printable
 from qmsdoc.report import write_findings
 from qmsdoc.trace import TraceGraph
 
@@ -47,7 +48,8 @@ def check_command(
     )
     if not quiet:
         for finding in outcome.findings:
-            click.echo(_format(finding))
+            # messages quote SBOM component names: no terminal escapes from input
+            click.echo(printable(_format(finding)))
     failing = sum(
         1
         for finding in outcome.findings
@@ -90,7 +92,10 @@ def items_command(state: CliContext, item_type: str | None) -> None:
     for item in read_items(project):
         if item_type is None or item.item_type == item_type:
             click.echo(
-                f"{item.id or '-':12} {item.item_type:20} {item.location}  {item.title}"
+                printable(
+                    f"{item.id or '-':12} {item.item_type:20} {item.location}  "
+                    f"{item.title}"
+                )
             )
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qmsdoc.errors import InputError, ProjectError
+from qmsdoc.input_files import printable
 from qmsdoc.soup import (
     describe,
     diff_records,
@@ -128,20 +129,20 @@ def _echo_changes(against: str, old: SbomRecord, new: SbomRecord) -> None:
     )
     click.echo(f"since {against}: {count}")
     for line in lines:
-        click.echo(f"  {line}")
+        click.echo(f"  {_shown(line)}")
 
 
 def _echo_record(record: SbomRecord) -> None:
     click.echo(
         f"{record.name}: {len(record.components)} components "
-        f"({_format_label(record)}, from {record.source})"
+        f"({_shown(_format_label(record))}, from {_shown(record.source)})"
     )
     rows = [
         (
-            component.name,
-            component.version or "-",
-            component.supplier or "-",
-            ", ".join(component.licenses) or "-",
+            _shown(component.name),
+            _shown(component.version or "-"),
+            _shown(component.supplier or "-"),
+            _shown(", ".join(component.licenses) or "-"),
         )
         for component in record.components
     ]
@@ -151,6 +152,12 @@ def _echo_record(record: SbomRecord) -> None:
             cell.ljust(width) for cell, width in zip(row[:3], widths, strict=True)
         )
         click.echo(f"  {'  '.join(padded)}  {row[3]}")
+
+
+def _shown(text: str) -> str:
+    """SBOM text for the terminal: no escape sequences or control characters from
+    the imported file, and on one line."""
+    return " ".join(printable(text).split())
 
 
 def _format_label(record: SbomRecord) -> str:
