@@ -192,3 +192,10 @@ def test_a_profile_with_deep_toml_or_a_huge_integer_is_one_line(
 def test_a_fifo_source_file_fails_check_at_once(valid_root: Path) -> None:
     os.mkfifo(valid_root / "stuck.rst")
     _refused(valid_root, "check", expect="stuck.rst: not a regular file (a FIFO)")
+
+
+def test_a_fifo_in_the_evidence_folder_fails_check_at_once(valid_root: Path) -> None:
+    folder = valid_root / "traceability" / "evidence"
+    folder.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(folder / "ci-9.json")
+    _refused(valid_root, "check", expect="ci-9.json: not a regular file (a FIFO)")

@@ -291,5 +291,5 @@ def test_a_malformed_local_record_is_reported_only_when_local_runs_are_read(
     assert [r.run_id for r in read_runs(tmp_path)] == ["good"]
     with pytest.raises(InputError) as caught:
         read_runs(tmp_path, include_local=True)
-    assert str(caught.value).startswith(f"{bad}: cannot be read: ")
+    assert str(caught.value).startswith(f"{bad}: not UTF-8 text (byte 1: ")
     assert "\n" not in str(caught.value)

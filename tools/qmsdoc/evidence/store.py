@@ -29,6 +29,7 @@ from qmsdoc.evidence.records import (
     TestResult,
 )
 from qmsdoc.evidence.reports import read_result_file
+from qmsdoc.input_files import read_input_text
 from qmsdoc.json_input import load_json
 from qmsdoc.report.atomic import write_atomic
 from qmsdoc.report.locking import locked
@@ -283,10 +284,8 @@ def _readers() -> dict[str, Callable[[Mapping[str, Any], Path], EvidenceRun]]:
 
 
 def _read(path: Path) -> EvidenceRun:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot be read: {error}") from None
+    # a FIFO or device named *.json in the folder is refused, never read
+    text = read_input_text(path, kind="record")
     document = load_json(text, path)
     if not isinstance(document, dict):
         raise InputError(f"{path}: not a qmsdoc evidence record (not a JSON object)")
