@@ -23,6 +23,7 @@ help:
 	@echo "make release-record TAG=v1.2.3  build the dossier of release tag TAG in a clean clone and write its release record (commit it)"
 	@echo "make matrix    write the traceability workbook traceability/traceability.xlsx"
 	@echo "make evidence  run the Serenya tests and import their JUnit result as a local run (never released)"
+	@echo "make fuzz      a longer random fuzz campaign of every input reader (FUZZ_EXAMPLES=2000)"
 	@echo "make bench     benchmark against stock sphinx-needs (BENCHOPTS=--quick for a smoke run)"
 	@echo "make clean     remove _build"
 
@@ -122,6 +123,12 @@ typecheck: $(STAMP)
 
 test: lint typecheck pdf-toolchain
 	$(BIN)/pytest
+
+# A longer, random fuzz campaign of every reader of outside input (tests/fuzz; make
+# test runs the same properties on a small fixed set of examples).
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	QMS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) QMS_FUZZ_RANDOM=1 $(BIN)/pytest -q -W ignore tests/fuzz
 
 # The dossier is built from committed records only: it runs no test and imports
 # nothing, so two runs on one commit give byte-identical dossiers. Its HTML is built

@@ -7,6 +7,7 @@ real ``qms check`` run (a fresh interpreter that patches the check pipeline firs
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from typing import TYPE_CHECKING
@@ -87,3 +88,18 @@ def test_help_documents_the_exit_codes(valid_root: Path) -> None:
     result = run_qms(valid_root, "--help")
     assert result.returncode == 0
     assert "3  internal error in qmsdoc (rerun with --debug" in result.stdout
+
+
+def test_a_fifo_given_as_a_protocol_workbook_is_refused_at_once(
+    valid_root: Path,
+) -> None:
+    fifo = valid_root / "protocol.xlsx"
+    os.mkfifo(fifo)
+    result = subprocess.run(
+        [sys.executable, "-c", "from qmsdoc.cli import main; main()",
+         "evidence", "import", str(fifo), "--commit", "0" * 40],
+        cwd=valid_root, capture_output=True, text=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "not a regular file (a FIFO)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

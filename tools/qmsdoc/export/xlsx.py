@@ -677,6 +677,7 @@ from openpyxl.worksheet.datavalidation import DataValidation  # noqa: E402
 
 from qmsdoc.errors import InputError  # noqa: E402
 from qmsdoc.evidence.protocol import protocol_layout  # noqa: E402
+from qmsdoc.input_files import regular_file  # noqa: E402
 
 if TYPE_CHECKING:
     from qmsdoc.evidence.protocol import Protocol
@@ -757,8 +758,10 @@ def read_workbook_cells(path: Path) -> dict[str, dict[str, str]]:
     Formulas are read as their text (never evaluated); dates and times as ISO 8601;
     whole numbers without a decimal point.
 
-    :raises InputError: ``file: not a readable workbook`` if it cannot be read.
+    :raises InputError: ``file: not a readable workbook`` if it cannot be read, or
+        it is not a regular file of at most the report size limit (a FIFO would hang).
     """
+    regular_file(path, kind="report")
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception:  # openpyxl raises many kinds of error on a damaged file
