@@ -355,3 +355,23 @@ def test_a_controlled_document_needs_the_signatures_its_role_names(
     assert gap + "; signed before a change: Carol Checker (merge " in edited.stdout, (
         edited.stdout
     )
+
+
+def test_a_huge_pull_request_number_is_no_crash(valid_root: Path) -> None:
+    """A merge subject naming a 5,000-digit pull request, and a review export named
+    so, are not pull requests (issue 16: no int() of an unbounded digit run)."""
+    root = valid_root
+    _project(root)
+    huge = "9" * 5000
+    reviews = root / "traceability" / "reviews"
+    reviews.mkdir()
+    (reviews / f"pr-{huge[:200]}.json").write_text("[]", encoding="utf-8")
+    _change_requirement(
+        root,
+        "review/req-001",
+        f"Merge pull request #{huge} from x\n\nApproved-by: carol@example.com",
+    )
+    shown = run_qms(root, "approvals", "REQ-001")
+    assert shown.returncode == 0, shown.stderr
+    assert "approval by Carol Checker (quality), " in shown.stdout
+    assert ", merge " in shown.stdout

@@ -207,7 +207,7 @@ def read_review_exports(folder: Path) -> dict[int, list[ReviewRecord]]:
     if not folder.is_dir():
         return exports
     for path in sorted(folder.iterdir()):
-        match = re.fullmatch(r"(pr|mr)-(\d+)\.json", path.name)
+        match = re.fullmatch(r"(pr|mr)-(\d{1,9})\.json", path.name)
         if match is None:
             continue
         number = int(match.group(2))

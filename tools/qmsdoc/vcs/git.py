@@ -463,14 +463,15 @@ def _commit(chunk: str, prefix: str) -> CommitRecord | None:
 
 
 def _pull_request_number(subject: str, *, merge: bool) -> int | None:
-    match = re.match(r"Merge pull request #(\d+)", subject) if merge else None
-    match = match or re.search(r"\(#(\d+)\)\s*$", subject)
+    # at most 9 digits: a message naming a 5,000-digit "number" is no pull request
+    match = re.match(r"Merge pull request #(\d{1,9})\b", subject) if merge else None
+    match = match or re.search(r"\(#(\d{1,9})\)\s*$", subject)
     return int(match.group(1)) if match else None
 
 
 def _merge_request_number(message: str) -> int | None:
     """The GitLab merge request a merge commit names (``See merge request grp/prj!N``)."""
-    match = re.search(r"^See merge request \S*!(\d+)\s*$", message, re.MULTILINE)
+    match = re.search(r"^See merge request \S*!(\d{1,9})\s*$", message, re.MULTILINE)
     return int(match.group(1)) if match else None
 
 
