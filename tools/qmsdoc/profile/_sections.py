@@ -18,7 +18,9 @@ from qmsdoc.profile.model import (
 from qmsdoc.profile.paths import project_path_problem
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterator, Mapping
+
+    from qmsdoc.profile.model import PatternMatch
 
 __all__ = ["Sections"]
 
@@ -54,7 +56,7 @@ class Sections(Primitives):
         options = re2.Options()
         options.log_errors = False  # RE2 would log the error to stderr as well
         try:
-            return re2.compile(pattern, options)  # type: ignore[no-any-return]
+            return _Re2Pattern(re2.compile(pattern, options), pattern)
         except re2.error as error:
             problem = (
                 error.args[0].decode("utf-8", "replace")
@@ -271,3 +273,33 @@ class Sections(Primitives):
             if value not in type_names:
                 raise self.fail(f"{key}.{name}", f"unknown item type {value!r}")
         return values
+
+
+class _Re2Pattern:
+    """A compiled RE2 pattern that compares, hashes and prints as its text: the
+    profile's digest (which decides whether Sphinx re-reads every page) must not
+    depend on where in memory the compiled pattern lives."""
+
+    __slots__ = ("_compiled", "pattern")
+
+    def __init__(self, compiled: Any, pattern: str) -> None:
+        self._compiled = compiled
+        self.pattern = pattern
+
+    def __repr__(self) -> str:
+        return f"re2({self.pattern!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Re2Pattern) and other.pattern == self.pattern
+
+    def __hash__(self) -> int:
+        return hash(self.pattern)
+
+    def fullmatch(self, text: str) -> PatternMatch | None:
+        return self._compiled.fullmatch(text)  # type: ignore[no-any-return]
+
+    def finditer(self, text: str) -> Iterator[PatternMatch]:
+        return self._compiled.finditer(text)  # type: ignore[no-any-return]
+
+    def search(self, text: str) -> PatternMatch | None:
+        return self._compiled.search(text)  # type: ignore[no-any-return]
