@@ -146,9 +146,13 @@ def sphinx_build(source: Path, *options: str, builder: str = "html") -> SphinxRu
 
 
 def run_qms(
-    root: Path, *args: str, env: dict[str, str] | None = None
+    root: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``qms ARGS`` in ``root`` in a fresh interpreter, as a user would."""
+    """Run ``qms ARGS`` in ``root`` in a fresh interpreter, as a user would
+    (``timeout``: only a guard against a hang failing the whole run)."""
     return subprocess.run(
         [sys.executable, "-c", "from qmsdoc.cli import main; main()", *args],
         cwd=root,
@@ -156,4 +160,5 @@ def run_qms(
         text=True,
         check=False,
         env=env,
+        timeout=timeout,
     )

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from typing import TYPE_CHECKING
 
 import pytest
 
+from qmstest import run_qms
+
 if TYPE_CHECKING:
+    import subprocess
     from pathlib import Path
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
@@ -24,14 +25,7 @@ HANG_GUARD = 30
 
 
 def _qms(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from qmsdoc.cli import main; main()", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=HANG_GUARD,
-    )
+    return run_qms(root, *args, timeout=HANG_GUARD)
 
 
 def _tree(root: Path) -> dict[str, bytes]:

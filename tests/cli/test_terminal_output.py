@@ -5,25 +5,19 @@ the import's change list and ``qms check``."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import TYPE_CHECKING
 
+from qmstest import run_qms
+
 if TYPE_CHECKING:
+    import subprocess
     from pathlib import Path
 
 HOSTILE = "evil\x1b[2J\x1b]0;pwned\x07-lib\x9b1m\x07"
 
 
 def _qms(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from qmsdoc.cli import main; main()", *args],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return run_qms(root, *args, timeout=120)
 
 
 def _sbom(path: Path, version: str) -> Path:
