@@ -32,6 +32,7 @@ from qmsdoc.history.approvals import (
     item_approvals,
     read_review_exports,
     read_signers,
+    signs_baseline,
 )
 from qmsdoc.history.completeness import require_complete_history
 from qmsdoc.history.items import ItemChange, item_digests, item_histories
@@ -208,15 +209,10 @@ def _baseline_approvals(
     """The merges whose scope trailer says ``baseline``, with every item's content at
     the merge commit (what they signed)."""
     policy = project.profile.approval_policy
-    if policy is None or policy.scope_trailer is None:
-        return []
-    key = policy.scope_trailer.lower()
+    scope = policy.scope_trailer if policy is not None else None
     baselines = []
-    for request in history.pull_requests():
-        if not any(
-            name.lower() == key and value.strip().lower() == "baseline"
-            for name, value in request.trailers
-        ):
+    for request in history.pull_requests() if scope is not None else ():
+        if not signs_baseline(request, scope):
             continue
         files = history.files_at(request.merge_commit) or {}
         baselines.append(

@@ -33,6 +33,7 @@ from qmsdoc.history.approvals import (
     item_approvals,
     read_review_exports,
     read_signers,
+    signs_baseline,
 )
 from qmsdoc.history.items import ItemChange
 from qmsdoc.vcs import GitHistory, source_state
@@ -250,15 +251,9 @@ def _baselines(
 ) -> list[BaselineApproval]:
     """Merges whose scope trailer says ``baseline``: they sign the page as it was at
     the merge commit."""
-    if source.scope_trailer is None:
-        return []
-    key = source.scope_trailer.lower()
     found = []
     for request in source.requests:
-        if any(
-            name.lower() == key and value.strip().lower() == "baseline"
-            for name, value in request.trailers
-        ):
+        if signs_baseline(request, source.scope_trailer):
             text = history.file_at(request.merge_commit, declaration.path)
             if text is not None:
                 content = {declaration.number: content_digest(text)}

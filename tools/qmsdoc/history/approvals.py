@@ -71,6 +71,7 @@ __all__ = [
     "manifestation",
     "read_review_exports",
     "read_signers",
+    "signs_baseline",
     "utc",
 ]
 
@@ -362,6 +363,18 @@ class BaselineApproval:
     request: PullRequest
     content: Mapping[str, str]
     """SHA-256 of each item's normalized content at the merge commit."""
+
+
+def signs_baseline(request: PullRequest, scope_trailer: str | None) -> bool:
+    """Whether the merge's trailer block says ``<scope_trailer>: baseline``: it
+    signs the whole device file (every item and page) as of its merged head."""
+    if scope_trailer is None:
+        return False
+    key = scope_trailer.lower()
+    return any(
+        name.lower() == key and value.strip().lower() == "baseline"
+        for name, value in request.trailers
+    )
 
 
 def item_approvals(
