@@ -27,11 +27,9 @@ from qmsdoc.evidence.store import read_runs
 from qmsdoc.history.approvals import (
     Approval,
     BaselineApproval,
-    ReviewRecord,
     Signer,
     item_approvals,
-    read_review_exports,
-    read_signers,
+    read_signature_sources,
     signs_baseline,
 )
 from qmsdoc.history.completeness import require_complete_history
@@ -173,13 +171,7 @@ def load_history(project: Project) -> HistoryView | None:
     changes = item_histories(
         history, directives=project.profile.directives, is_source=project.is_source
     )
-    signers: dict[str, Signer] = {}
-    reviews: dict[int, list[ReviewRecord]] = {}
-    if project.profile.signer_registry is not None:
-        registry = project.root / project.profile.signer_registry
-        signers = read_signers(registry) if registry.exists() else {}
-    if project.profile.review_exports:
-        reviews = read_review_exports(project.root / project.profile.review_exports)
+    signers, reviews = read_signature_sources(project.root, project.profile)
     policy = project.profile.approval_policy
     current = current_signatures(read_raw_items(project), ())
     baselines = _baseline_approvals(project, history)

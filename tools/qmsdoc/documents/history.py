@@ -31,8 +31,7 @@ from typing import TYPE_CHECKING, Literal
 from qmsdoc.history.approvals import (
     BaselineApproval,
     item_approvals,
-    read_review_exports,
-    read_signers,
+    read_signature_sources,
     signs_baseline,
 )
 from qmsdoc.history.items import ItemChange
@@ -133,13 +132,7 @@ def history_input(project: Project) -> HistoryInput:
     if incomplete is not None:
         return HistoryInput(head=head, incomplete=incomplete)
     profile = project.profile
-    signers: dict[str, Signer] = {}
-    if profile.signer_registry is not None:
-        registry = project.root / profile.signer_registry
-        signers = read_signers(registry) if registry.exists() else {}
-    reviews = {}
-    if profile.review_exports:
-        reviews = read_review_exports(project.root / profile.review_exports)
+    signers, reviews = read_signature_sources(project.root, profile)
     releases = [
         tag for tag in history.baselines(profile.baseline_pattern) if tag.commit == head
     ]

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from qmsdoc.history.items import ItemChange
+    from qmsdoc.profile import Profile
     from qmsdoc.vcs.base import PullRequest
 
 __all__ = [
@@ -70,6 +71,7 @@ __all__ = [
     "item_approvals",
     "manifestation",
     "read_review_exports",
+    "read_signature_sources",
     "read_signers",
     "signs_baseline",
     "utc",
@@ -194,6 +196,24 @@ def _entry_line(text: str, login: str) -> int:
         if header.startswith("[signers.") and login in header:
             return number
     return 1
+
+
+def read_signature_sources(
+    root: Path, profile: Profile
+) -> tuple[dict[str, Signer], dict[int, list[ReviewRecord]]]:
+    """The project's signer registry and committed review exports, as the profile
+    names them (empty when it names none or the registry does not exist).
+
+    :raises InputError: If the registry or an export is invalid.
+    """
+    signers: dict[str, Signer] = {}
+    if profile.signer_registry is not None:
+        registry = root / profile.signer_registry
+        signers = read_signers(registry) if registry.exists() else {}
+    reviews: dict[int, list[ReviewRecord]] = {}
+    if profile.review_exports:
+        reviews = read_review_exports(root / profile.review_exports)
+    return signers, reviews
 
 
 def read_review_exports(folder: Path) -> dict[int, list[ReviewRecord]]:
