@@ -68,14 +68,6 @@ class Primitives:
             raise self.fail(f"{key}.{name}", "must be a whole number")
         return value
 
-    def pattern(self, pattern: str, key: str) -> re.Pattern[str]:
-        try:
-            return re.compile(pattern)
-        except re.error as error:
-            raise self.fail(
-                f"{key}.id_pattern", f"invalid regular expression: {error}"
-            ) from None
-
     def name(self, name: str, key: str) -> None:
         if not _NAME.fullmatch(name):
             raise self.fail(key, "names are lower case letters, digits and underscores")
