@@ -4,16 +4,21 @@ Writes a throwaway project (a git repository in a temporary folder) whose
 ``requirements/chain.rst`` holds N requirements, each refining the next
 (``REQ-00001 refines REQ-00002 ... REQ-N``), with an empty reviewed-links record so
 the suspect-link check runs on every link. The cycle variant adds one link from the
-last requirement back to the first. Each figure is one ``qms check`` process: wall
-seconds and its peak RSS (``os.wait4``). Prints a short Markdown table.
+last requirement back to the first. The command figures are ``qms check`` processes:
+the fastest and the median wall seconds of ``--repeat`` runs and the peak RSS
+(``os.wait4``). The walk figure times, in this process, the three walks that were
+quadratic before issue 16 (the suspect links with each source's nearest dependants,
+the coverage rules and the cycle search) on the same items, so that their share of
+the command is visible. Prints a short Markdown table.
 
-    .venv/bin/python bench/deep_chain_bench.py --depth 5000
+    .venv/bin/python bench/deep_chain_bench.py --depth 5000 --depth 10000
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -84,23 +89,48 @@ def run_check(root: Path, qms: str) -> tuple[float, float, int]:
     return seconds, usage.ru_maxrss / 1024, process.returncode
 
 
+def walk_seconds(root: Path) -> float:
+    """Seconds of the suspect-link, coverage and cycle walks on the project's items."""
+    from qmsdoc.device_file import read_items  # noqa: PLC0415 (bench only)
+    from qmsdoc.history.suspect import suspect_links  # noqa: PLC0415
+    from qmsdoc.project import load_project  # noqa: PLC0415
+    from qmsdoc.trace import TraceGraph  # noqa: PLC0415
+
+    project = load_project(root)
+    graph = TraceGraph(read_items(project))
+    start = time.perf_counter()
+    suspect_links(graph, {}, excluded=())
+    for rule in project.profile.coverage:
+        graph.coverage(rule)
+    graph.cycles()
+    return time.perf_counter() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--depth", type=int, default=5000)
+    parser.add_argument("--depth", type=int, action="append")
+    parser.add_argument("--repeat", type=int, default=3)
     default_qms = str(Path(sys.executable).with_name("qms"))
     parser.add_argument("--qms", default=default_qms, help="the qms executable")
     options = parser.parse_args()
     sys.stdout.write(
-        f"| `qms check`, depth {options.depth} | seconds | peak RSS (MiB) | exit |\n"
-        "|---|---:|---:|---:|\n"
+        "| `qms check` | depth | fastest s | median s | peak RSS (MiB) | exit "
+        "| walks s (in process) |\n|---|---:|---:|---:|---:|---:|---:|\n"
     )
-    for label, cycle in (("chain", False), ("chain closed into a cycle", True)):
-        with tempfile.TemporaryDirectory(prefix="qms-deep-chain-") as folder:
-            root = Path(folder)
-            write_project(root, options.depth, cycle=cycle)
-            seconds, peak, code = run_check(root, options.qms)
-        sys.stdout.write(f"| {label} | {seconds:.2f} | {peak:.0f} | {code} |\n")
-        sys.stdout.flush()
+    for depth in options.depth or [5000]:
+        for label, cycle in (("chain", False), ("closed into a cycle", True)):
+            with tempfile.TemporaryDirectory(prefix="qms-deep-chain-") as folder:
+                root = Path(folder)
+                write_project(root, depth, cycle=cycle)
+                runs = [run_check(root, options.qms) for _ in range(options.repeat)]
+                walks = min(walk_seconds(root) for _ in range(options.repeat))
+            seconds = [run[0] for run in runs]
+            sys.stdout.write(
+                f"| {label} | {depth} | {min(seconds):.2f} | "
+                f"{statistics.median(seconds):.2f} | {max(r[1] for r in runs):.0f} | "
+                f"{runs[0][2]} | {walks:.3f} |\n"
+            )
+            sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -112,12 +112,16 @@ def read_items_with_evidence(
 
 def check_device_file(project: Project, *, include_local: bool = False) -> CheckOutcome:
     """Read the project's items and evidence and run every check on them."""
-    scanned = _scan(project, {*project.profile.directives, INTENDED_USE})
-    raw = [record for record in scanned if record.directive != INTENDED_USE]
-    statements = [record for record in scanned if record.directive == INTENDED_USE]
+    # the items are scanned with exactly the profile's directives, as the history
+    # scans each committed blob: the same text is then parsed once (rst_source keeps
+    # recent scans)
+    raw = read_raw_items(project)
+    statements = _scan(project, {INTENDED_USE})
     items = load_items(raw, project.profile)
     evidence = load_evidence(project, items, raw, include_local=include_local)
-    approvals = load_approvals(project) if approvals_required(project) else None
+    approvals = (
+        load_approvals(project, raw=raw) if approvals_required(project) else None
+    )
     documents = read_documents(project) if project.profile.documents else None
     sboms, scans = load_sboms(project), load_scans(project)
     findings = run_checks(
@@ -157,8 +161,12 @@ class HistoryView:
     baselines: tuple[BaselineApproval, ...] = ()
 
 
-def load_history(project: Project) -> HistoryView | None:
+def load_history(
+    project: Project, *, raw: list[RawItem] | None = None
+) -> HistoryView | None:
     """Item histories and manifests, or None outside a git repository.
+
+    :param raw: The items as read from the working tree, when the caller has them.
 
     :raises InputError: If the signer registry or a review export is invalid.
     :raises ProjectError: If the history is incomplete (shallow or partial clone).
@@ -173,7 +181,9 @@ def load_history(project: Project) -> HistoryView | None:
     )
     signers, reviews = read_signature_sources(project.root, project.profile)
     policy = project.profile.approval_policy
-    current = current_signatures(read_raw_items(project), ())
+    current = current_signatures(
+        raw if raw is not None else read_raw_items(project), ()
+    )
     baselines = _baseline_approvals(project, history)
     approvals = {
         item_id: item_approvals(
@@ -251,15 +261,19 @@ def approvals_required(project: Project) -> bool:
     return bool(project.profile.approval_types) or bool(policy and policy.rules)
 
 
-def load_approvals(project: Project) -> dict[str, list[Approval]] | None:
+def load_approvals(
+    project: Project, *, raw: list[RawItem] | None = None
+) -> dict[str, list[Approval]] | None:
     """Each item's signature manifest from git history, or None when not configured
     or not in a git repository.
+
+    :param raw: The items as read from the working tree, when the caller has them.
 
     :raises InputError: If the signer registry or a review export is invalid.
     """
     if project.profile.signer_registry is None:
         return None
-    view = load_history(project)
+    view = load_history(project, raw=raw)
     return view.approvals if view is not None else None
 
 

@@ -175,3 +175,29 @@ def test_write_findings_keeps_non_ascii_text(tmp_path: Path) -> None:
     assert "exigences/modèle.rst" in text
     assert "'validé'" in text
     assert "\\u" not in text
+
+
+def test_each_finding_is_one_line_of_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "findings.json"
+    findings = check(WAIVED)
+    write_findings(path, findings, default_profile(), item_count=2)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    document = findings_document(findings, default_profile(), item_count=2)
+    entries = [*document["findings"], *document["deviations"]]
+    rows = [
+        json.loads(line.strip().rstrip(","))
+        for line in lines
+        if line.startswith("    {")
+    ]
+    assert rows == entries
+    assert lines[0] == "{" and lines[-1] == "}"
+    assert '  "findings": [' in lines
+    assert json.loads(path.read_text(encoding="utf-8")) == document
+
+
+def test_an_empty_findings_list_is_written_as_an_empty_array(tmp_path: Path) -> None:
+    path = tmp_path / "findings.json"
+    write_findings(path, [], default_profile(), item_count=0)
+    text = path.read_text(encoding="utf-8")
+    assert '  "findings": [],' in text and '  "deviations": []\n}' in text
+    assert json.loads(text)["findings"] == []

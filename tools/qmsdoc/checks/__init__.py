@@ -6,7 +6,7 @@ import. :func:`run_checks` runs them all, applies waivers and sorts the findings
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qmsdoc.checks.approvals import (
@@ -265,7 +265,5 @@ def run_checks(
     check_ids = {check_id for check_id, _ in catalogue(profile)}
     waived = apply_waivers(findings, context.items, check_ids=check_ids)
     advisory = set(profile.advisory_checks)
-    marked = [
-        replace(f, advisory=True) if f.check_id in advisory else f for f in waived
-    ]
+    marked = [f.as_advisory() if f.check_id in advisory else f for f in waived]
     return sorted(set(marked), key=Finding.sort_key)

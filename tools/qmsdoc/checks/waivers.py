@@ -38,7 +38,8 @@ def apply_waivers(
     # a waiver applies to findings about its own item: same id and same place, so an
     # item without an id (or a duplicate id) cannot excuse another item's finding
     by_key: dict[tuple[str, str, int, str], list[int]] = {}
-    for index, finding in enumerate(findings):
+    waiving = any(item.waivers or item.malformed_waivers for item in items)
+    for index, finding in enumerate(findings if waiving else ()):
         key = (finding.item_id, finding.path, finding.line, finding.check_id)
         by_key.setdefault(key, []).append(index)
     result = list(findings)

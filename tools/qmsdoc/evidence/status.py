@@ -28,6 +28,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from qmsdoc.model.rst_source import scan_files
@@ -246,7 +247,17 @@ def current_signatures(
 
 
 def item_signature(raw: RawItem, unchanged_fields: Sequence[str]) -> str:
-    """A digest of what an item says, ignoring fields whose change does not matter."""
+    """A digest of what an item says, ignoring fields whose change does not matter.
+
+    The records of one text are shared (:func:`qmsdoc.model.rst_source.scan_text`
+    keeps recent scans), so the evidence, history and approval readers of one
+    command digest each item once.
+    """
+    return _signature(raw, tuple(unchanged_fields))
+
+
+@lru_cache(maxsize=65536)
+def _signature(raw: RawItem, unchanged_fields: tuple[str, ...]) -> str:
     options = sorted(
         (name, " ".join(value.split()))
         for name, value in raw.options

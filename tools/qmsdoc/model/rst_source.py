@@ -12,6 +12,7 @@ checks that this reader and the Sphinx directive produce the same records.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qmsdoc.errors import InputError, ProjectError
@@ -86,9 +87,27 @@ def scan_files(
 def scan_text(
     text: str, *, path: str, docname: str, directives: Collection[str]
 ) -> list[RawItem]:
-    """Read the item directives of rST ``text`` (see :func:`scan_file`)."""
+    """Read the item directives of rST ``text`` (see :func:`scan_file`).
+
+    One command reads the same text more than once (the working tree, then the same
+    blob at HEAD for history and approvals): the records of recent texts are kept, so
+    each is parsed once. Records are frozen; the list returned is a fresh copy.
+    """
+    wanted = frozenset(name.lower() for name in directives)
+    return list(_scan_cached(text, path, docname, wanted))
+
+
+@lru_cache(maxsize=512)
+def _scan_cached(
+    text: str, path: str, docname: str, wanted: frozenset[str]
+) -> tuple[RawItem, ...]:
+    return tuple(_scan(text, path=path, docname=docname, wanted=wanted))
+
+
+def _scan(
+    text: str, *, path: str, docname: str, wanted: frozenset[str]
+) -> list[RawItem]:
     lines = text.expandtabs(8).splitlines()
-    wanted = {name.lower() for name in directives}
     items: list[RawItem] = []
     index = 0
     while index < len(lines):

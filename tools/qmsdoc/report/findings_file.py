@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 
 __all__ = ["findings_document", "write_findings"]
 
+#: one encoder for every line (``json.dumps`` with options builds one per call)
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def findings_document(
     findings: Sequence[Finding], profile: Profile, *, item_count: int
@@ -45,8 +48,22 @@ def write_findings(
 ) -> None:
     """Write the findings file atomically, byte-identical for the same findings."""
     document = findings_document(findings, profile, item_count=item_count)
-    text = json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
-    write_atomic(path, text.encode("utf-8"))
+    write_atomic(path, _layout(document).encode("utf-8"))
+
+
+def _layout(document: dict[str, Any]) -> str:
+    """The document as JSON with one finding per line: a diff of two findings files
+    shows the findings that changed, and the C encoder writes each line (the indented
+    encoder is pure Python, about a third of ``qms check`` on 30,000 findings)."""
+    members = []
+    for key, value in document.items():
+        name = json.dumps(key)
+        if isinstance(value, list) and value:
+            rows = ",\n".join("    " + _ENCODE(entry) for entry in value)
+            members.append(f"  {name}: [\n{rows}\n  ]")
+        else:
+            members.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(members) + "\n}\n"
 
 
 def _entry(finding: Finding) -> dict[str, Any]:
