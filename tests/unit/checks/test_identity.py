@@ -121,3 +121,17 @@ def test_a_malformed_id_of_5000_digits_is_quoted_as_an_excerpt() -> None:
     assert len(finding.message) < 200
     assert finding.message.startswith("id 'REQ-1111")
     assert "..." in finding.message
+    assert "5004 characters long" in finding.message
+
+
+def test_an_id_the_pattern_allows_is_malformed_past_128_characters() -> None:
+    # the standard_clause pattern allows any length; no id may exceed MAX_ID_LENGTH
+    longest, too_long = "STD-" + "A" * 124, "STD-" + "A" * 125
+    assert (
+        findings_of(f".. standard_clause:: S\n   :id: {longest}\n", "id_malformed")
+        == []
+    )
+    (finding,) = findings_of(
+        f".. standard_clause:: S\n   :id: {too_long}\n", "id_malformed"
+    )
+    assert "is 129 characters long; an id has at most 128" in finding.message

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from qmsdoc.checks.findings import Finding, finding_at
 from qmsdoc.input_files import excerpt
+from qmsdoc.model import MAX_ID_LENGTH
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -35,7 +36,14 @@ def check_id_malformed(context: CheckContext) -> Iterator[Finding]:
     """
     for item in context.items:
         item_type = context.profile.item_type(item.item_type)
-        if (
+        if len(item.id) > MAX_ID_LENGTH:
+            yield finding_at(
+                item,
+                "id_malformed",
+                f"id {excerpt(item.id)!r} is {len(item.id)} characters long; an id "
+                f"has at most {MAX_ID_LENGTH} (the Sphinx build does not create it)",
+            )
+        elif (
             item.id
             and item_type is not None
             and not item_type.id_pattern.fullmatch(item.id)

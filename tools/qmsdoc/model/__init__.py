@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from qmsdoc.model.items import Item, Link, Location, RawItem, Waiver
+from qmsdoc.model.items import MAX_ID_LENGTH, Item, Link, Location, RawItem, Waiver
 from qmsdoc.model.load import load_items
 
-__all__ = ["Item", "Link", "Location", "RawItem", "Waiver", "load_items"]
+__all__ = [
+    "MAX_ID_LENGTH",
+    "Item",
+    "Link",
+    "Location",
+    "RawItem",
+    "Waiver",
+    "load_items",
+]

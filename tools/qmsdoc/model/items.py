@@ -11,7 +11,12 @@ from dataclasses import dataclass
 
 from qmsdoc.model.slot_state import get_slot_state, set_slot_state
 
-__all__ = ["Item", "Link", "Location", "RawItem", "Waiver"]
+__all__ = ["MAX_ID_LENGTH", "Item", "Link", "Location", "RawItem", "Waiver"]
+
+#: the longest identifier any profile allows: a longer one is malformed whatever the
+#: type's pattern says, and the Sphinx build neither creates nor links it (sphinx-needs
+#: sorts ids numerically, and a run of more than 4,300 digits stops its build)
+MAX_ID_LENGTH = 128
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, order=True)

@@ -8,7 +8,8 @@ from docutils import nodes
 from sphinx_needs.directives.need import NeedDirective
 
 from qmsdoc.errors import QmsError
-from qmsdoc.model import RawItem
+from qmsdoc.model import MAX_ID_LENGTH, RawItem
+from qmsdoc.profile import split_list
 from qmsdoc.sphinxext.domain import QmsDomain, source_location
 from qmsdoc.sphinxext.evidence_display import evidence_node
 from qmsdoc.sphinxext.history_display import history_node
@@ -48,8 +49,9 @@ class ItemDirective(NeedDirective):
         known = self._known_options()
         for name in [name for name in self.options if name not in known]:
             del self.options[name]
-        if duplicate:
+        if duplicate or len(item_id or "") > MAX_ID_LENGTH:
             return []
+        self._drop_overlong_targets()
         output = list(super().run())
         if item_id and self.config.qms_item_head == "qmsdoc":
             # the head goes after the anchor targets, before the need's own box
@@ -68,6 +70,18 @@ class ItemDirective(NeedDirective):
         if item_id:
             output.append(history_node(item_id=item_id.strip()))
         return output
+
+    def _drop_overlong_targets(self) -> None:
+        """Remove link targets longer than any id (qms.id_malformed and the link
+        checks report them from the recorded item): sphinx-needs would sort them."""
+        for name in self.config.needs_links:
+            value = self.options.get(name)
+            if not value:
+                continue
+            targets = split_list(value)
+            kept = [target for target in targets if len(target) <= MAX_ID_LENGTH]
+            if len(kept) != len(targets):
+                self.options[name] = ", ".join(kept)
 
     def _shows_evidence(self) -> bool:
         try:
