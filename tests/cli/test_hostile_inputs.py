@@ -193,3 +193,39 @@ def test_a_fifo_in_the_evidence_folder_fails_check_at_once(valid_root: Path) -> 
     folder.mkdir(parents=True, exist_ok=True)
     os.mkfifo(folder / "ci-9.json")
     _refused(valid_root, "check", expect="ci-9.json: not a regular file (a FIFO)")
+
+
+def test_the_profile_sets_the_source_limit(valid_root: Path) -> None:
+    (valid_root / "big.rst").write_text("Big\n===\n\n" + "word " * 300_000, "utf-8")
+    assert _qms(valid_root, "check", "-q").returncode in (0, 1)
+    profile = valid_root / "qms.toml"
+    profile.write_text(
+        profile.read_text(encoding="utf-8") + "\n[input_limits]\nsource = 1\n",
+        encoding="utf-8",
+    )
+    _refused(
+        valid_root,
+        "check",
+        expect="big.rst: larger than the 1 MiB limit for a source file; refused",
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "expect"),
+    [
+        ("source = 0", "[input_limits.source]: 0 is not a size in MiB from 1 to 4096"),
+        ("report = 5000", "[input_limits.report]: 5000 is not a size in MiB"),
+        ("profile = 2", "input_limits"),
+        ('sbom = "64 MiB"', "[input_limits.sbom]: must be a whole number"),
+    ],
+)
+def test_a_bad_input_limit_is_one_line(
+    valid_root: Path, table: str, expect: str
+) -> None:
+    profile = valid_root / "qms.toml"
+    profile.write_text(
+        profile.read_text(encoding="utf-8") + f"\n[input_limits]\n{table}\n",
+        encoding="utf-8",
+    )
+    _refused(valid_root, "check", expect=expect)
+    _refused(valid_root, "profile", "--validate", "qms.toml", expect=expect)

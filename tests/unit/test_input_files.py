@@ -11,7 +11,12 @@ import pytest
 
 from qmsdoc.errors import InputError
 from qmsdoc.input_files import (
+    CONFIGURABLE,
+    LIMITS,
+    configure_limits,
     excerpt,
+    limit_of,
+    limits_scope,
     printable,
     read_input_bytes,
     read_input_text,
@@ -119,3 +124,21 @@ def test_an_excerpt_is_short_and_on_one_line() -> None:
 def test_printable_strips_escape_sequences_and_control_characters() -> None:
     assert printable("\x1b[2J\x1b]0;title\x07name\x9b1m\x07\tok\n") == "name\tok\n"
     assert printable("plain-name 1.0") == "plain-name 1.0"
+
+
+def test_configured_limits_apply_inside_their_scope_only(tmp_path: Path) -> None:
+    path = tmp_path / "report.xml"
+    path.write_bytes(b"x" * 2048)
+    assert limit_of("report") == LIMITS["report"]
+    with limits_scope():
+        configure_limits({"report": 1024})
+        assert limit_of("report") == 1024
+        assert limit_of("sbom") == LIMITS["sbom"]
+        with pytest.raises(InputError, match="larger than the 1024 bytes limit"):
+            read_input_bytes(path, kind="report")
+    assert limit_of("report") == LIMITS["report"]
+    assert read_input_bytes(path, kind="report") == b"x" * 2048
+
+
+def test_every_kind_but_the_profile_is_configurable() -> None:
+    assert set(CONFIGURABLE) == set(LIMITS) - {"profile"}

@@ -4,7 +4,8 @@ Imported reports and SBOMs, committed records, the profile and the signer regist
 and item sources are all read through :func:`read_input_bytes` or
 :func:`read_input_text`. Only regular files are read (a FIFO, device, socket or
 folder is refused at once, without blocking on a FIFO), never more than a size
-limit per kind of file (so ``/dev/zero`` cannot exhaust memory), and, when a root is
+limit per kind of file (so ``/dev/zero`` cannot exhaust memory; a profile may set
+the limits in ``[input_limits]``), and, when a root is
 given, only files that resolve inside it. Messages quote input only through
 :func:`excerpt`; text for a terminal goes through :func:`printable`.
 """
@@ -14,17 +15,24 @@ from __future__ import annotations
 import os
 import re
 import stat
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Literal
 
 from qmsdoc.errors import InputError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator, Mapping
     from pathlib import Path
 
 __all__ = [
+    "CONFIGURABLE",
     "LIMITS",
     "InputKind",
+    "configure_limits",
     "excerpt",
+    "limit_of",
+    "limits_scope",
     "printable",
     "read_input_bytes",
     "read_input_text",
@@ -44,7 +52,38 @@ LIMITS: dict[InputKind, int] = {
     "registry": 1 * _MIB,
 }
 
+#: kinds whose limit a profile may set (``[input_limits]``); the profile's own limit
+#: cannot come from the profile
+CONFIGURABLE: tuple[InputKind, ...] = ("report", "sbom", "record", "source", "registry")
+_CONFIGURED: ContextVar[Mapping[str, int] | None] = ContextVar(
+    "qmsdoc_input_limits", default=None
+)
+
 _BLOCK = 1 << 20
+
+
+def limit_of(kind: InputKind) -> int:
+    """The size limit of a kind of file: the profile's (:func:`configure_limits`) or
+    the default of :data:`LIMITS`."""
+    return (_CONFIGURED.get() or {}).get(kind, LIMITS[kind])
+
+
+def configure_limits(limits: Mapping[str, int]) -> None:
+    """Use the profile's limits (bytes per kind) for the rest of the current
+    :func:`limits_scope` (a ``qms`` command, a Sphinx build)."""
+    _CONFIGURED.set(dict(limits))
+
+
+@contextmanager
+def limits_scope() -> Iterator[None]:
+    """Limits configured inside the block are forgotten when it ends."""
+    token = _CONFIGURED.set(_CONFIGURED.get())
+    try:
+        yield
+    finally:
+        _CONFIGURED.reset(token)
+
+
 # ANSI escape sequences (CSI, OSC and two-character escapes), then any other C0 or
 # C1 control character and DEL; tab and newline are kept by printable()
 _ANSI = re.compile(
@@ -73,7 +112,7 @@ def read_input_bytes(
     :raises InputError: One line, if the file is missing or unreadable, is not a
         regular file, is larger than the limit, or lies outside ``root``.
     """
-    maximum = LIMITS[kind] if limit is None else limit
+    maximum = limit_of(kind) if limit is None else limit
     if root is not None:
         _inside(path, root)
     regular_file(path, kind=kind, limit=maximum)
@@ -131,7 +170,7 @@ def regular_file(path: Path, *, kind: InputKind, limit: int | None = None) -> No
 
     :raises InputError: As :func:`read_input_bytes`.
     """
-    maximum = LIMITS[kind] if limit is None else limit
+    maximum = limit_of(kind) if limit is None else limit
     try:
         status = path.stat()
     except OSError as error:

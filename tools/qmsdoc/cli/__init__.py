@@ -21,6 +21,7 @@ import click
 from qmsdoc import __version__
 from qmsdoc.cli.context import CliContext
 from qmsdoc.errors import QmsError
+from qmsdoc.input_files import limits_scope
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -104,7 +105,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = list(argv) if argv is not None else sys.argv[1:]
     debug = "--debug" in args or os.environ.get("QMS_DEBUG") == "1"
     try:
-        code = cli.main(args=args, prog_name="qms", standalone_mode=False)
+        with limits_scope():  # the project's [input_limits] end with the command
+            code = cli.main(args=args, prog_name="qms", standalone_mode=False)
     except click.exceptions.Exit as done:
         sys.exit(done.exit_code)
     except click.ClickException as error:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qmsdoc.errors import ProjectError
+from qmsdoc.input_files import configure_limits
 from qmsdoc.project import PROJECT_FILE, Project, find_root, load_project
 
 __all__ = ["CliContext"]
@@ -34,4 +35,5 @@ class CliContext:
                         f"{root}: not a qmsdoc project (no {PROJECT_FILE} or conf.py)"
                     )
             self._project = load_project(root)
+            configure_limits(dict(self._project.profile.input_limits))
         return self._project

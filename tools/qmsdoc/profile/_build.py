@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Literal
 
+from qmsdoc.input_files import CONFIGURABLE
 from qmsdoc.profile._primitives import sorted_names
 from qmsdoc.profile._sections import Sections
 from qmsdoc.profile.approval_policy import build_approval_policy
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 
 __all__ = ["build_profile"]
 
+#: the largest input limit a profile may set, in MiB
+_MAX_LIMIT_MIB = 4096
 _DIRECTIVE = re.compile(r"[a-z][a-z0-9_-]*")
 #: fields sphinx-needs reserves for itself, which a profile may not declare
 _RESERVED = frozenset({"id", "title", "type", "content", "docname", "lineno"})
@@ -52,6 +55,7 @@ _TOP_KEYS = frozenset(
         "documents",
         "release",
         "design_review",
+        "input_limits",
         "extends",
     }
 )
@@ -150,6 +154,9 @@ class _Builder(Sections):
             "gate",
             {"advisory", "status_field", "released_statuses", "retired_statuses"},
         )
+        input_limits = self.input_limits(
+            self.table(data, "input_limits", required=False)
+        )
         release = self.table(data, "release", required=False)
         self.only_keys(release, "release", {"records"})
         status_field = self.text(gate, "gate", "status_field", "") or None
@@ -196,6 +203,7 @@ class _Builder(Sections):
             )
             if "design_review" in data
             else None,
+            input_limits=input_limits,
             release_records=self.project_path(
                 release, "release", "records", "traceability/releases"
             ),
@@ -215,6 +223,23 @@ class _Builder(Sections):
         )
 
     # -- sections ---------------------------------------------------------------------
+
+    def input_limits(self, spec: Mapping[str, Any]) -> tuple[tuple[str, int], ...]:
+        """``[input_limits]``: the size limit in MiB (1 to 4,096) of each kind of
+        input file the profile names; the others keep their default."""
+        self.only_keys(spec, "input_limits", set(CONFIGURABLE))
+        limits = []
+        for kind in CONFIGURABLE:
+            mebibytes = self.integer(spec, "input_limits", kind)
+            if mebibytes is None:
+                continue
+            if not 1 <= mebibytes <= _MAX_LIMIT_MIB:
+                raise self.fail(
+                    f"input_limits.{kind}",
+                    f"{mebibytes} is not a size in MiB from 1 to {_MAX_LIMIT_MIB}",
+                )
+            limits.append((kind, mebibytes * 1024 * 1024))
+        return tuple(limits)
 
     def fields(self, table: Mapping[str, Any]) -> tuple[FieldSpec, ...]:
         specs = []

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.util import logging
 
 from qmsdoc.errors import ProfileError, QmsError
+from qmsdoc.input_files import configure_limits
 from qmsdoc.project import PROJECT_FILE, Project, load_project
 
 if TYPE_CHECKING:
@@ -94,13 +95,17 @@ def project_of(config: Config) -> Project:
     confdir = Path(config.qms_confdir or config.qms_root)
     if config.qms_project_file is None:
         default = confdir / PROJECT_FILE
-        return load_project(root, default if default.is_file() else None)
-    project_file = confdir / config.qms_project_file
-    if not project_file.is_file():
-        raise ProfileError(
-            str(project_file), "file not found (qms_project_file in conf.py)"
-        )
-    return load_project(root, project_file)
+        project = load_project(root, default if default.is_file() else None)
+    else:
+        project_file = confdir / config.qms_project_file
+        if not project_file.is_file():
+            raise ProfileError(
+                str(project_file), "file not found (qms_project_file in conf.py)"
+            )
+        project = load_project(root, project_file)
+    # the build reads records and sources under the profile's [input_limits]
+    configure_limits(dict(project.profile.input_limits))
+    return project
 
 
 def _need_type(item_type: Any) -> dict[str, str]:
