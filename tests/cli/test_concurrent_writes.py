@@ -11,12 +11,14 @@ reviews started together was lost within a few repetitions.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
+import os
 import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-from qmstest import copy_root
+from qmstest import copy_root, run_qms
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
@@ -148,3 +150,27 @@ def _starter(root: Path) -> Iterator[Callable[[list[list[str]]], list[Outcome]]]
 def _reviewed(root: Path) -> set[str]:
     lines = (root / RECORD).read_text(encoding="utf-8").splitlines()
     return {line.rsplit(" ", 1)[0] for line in lines if not line.startswith("#")}
+
+
+def test_a_writer_that_waits_too_long_is_refused_in_one_line(tmp_path: Path) -> None:
+    root = copy_root("test-valid", tmp_path / "valid")
+    folder = root / "traceability"
+    folder.mkdir(exist_ok=True)
+    before = sorted(path.name for path in folder.iterdir())
+    handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # another command is writing the folder
+        env = {"QMS_LOCK_WAIT": "0.3"}
+        waited = run_qms(root, "review", "--all", env=env, timeout=30)
+        bad = run_qms(root, "review", "--all", env={"QMS_LOCK_WAIT": "soon"})
+    finally:
+        os.close(handle)
+    assert waited.returncode == 2, waited.stderr
+    assert waited.stderr.strip().splitlines() == [
+        f"qms: error: another qms command is writing {folder / 'reviewed-links.txt'}; "
+        "try again (waited 0.3 s)"
+    ]
+    assert bad.returncode == 2
+    assert "QMS_LOCK_WAIT='soon': not a number of seconds from 0 to 3600" in bad.stderr
+    assert sorted(path.name for path in folder.iterdir()) == before
+    assert run_qms(root, "review", "--all").returncode == 0  # released: it writes

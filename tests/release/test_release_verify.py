@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 from typing import TYPE_CHECKING
 
@@ -143,6 +144,12 @@ def test_a_malformed_record_is_one_line_and_exit_2(released: Path) -> None:
     missing = run_qms(released, "release", "verify", "v9.9.9")
     assert missing.returncode == 2
     assert "v9.9.9.json: no release record" in missing.stderr
+    path.unlink()
+    os.mkfifo(path)  # a FIFO record: refused at once, not waited on
+    fifo = run_qms(released, "release", "verify", TAG, "--no-rebuild", timeout=30)
+    assert fifo.returncode == 2
+    assert f"{TAG}.json: not a regular file (a FIFO); refused" in fifo.stderr
+    assert fifo.stderr.strip().count("\n") == 0
 
 
 def test_a_shallow_clone_refuses_in_one_line(released: Path) -> None:

@@ -3,6 +3,7 @@ and excerpts and printable text for messages and terminals."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from qmsdoc.input_files import (
     LIMITS,
     configure_limits,
     excerpt,
+    file_sha256,
     limit_of,
     limits_scope,
     printable,
@@ -142,3 +144,29 @@ def test_configured_limits_apply_inside_their_scope_only(tmp_path: Path) -> None
 
 def test_every_kind_but_the_profile_is_configurable() -> None:
     assert set(CONFIGURABLE) == set(LIMITS) - {"profile"}
+
+
+def test_a_digest_streams_a_regular_file_of_any_size(tmp_path: Path) -> None:
+    path = tmp_path / "video.bin"
+    data = os.urandom(3 * 1024 * 1024 + 7)
+    path.write_bytes(data)
+    assert file_sha256(path, root=tmp_path) == hashlib.sha256(data).hexdigest()
+
+
+def test_a_digest_refuses_a_fifo_a_device_and_a_file_outside(tmp_path: Path) -> None:
+    fifo = tmp_path / "attachment.pdf"
+    os.mkfifo(fifo)
+    with pytest.raises(
+        InputError, match=r"attachment\.pdf: not a regular file \(a FIFO\)"
+    ):
+        file_sha256(fifo)
+    zero = tmp_path / "zero"
+    zero.symlink_to("/dev/zero")
+    with pytest.raises(InputError, match="not a regular file"):
+        file_sha256(zero)
+    inside = tmp_path / "project"
+    inside.mkdir()
+    (tmp_path / "secret").write_text("x", encoding="utf-8")
+    (inside / "link").symlink_to(tmp_path / "secret")
+    with pytest.raises(InputError, match="outside the project"):
+        file_sha256(inside / "link", root=inside)

@@ -6,7 +6,6 @@ records the Sphinx directive produces, so ``qms check`` and a Sphinx build agree
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from qmsdoc.checks.intended_use import DIRECTIVE as INTENDED_USE
 from qmsdoc.design_review import read_review_facts
 from qmsdoc.documents import read_documents
 from qmsdoc.documents.history import document_history, history_input
+from qmsdoc.errors import InputError
 from qmsdoc.evidence.inventory import missing_automated_tests
 from qmsdoc.evidence.status import (
     EvidenceView,
@@ -35,6 +35,7 @@ from qmsdoc.history.approvals import (
 from qmsdoc.history.completeness import require_complete_history
 from qmsdoc.history.items import ItemChange, item_digests, item_histories
 from qmsdoc.history.suspect import read_reviews
+from qmsdoc.input_files import file_sha256, read_input_text
 from qmsdoc.model import Item, load_items
 from qmsdoc.model.rst_source import scan_file
 from qmsdoc.soup.store import read_records
@@ -245,8 +246,10 @@ def load_document_approvals(
     manifests: dict[str, list[Approval]] = {}
     for declaration in documents.declarations:
         try:
-            text = (project.root / declaration.path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = read_input_text(
+                project.root / declaration.path, kind="source", root=project.root
+            )
+        except InputError:
             text = None
         record = document_history(
             declaration, source=source, history=history, current=text
@@ -369,10 +372,13 @@ def attachment_problems(
             ):
                 yield run, f"attachment {attachment.path} is outside the project"
                 continue
-            try:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            except OSError:
+            if not path.exists() and not path.is_symlink():
                 yield run, f"attachment {attachment.path} does not exist"
+                continue
+            try:
+                digest = file_sha256(path, root=root)
+            except InputError as error:
+                yield run, f"attachment {attachment.path} cannot be used: {error}"
                 continue
             if digest != attachment.sha256:
                 yield (

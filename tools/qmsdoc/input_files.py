@@ -12,6 +12,7 @@ given, only files that resolve inside it. Messages quote input only through
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -31,6 +32,7 @@ __all__ = [
     "InputKind",
     "configure_limits",
     "excerpt",
+    "file_sha256",
     "limit_of",
     "limits_scope",
     "printable",
@@ -116,17 +118,8 @@ def read_input_bytes(
     if root is not None:
         _inside(path, root)
     regular_file(path, kind=kind, limit=maximum)
+    descriptor = _open_regular(path)
     try:
-        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _CLOEXEC)
-    except OSError as error:
-        raise InputError(f"{path}: cannot be read: {error.strerror or error}") from None
-    try:
-        # checked again on the open file: it may have been replaced since
-        mode = os.fstat(descriptor).st_mode
-        if not stat.S_ISREG(mode):
-            raise InputError(f"{path}: not a regular file ({_what(mode)}); refused")
-        os.set_blocking(descriptor, True)
         data = _read_at_most(descriptor, maximum + 1)
     except OSError as error:
         raise InputError(f"{path}: cannot be read: {error.strerror or error}") from None
@@ -137,6 +130,47 @@ def read_input_bytes(
             f"{path}: larger than the {_size(maximum)} limit for a {kind} file; refused"
         )
     return data
+
+
+def file_sha256(path: Path, *, root: Path | None = None) -> str:
+    """The SHA-256 of a regular file of any size, read in blocks (record attachments,
+    the software under test): memory stays bounded without a size limit.
+
+    :param root: When given, the file (symlinks resolved) must lie inside it.
+    :raises InputError: One line, if the file is missing or unreadable, is not a
+        regular file (a FIFO is refused at once), or lies outside ``root``.
+    """
+    if root is not None:
+        _inside(path, root)
+    descriptor = _open_regular(path)
+    digest = hashlib.sha256()
+    try:
+        while block := os.read(descriptor, _BLOCK):
+            digest.update(block)
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
+    return digest.hexdigest()
+
+
+def _open_regular(path: Path) -> int:
+    """A blocking descriptor of the regular file ``path``, checked on the open file."""
+    try:
+        # O_NONBLOCK: opening a FIFO for reading must not wait for a writer
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _CLOEXEC)
+    except OSError as error:
+        raise InputError(f"{path}: cannot be read: {error.strerror or error}") from None
+    try:
+        # checked on the open file: it may have been replaced since it was looked at
+        mode = os.fstat(descriptor).st_mode
+        if not stat.S_ISREG(mode):
+            raise InputError(f"{path}: not a regular file ({_what(mode)}); refused")
+        os.set_blocking(descriptor, True)
+    except BaseException:
+        os.close(descriptor)
+        raise
+    return descriptor
 
 
 def read_input_text(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import time
 from typing import TYPE_CHECKING
 
@@ -272,3 +273,11 @@ def test_a_thousand_items_over_a_hundred_files_are_checked_quickly(
     missing = missing_automated_tests(tmp_path, declared)
     assert time.perf_counter() - started < 5.0
     assert len(missing) == sum(item % 60 >= 50 for item in range(1000))
+
+
+def test_a_fifo_test_file_is_a_reason_not_a_hang(project: Path) -> None:
+    os.mkfifo(project / "tests" / "serenya" / "test_stuck.py")
+    missing = missing_automated_tests(
+        project, {"TEST-001": "tests/serenya/test_stuck.py::test_a"}
+    )
+    assert missing["TEST-001"] == "tests/serenya/test_stuck.py is not a file"

@@ -347,7 +347,7 @@ INVALID: list[tuple[str, str, str, str]] = [
         "unknown top-level table",
         MINIMAL + '\n[typo]\nname = "x"\n',
         "typo",
-        "unknown table; expected one of approvals, coverage, design_review, documents, evidence, extends, fields, gate, links, matrices, profile, release, risk, security, soup, suspect, types",
+        "unknown table; expected one of approvals, coverage, design_review, documents, evidence, extends, fields, gate, input_limits, links, matrices, profile, release, risk, security, soup, suspect, types",
     ),
     (
         "unknown key in a type",

@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qmsdoc.errors import ProjectError
+from qmsdoc.errors import InputError, ProjectError
+from qmsdoc.input_files import read_input_text
 from qmsdoc.model.rst_source import scan_text
 
 if TYPE_CHECKING:
@@ -140,6 +141,6 @@ def page_title(text: str) -> str | None:
 
 def _read(file: Path) -> str:
     try:
-        return file.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProjectError(f"{file}: cannot be read: {error}") from None
+        return read_input_text(file, kind="source", encoding="utf-8-sig")
+    except InputError as error:
+        raise ProjectError(str(error)) from None

@@ -37,6 +37,7 @@ from qmsdoc.export.rendering import render_index
 from qmsdoc.export.xlsx import WorkbookContext, workbook_bytes
 from qmsdoc.history.approvals import approval_record
 from qmsdoc.history.completeness import rewritten_tags
+from qmsdoc.input_files import read_input_bytes
 from qmsdoc.report import findings_document, gaps_document
 from qmsdoc.report.clock import generation_time
 from qmsdoc.risk.estimate import estimate_risks
@@ -114,7 +115,9 @@ def assemble_dossier(
     )  # fmt: skip
     records = {"findings", "gaps", "workbook"}
     for kind, record in record_files(project):
-        files[f"{kind}/{record.name}"] = record.read_bytes()
+        files[f"{kind}/{record.name}"] = read_input_bytes(
+            record, kind="record", root=project.root
+        )
         records.add(kind)
     approvals = load_approvals(project)
     if approvals:

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING
 
 from qmsdoc.errors import InputError
+from qmsdoc.input_files import read_input_bytes
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -140,7 +141,10 @@ class _Inventory:
     def _module(self, path: Path, file_part: str) -> ast.Module | str:
         if path not in self._python:
             try:
-                self._python[path] = ast.parse(path.read_bytes(), filename=file_part)
+                source = read_input_bytes(path, kind="source", root=self.root)
+                self._python[path] = ast.parse(source, filename=file_part)
+            except InputError as error:
+                self._python[path] = str(error)
             except SyntaxError as error:
                 self._python[path] = (
                     f"{file_part}:{error.lineno or 1}: not valid Python: {error.msg}"

@@ -17,14 +17,15 @@ workbook import (:mod:`qmsdoc.evidence.protocol`).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Literal
 
+from qmsdoc.errors import InputError
 from qmsdoc.evidence.records import Attachment, EvidenceRun, TestResult
+from qmsdoc.input_files import file_sha256
 from qmsdoc.report.record_fields import RecordFields
 
 if TYPE_CHECKING:
@@ -296,11 +297,11 @@ def hash_attachment(root: Path, relative: str) -> Attachment:
     if not file.resolve().is_relative_to(root.resolve()):
         # a symlink in the project must not make a record of a file outside it
         raise ValueError(f"{pure.as_posix()!r} links to a file outside the project")
-    digest = hashlib.sha256()
-    with file.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return Attachment(path=pure.as_posix(), sha256=digest.hexdigest())
+    try:
+        digest = file_sha256(file, root=root)
+    except InputError as error:
+        raise ValueError(str(error)) from None
+    return Attachment(path=pure.as_posix(), sha256=digest)
 
 
 def _step(fields: RecordFields) -> StepResult:

@@ -239,14 +239,14 @@ def check_absent(directory: Path, run_id: str) -> None:
 
 def _summary(path: Path) -> str:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(read_input_text(path, kind="record"))
         results = document.get("results")
         count = len(results) if isinstance(results, list) else 0
         return (
             f"{document.get('format')}, commit {str(document.get('commit'))[:12]}, "
             f"date {document.get('date')}, {count} results"
         )
-    except (OSError, ValueError, AttributeError):
+    except (InputError, ValueError, AttributeError):
         return "unreadable record"
 
 

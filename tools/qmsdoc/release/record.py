@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from qmsdoc.errors import InputError, OutputError
+from qmsdoc.input_files import read_input_bytes, read_input_text
 from qmsdoc.json_input import load_json
 from qmsdoc.report.atomic import write_atomic
 from qmsdoc.report.locking import locked
@@ -170,14 +171,9 @@ def read_record(path: Path) -> ReleaseRecord:
 
     :raises InputError: ``file:line: problem`` if it is missing or malformed.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(
-            f"{path}: no release record (run `qms release record`)"
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise InputError(f"{path}: cannot be read: {error}") from None
+    if not path.exists() and not path.is_symlink():
+        raise InputError(f"{path}: no release record (run `qms release record`)")
+    text = read_input_text(path, kind="record")
     data = load_json(text, path)
     reader = _Reader(path, text)
     if not isinstance(data, dict):
@@ -209,20 +205,19 @@ def read_manifest(folder: Path) -> PathwayManifest:
     :raises InputError: If the folder holds no dossier written by ``qms dossier``.
     """
     manifest = folder / MANIFEST_NAME
+    if not manifest.exists():
+        raise InputError(f"{manifest}: missing or unreadable")
+    data = read_input_bytes(manifest, kind="record")
     try:
-        data = manifest.read_bytes()
         lines = tuple(data.decode("utf-8").split("\n")[:-1])
-    except (OSError, UnicodeDecodeError):
+    except UnicodeDecodeError:
         raise InputError(f"{manifest}: missing or unreadable") from None
     if ("\n".join(lines) + "\n").encode("utf-8") != data or len(lines) < 3:
         raise InputError(f"{manifest}: not a dossier manifest written by qms dossier")
     report_file = folder / "dossier-report.json"
-    try:
-        report = load_json(report_file.read_text(encoding="utf-8"), report_file)
-    except (OSError, UnicodeDecodeError):
-        raise InputError(
-            f"{report_file}: missing; not a dossier of qms dossier"
-        ) from None
+    if not report_file.exists():
+        raise InputError(f"{report_file}: missing; not a dossier of qms dossier")
+    report = load_json(read_input_text(report_file, kind="record"), report_file)
     return PathwayManifest(
         pathway=folder.name,
         manifest_sha256=hashlib.sha256(data).hexdigest(),

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["WAIT_SECONDS", "locked"]
 
-#: how long a writer waits for another one before it is refused
+#: how long a writer waits for another one before it is refused (``QMS_LOCK_WAIT``
+#: seconds overrides it: a CI job that must not queue sets 0)
 WAIT_SECONDS = 60.0
 _FIRST_PAUSE = 0.005
 _LONGEST_PAUSE = 0.1
@@ -37,7 +38,7 @@ _LONGEST_PAUSE = 0.1
 
 @contextlib.contextmanager
 def locked(
-    folder: Path, *, subject: Path | None = None, timeout: float = WAIT_SECONDS
+    folder: Path, *, subject: Path | None = None, timeout: float | None = None
 ) -> Iterator[None]:
     """Hold the exclusive write lock of the record folder ``folder`` (created if
     missing) until the block ends; wait at most ``timeout`` seconds for it.
@@ -46,6 +47,8 @@ def locked(
 
     :param subject: The record being written, named in the message (default the
         folder).
+    :param timeout: Seconds to wait (default ``QMS_LOCK_WAIT`` or
+        :data:`WAIT_SECONDS`).
     :raises OutputError: If the folder cannot be created or opened, or another
         command held the lock for longer than ``timeout``.
     """
@@ -57,7 +60,7 @@ def locked(
             f"{folder}: cannot be written: {error.strerror or error}"
         ) from None
     try:
-        _acquire(handle, subject or folder, timeout)
+        _acquire(handle, subject or folder, _wait() if timeout is None else timeout)
         try:
             yield
         finally:
@@ -88,3 +91,22 @@ def _acquire(handle: int, subject: Path, timeout: float) -> None:
             )
         time.sleep(min(pause, remaining))
         pause = min(pause * 2, _LONGEST_PAUSE)
+
+
+def _wait() -> float:
+    """``QMS_LOCK_WAIT`` seconds (0 to 3600), else :data:`WAIT_SECONDS`.
+
+    :raises OutputError: If the variable is not such a number.
+    """
+    value = os.environ.get("QMS_LOCK_WAIT")
+    if value is None or not value.strip():
+        return WAIT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:  # an hour is the longest wait
+        raise OutputError(
+            f"QMS_LOCK_WAIT={value[:20]!r}: not a number of seconds from 0 to 3600"
+        )
+    return seconds

@@ -42,7 +42,8 @@ from qmsdoc.documents.history import (
     history_input,
     utc_time,
 )
-from qmsdoc.errors import QmsError
+from qmsdoc.errors import InputError, QmsError
+from qmsdoc.input_files import read_input_text
 from qmsdoc.sphinxext.domain import QmsDomain, source_location
 from qmsdoc.sphinxext.events import emit_finding
 from qmsdoc.sphinxext.outdated import history_mark
@@ -99,8 +100,8 @@ class DocumentControlDirective(SphinxDirective):
         """The declaration as the source reader reads it (its default title)."""
         source = Path(self.env.doc2path(self.env.docname))
         try:
-            text = source.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
+            text = read_input_text(source, kind="source", encoding="utf-8-sig")
+        except InputError:
             return None
         found = declarations_in(text, path=path, docname=self.env.docname)
         return next((d for d in found if d.line == line), found[0] if found else None)
@@ -191,7 +192,7 @@ def resolve_document_control(
     for node in placeholders:
         declaration = _declaration_of(node, fromdocname)
         path = project.root / declaration.path
-        current = path.read_text(encoding="utf-8-sig") if path.is_file() else None
+        current = _page_text(path)
         history = document_history(
             declaration,
             source=source,
@@ -308,3 +309,11 @@ def _change_table(history: DocumentHistory) -> nodes.table:
         classes=["qms-document-history"],
         widths=[2, 2, 5, 2, 2, 3],
     )
+
+
+def _page_text(path: Path) -> str | None:
+    """The page as it is now, or None when it cannot be read."""
+    try:
+        return read_input_text(path, kind="source", encoding="utf-8-sig")
+    except InputError:
+        return None

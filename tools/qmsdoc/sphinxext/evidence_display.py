@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 from qmsdoc.device_file import record_files
+from qmsdoc.input_files import file_sha256
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.tables import paragraph
 
@@ -37,7 +38,7 @@ def evidence_fingerprint(project: Project) -> str:
     digest = hashlib.sha256()
     for kind, path in record_files(project):
         digest.update(f"{kind}/{path.name}".encode())
-        digest.update(path.read_bytes())
+        digest.update(file_sha256(path, root=project.root).encode())
     config = project.profile.evidence
     for name in config.software_paths if config is not None else ():
         base = project.root / name
@@ -45,7 +46,7 @@ def evidence_fingerprint(project: Project) -> str:
         for path in files:
             if path.is_file() and "__pycache__" not in path.parts:
                 digest.update(path.relative_to(project.root).as_posix().encode())
-                digest.update(path.read_bytes())
+                digest.update(file_sha256(path, root=project.root).encode())
     return digest.hexdigest()
 
 

@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from qmsdoc.errors import InputError
+from qmsdoc.input_files import read_input_text
 from qmsdoc.vcs.base import Baseline, CommitRecord, PullRequest, SourceState
 
 __all__ = ["GitHistory", "source_state"]
@@ -235,7 +237,7 @@ class GitHistory:
         except Exception:  # git failed: the shallow file tells
             shallow = marker.is_file()
         if shallow:
-            cut = marker.read_text().split() if marker.is_file() else []
+            cut = _shallow_cut(marker)
             at = f" at {', '.join(sha[:12] for sha in cut)}" if cut else ""
             return (
                 f"history incomplete: shallow clone (history cut{at}); "
@@ -496,3 +498,11 @@ def _trailers(block: str) -> tuple[tuple[str, str], ...]:
         if separator and value.strip():
             pairs.append((canonical.get(key.strip().lower(), key), value.strip()))
     return tuple(pairs)
+
+
+def _shallow_cut(marker: Path) -> list[str]:
+    """The commits where a shallow clone's history is cut (git's ``shallow`` file)."""
+    try:
+        return read_input_text(marker, kind="record").split()
+    except InputError:
+        return []
