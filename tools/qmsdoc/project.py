@@ -17,12 +17,16 @@ from qmsdoc.profile.paths import project_path_problem
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["PROJECT_FILE", "Project", "find_root", "load_project"]
+__all__ = ["PROJECT_FILE", "ExternalNeeds", "Project", "find_root", "load_project"]
 
 PROJECT_FILE = "qms.toml"
 _PROJECT_KEYS = frozenset(
-    {"name", "sources", "exclude", "profile", "pathways", "classification"}
-)
+    {
+        "name", "sources", "exclude", "profile", "pathways", "classification",
+        "external_needs",
+    }
+)  # fmt: skip
+_EXTERNAL_KEYS = frozenset({"path", "version", "id_prefix", "base_url"})
 _CLASSIFICATION_KEYS = frozenset(
     {
         "us_class", "documentation_level", "eu_regulation", "eu_class",
@@ -42,6 +46,21 @@ _DEFAULT_EXCLUDE = (
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ExternalNeeds:
+    """A sphinx-needs ``needs.json`` of another project whose needs this one links to
+    (``[project] external_needs``; sphinx-needs' ``needs_external_needs``)."""
+
+    path: str
+    """The file, POSIX path relative to the project root."""
+    version: str | None = None
+    """The version of the file to read; None: its ``current_version``."""
+    id_prefix: str = ""
+    """Put before every id of the file (and links between its needs)."""
+    base_url: str = ""
+    """Where the other project's pages are published (links in the Sphinx build)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Project:
     """A device file: its root folder, its item folders and its profile."""
 
@@ -56,6 +75,8 @@ class Project:
     """Submission pathways the dossier is built for (``make dossier``)."""
     classification: Classification = field(default_factory=Classification)
     """The classification the file claims (``[project.classification]``)."""
+    external_needs: tuple[ExternalNeeds, ...] = ()
+    """needs.json files of other projects (``[project] external_needs``)."""
 
     def source_files(self) -> list[Path]:
         """Every ``.rst`` file under the item folders, sorted, minus excluded folders."""
@@ -151,6 +172,7 @@ def load_project(root: Path, config_file: Path | None = None) -> Project:
         exclude=_strings(table, "exclude", _DEFAULT_EXCLUDE, where),
         pathways=_strings(table, "pathways", (), where),
         classification=_classification(table.get("classification", {}), where),
+        external_needs=_external_needs(table.get("external_needs", []), where),
         profile=profile,
         config_file=config_file,
     )
@@ -182,6 +204,42 @@ def _classification(raw: object, where: str) -> Classification:
         software_safety_class=raw.get("software_safety_class"),
         external_controls=bool(raw.get("external_controls", False)),
     )
+
+
+def _external_needs(raw: object, where: str) -> tuple[ExternalNeeds, ...]:
+    """Entries are a path, or a table ``{path, version, id_prefix, base_url}``."""
+    key = "project.external_needs"
+    if not isinstance(raw, list):
+        raise ProfileError(where, "must be a list of paths or tables", key=key)
+    entries: list[ExternalNeeds] = []
+    for entry in raw:
+        table = {"path": entry} if isinstance(entry, str) else entry
+        if not isinstance(table, dict):
+            raise ProfileError(where, "must be a list of paths or tables", key=key)
+        unknown = sorted(set(table) - _EXTERNAL_KEYS)
+        if unknown:
+            expected = ", ".join(sorted(_EXTERNAL_KEYS))
+            raise ProfileError(
+                where,
+                f"unknown key; expected one of {expected}",
+                key=f"{key}.{unknown[0]}",
+            )
+        for name, value in table.items():
+            if not isinstance(value, str):
+                raise ProfileError(where, "must be a string", key=f"{key}.{name}")
+        path = table.get("path")
+        problem = "a path is required" if path is None else project_path_problem(path)
+        if problem is not None or path is None:
+            raise ProfileError(where, problem or "", key=f"{key}.path")
+        entries.append(
+            ExternalNeeds(
+                path=path,
+                version=table.get("version"),
+                id_prefix=table.get("id_prefix", ""),
+                base_url=table.get("base_url", ""),
+            )
+        )
+    return tuple(entries)
 
 
 def _text(table: dict[str, object], key: str, default: str, where: str) -> str:
