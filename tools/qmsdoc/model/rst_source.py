@@ -5,7 +5,8 @@ fraction of a Sphinx build's time. It follows the rST rules that matter for item
 directives: indentation ends a block, option blocks are field lists whose bodies may
 continue on deeper-indented lines, and literal blocks (``::`` paragraphs,
 ``code-block`` and friends) and comments are skipped, so an example item in a code
-block is not an item. Files pulled in with ``.. include::`` are not followed; a test
+block is not an item. An item directive inside another item's content is an item
+too, as sphinx-needs makes it. Files pulled in with ``.. include::`` are not followed; a test
 checks that this reader and the Sphinx directive produce the same records.
 """
 
@@ -117,6 +118,8 @@ def _scan(
             name = directive.group(2).lower()
             indent = len(directive.group(1))
             if name in wanted:
+                # the scan goes on inside the item's content: a need nested in
+                # another need is an item too (sphinx-needs creates both)
                 item, index = _read_item(lines, index, indent=indent)
                 items.append(
                     RawItem(
@@ -158,6 +161,8 @@ class _Parsed:
 
 
 def _read_item(lines: list[str], start: int, *, indent: int) -> tuple[_Parsed, int]:
+    """The item whose directive line is ``lines[start]``, and the index of its
+    first content line."""
     match = _DIRECTIVE.match(lines[start])
     assert match is not None
     title_parts = [match.group(3) or ""]
@@ -198,7 +203,7 @@ def _read_item(lines: list[str], start: int, *, indent: int) -> tuple[_Parsed, i
     end = _skip_block(lines, index - 1, indent)
     content = _dedent(lines[index:end])
     title = " ".join(part for part in title_parts if part).strip()
-    return _Parsed(title, tuple(options), content, start + 1), end
+    return _Parsed(title, tuple(options), content, start + 1), index
 
 
 def _is_inside(line: str, indent: int) -> bool:
