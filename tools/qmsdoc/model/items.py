@@ -47,9 +47,18 @@ class RawItem:
     """(option name, raw value) in source order; a value may span lines."""
     content: str
     location: Location
+    origin: str = ""
+    """Empty for an item written in the sources; otherwise the file it comes from,
+    ``needimport:<path>`` or ``external:<path>``: an external item, known to the
+    graph but not checked (its content belongs to another file)."""
 
     __getstate__ = get_slot_state
     __setstate__ = set_slot_state
+
+    @property
+    def external(self) -> bool:
+        """Whether the item comes from another file (:attr:`origin`)."""
+        return bool(self.origin)
 
     def option(self, name: str) -> str | None:
         """The raw value of option ``name``, or None."""
@@ -91,6 +100,14 @@ class Item:
     """Waiver lines that do not read ``check_id: justification``."""
     content: str
     location: Location
+    origin: str = ""
+    """Where an external item comes from (:attr:`RawItem.origin`); empty for an item
+    written in the sources."""
+
+    @property
+    def external(self) -> bool:
+        """Whether the item comes from another file: in the graph, never checked."""
+        return bool(self.origin)
 
     def field(self, name: str) -> str | None:
         """The value of field ``name``, or None if the item does not carry it."""

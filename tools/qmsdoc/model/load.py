@@ -82,6 +82,7 @@ def _item(
         malformed_waivers=tuple(malformed),
         content=raw.content,
         location=raw.location,
+        origin=raw.origin,
     )
 
 
