@@ -40,7 +40,7 @@ def check_approval_missing(context: CheckContext) -> Iterator[Finding]:
     """
     if context.approvals is None:
         return
-    for item in context.items:
+    for item in context.local_items:
         if item.item_type not in context.profile.approval_types:
             continue
         manifest = context.approvals.get(item.id, [])
@@ -67,7 +67,7 @@ def check_approval_signer_unknown(context: CheckContext) -> Iterator[Finding]:
     """
     if context.approvals is None:
         return
-    for item in context.items:
+    for item in context.local_items:
         unknown = sorted(
             {
                 a.login
@@ -119,7 +119,7 @@ def _policy_findings(
     policy = context.profile.approval_policy
     if context.approvals is None or policy is None:
         return
-    for item in context.items:
+    for item in context.local_items:
         manifest = context.approvals.get(item.id, [])
         for rule in policy.rules_for_type(item.item_type):
             if independence and not rule.independent:

@@ -28,7 +28,7 @@ def check_link_suspect(context: CheckContext) -> Iterator[Finding]:
         context.graph, context.reviews, excluded=context.profile.suspect_excluded
     ):
         source = context.graph.item(suspect.source)
-        if source is None:
+        if source is None or source.origin:
             continue
         downstream = (
             f"; downstream: {', '.join(suspect.downstream)}"

@@ -10,7 +10,7 @@ from qmsdoc.security.estimate import SecurityEstimate, estimate_threats
 from qmsdoc.trace import TraceGraph
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from qmsdoc.design_review import ReviewFacts
     from qmsdoc.documents import DocumentSet
@@ -21,12 +21,19 @@ if TYPE_CHECKING:
     from qmsdoc.soup.records import SbomRecord
     from qmsdoc.vulnerability.records import ScanRecord
 
-__all__ = ["CheckContext"]
+__all__ = ["CheckContext", "local_only"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CheckContext:
-    """Read-only input of the checks."""
+    """Read-only input of the checks.
+
+    ``items`` may hold external items (:attr:`qmsdoc.model.Item.origin`: imported
+    from another project's needs.json): they are in the graph, so links to them
+    resolve and coverage counts them as counterparts, but no check reports on them.
+    A check reads :attr:`local_items`, :attr:`local_risks`, :attr:`local_threats` or
+    :meth:`local_of_type` for the items it reports on.
+    """
 
     items: tuple[Item, ...]
     profile: Profile
@@ -48,6 +55,8 @@ class CheckContext:
     document_approvals: Mapping[str, Sequence[Approval]] | None = None
     """Signature manifest per document number; None when approvals are not read."""
     graph: TraceGraph = field(init=False)
+    local_items: tuple[Item, ...] = field(init=False)
+    """The items written in the sources: the ones findings are about."""
     risks: tuple[RiskEstimate, ...] = field(init=False)
     """Computed risk of every hazardous situation; empty without a risk model."""
     threats: tuple[SecurityEstimate, ...] = field(init=False)
@@ -56,9 +65,29 @@ class CheckContext:
     def __post_init__(self) -> None:
         graph = TraceGraph(self.items)
         object.__setattr__(self, "graph", graph)
+        object.__setattr__(self, "local_items", local_only(self.items))
         risk_model = self.profile.risk
         risks = estimate_risks(graph, risk_model) if risk_model is not None else []
         object.__setattr__(self, "risks", tuple(risks))
         security = self.profile.security
         threats = estimate_threats(graph, security) if security is not None else []
         object.__setattr__(self, "threats", tuple(threats))
+
+    @property
+    def local_risks(self) -> tuple[RiskEstimate, ...]:
+        """The risks of hazardous situations written in the sources."""
+        return tuple(risk for risk in self.risks if not risk.situation.origin)
+
+    @property
+    def local_threats(self) -> tuple[SecurityEstimate, ...]:
+        """The security risks of threats written in the sources."""
+        return tuple(threat for threat in self.threats if not threat.threat.origin)
+
+    def local_of_type(self, item_type: str) -> tuple[Item, ...]:
+        """The items of ``item_type`` in the graph that are written in the sources."""
+        return local_only(self.graph.of_type(item_type))
+
+
+def local_only(items: Iterable[Item]) -> tuple[Item, ...]:
+    """``items`` without the external ones (those with an ``origin``)."""
+    return tuple(item for item in items if not item.origin)

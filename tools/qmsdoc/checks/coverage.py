@@ -26,7 +26,7 @@ def check_coverage(context: CheckContext) -> Iterator[Finding]:
         figure = context.graph.coverage(rule)
         for item_id in figure.uncovered:
             item = context.graph.item(item_id)
-            if item is None:
+            if item is None or item.origin:
                 continue
             others = " or ".join(rule.counterpart_types)
             if rule.direction == "incoming":

@@ -46,7 +46,7 @@ def check_design_review_not_independent(context: CheckContext) -> Iterator[Findi
     config = context.profile.design_review
     if config is None:
         return
-    for review in context.graph.of_type(config.review_type):
+    for review in context.local_of_type(config.review_type):
         text = review.field(config.participants_field) or ""
         participants, _ = parse_participants(text, config.independent_role)
         if participants and not any(p.independent for p in participants):
@@ -67,7 +67,7 @@ def check_design_review_participant_invalid(context: CheckContext) -> Iterator[F
     config = context.profile.design_review
     if config is None:
         return
-    for review in context.graph.of_type(config.review_type):
+    for review in context.local_of_type(config.review_type):
         text = review.field(config.participants_field) or ""
         _, malformed = parse_participants(text, config.independent_role)
         for entry in malformed:
@@ -88,7 +88,7 @@ def check_design_review_action_open(context: CheckContext) -> Iterator[Finding]:
     config = context.profile.design_review
     if config is None:
         return
-    for action in context.graph.of_type(config.action_type):
+    for action in context.local_of_type(config.action_type):
         if not is_closed(action, config):
             yield finding_at(
                 action,
@@ -108,7 +108,7 @@ def check_design_review_action_overdue(context: CheckContext) -> Iterator[Findin
     config, facts = context.profile.design_review, context.review_facts
     if config is None or facts is None:
         return
-    for action in context.graph.of_type(config.action_type):
+    for action in context.local_of_type(config.action_type):
         due = _date(action.field(config.due_field))
         if due is None or is_closed(action, config) or due >= facts.today:
             continue
@@ -130,7 +130,7 @@ def check_design_review_action_unresolved(context: CheckContext) -> Iterator[Fin
     config = context.profile.design_review
     if config is None:
         return
-    for action in context.graph.of_type(config.action_type):
+    for action in context.local_of_type(config.action_type):
         if (
             is_closed(action, config)
             and not (action.field(config.resolution_field) or "").strip()
@@ -153,7 +153,7 @@ def check_design_review_baseline_unknown(context: CheckContext) -> Iterator[Find
     config, facts = context.profile.design_review, context.review_facts
     if config is None or facts is None:
         return
-    for review in context.graph.of_type(config.review_type):
+    for review in context.local_of_type(config.review_type):
         revision = (review.field(config.baseline_field) or "").strip()
         if not revision:
             continue
@@ -186,7 +186,7 @@ def check_design_review_baseline_not_in_history(
     config, facts = context.profile.design_review, context.review_facts
     if config is None or facts is None:
         return
-    for review in context.graph.of_type(config.review_type):
+    for review in context.local_of_type(config.review_type):
         fact = facts.baseline(review.field(config.baseline_field) or "")
         if fact is not None and fact.commit is not None and fact.in_history is False:
             yield finding_at(

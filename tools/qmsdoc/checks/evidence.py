@@ -71,7 +71,7 @@ def check_evidence_not_executed(context: CheckContext) -> Iterator[Finding]:
     view = context.evidence
     if view is None:
         return
-    for item in context.items:
+    for item in context.local_items:
         waived = view.states.get(item.id)
         if waived is not None and waived.state == "waived":
             yield finding_at(
@@ -91,7 +91,7 @@ def check_evidence_test_missing(context: CheckContext) -> Iterator[Finding]:
     view = context.evidence
     if view is None:
         return
-    for item in context.items:
+    for item in context.local_items:
         reason = view.missing_tests.get(item.id)
         if reason is not None:
             yield finding_at(
@@ -149,7 +149,7 @@ def _verified_items_in(
     config = context.profile.evidence
     if view is None or config is None:
         return
-    for item in context.items:
+    for item in context.local_items:
         state = view.states.get(item.id)
         if (
             state is not None

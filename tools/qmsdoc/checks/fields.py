@@ -20,7 +20,7 @@ def check_field_unknown(context: CheckContext) -> Iterator[Finding]:
     Serves ISO 13485 4.2.4 (documents controlled to a defined structure); a misspelt
     field would otherwise silently drop information.
     """
-    for item in context.items:
+    for item in context.local_items:
         item_type = context.profile.item_type(item.item_type)
         if item_type is None:
             continue
@@ -39,7 +39,7 @@ def check_field_missing(context: CheckContext) -> Iterator[Finding]:
 
     Serves ISO 13485 7.3.3 via 21 CFR 820.10 and IEC 62304 5.2.2 (requirements content).
     """
-    for item in context.items:
+    for item in context.local_items:
         item_type = context.profile.item_type(item.item_type)
         if item_type is None:
             continue
@@ -60,7 +60,7 @@ def check_field_value(context: CheckContext) -> Iterator[Finding]:
     Serves ISO 13485 4.2.4: values such as safety class or severity feed later
     decisions and must come from the defined scale.
     """
-    for item in context.items:
+    for item in context.local_items:
         item_type = context.profile.item_type(item.item_type)
         if item_type is None:
             continue

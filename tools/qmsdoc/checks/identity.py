@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
+    from qmsdoc.model import Item
 
 __all__ = ["check_id_duplicate", "check_id_malformed", "check_id_missing"]
 
@@ -22,7 +23,7 @@ def check_id_missing(context: CheckContext) -> Iterator[Finding]:
     Serves ISO 13485 4.2.5 (records identifiable) and IEC 62304 8.1.2 (configuration
     items uniquely identified); a generated id would change when the title changes.
     """
-    for item in context.items:
+    for item in context.local_items:
         if not item.id:
             yield finding_at(
                 item, "id_missing", f"{item.item_type} {item.title!r} has no :id:"
@@ -34,7 +35,7 @@ def check_id_malformed(context: CheckContext) -> Iterator[Finding]:
 
     Serves IEC 62304 8.1.2 (unique identification of configuration items).
     """
-    for item in context.items:
+    for item in context.local_items:
         item_type = context.profile.item_type(item.item_type)
         if len(item.id) > MAX_ID_LENGTH:
             yield finding_at(
@@ -61,8 +62,14 @@ def check_id_duplicate(context: CheckContext) -> Iterator[Finding]:
 
     Serves IEC 62304 8.1.2 and ISO 13485 7.3.10 via 21 CFR 820.10 (an unambiguous design history file).
     """
-    first: dict[str, str] = {}
+    # an external item (imported from a needs.json) is never reported, but a local
+    # item that takes its id is
+    external: dict[str, Item] = {}
     for item in context.items:
+        if item.origin and item.id:
+            external.setdefault(item.id, item)
+    first: dict[str, str] = {}
+    for item in context.local_items:
         if not item.id:
             continue
         if item.id in first:
@@ -71,5 +78,13 @@ def check_id_duplicate(context: CheckContext) -> Iterator[Finding]:
                 "id_duplicate",
                 f"id {item.id!r} is already used at {first[item.id]}",
             )
-        else:
-            first[item.id] = str(item.location)
+            continue
+        first[item.id] = str(item.location)
+        other = external.get(item.id)
+        if other is not None:
+            yield finding_at(
+                item,
+                "id_duplicate",
+                f"id {item.id!r} is already used by a need of {other.origin} "
+                f"({other.location})",
+            )

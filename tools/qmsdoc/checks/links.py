@@ -28,7 +28,7 @@ def check_link_target_unknown(context: CheckContext) -> Iterator[Finding]:
     Serves ISO 13485 7.3.10 via 21 CFR 820.10 and IEC 62304 5.1.1: traceability must be complete and
     resolvable, a dangling reference hides a gap.
     """
-    for item in context.items:
+    for item in context.local_items:
         for link in item.links:
             if link.target != item.id and link.target not in context.graph:
                 yield finding_at(
@@ -44,7 +44,7 @@ def check_link_not_allowed(context: CheckContext) -> Iterator[Finding]:
     Serves ISO 13485 7.3 and IEC 62304 5.1.1: the design-control chain has a defined
     direction (a test verifies a requirement, it does not satisfy a user need).
     """
-    for item in context.items:
+    for item in context.local_items:
         item_type = context.profile.item_type(item.item_type)
         if item_type is None:
             continue
@@ -80,7 +80,7 @@ def check_link_self(context: CheckContext) -> Iterator[Finding]:
 
     Serves IEC 62304 5.1.1: a self-reference satisfies no traceability obligation.
     """
-    for item in context.items:
+    for item in context.local_items:
         for link in item.links:
             if item.id and link.target == item.id:
                 yield finding_at(
@@ -100,9 +100,15 @@ def check_link_cycle(context: CheckContext) -> Iterator[Finding]:
     """
     ignore = {link.name for link in context.profile.links if not link.acyclic}
     for group in context.graph.cycles(ignore):
+        # reported at a member written in the sources: a cycle only through
+        # external items is the other project's
         members = [
-            item for item in (context.graph.item(i) for i in group) if item is not None
+            item
+            for item in (context.graph.item(i) for i in group)
+            if item is not None and not item.origin
         ]
+        if not members:
+            continue
         first = min(members, key=lambda item: item.location)
         through = ", ".join(group[:CYCLE_SHOWN])
         if len(group) > CYCLE_SHOWN:

@@ -32,7 +32,7 @@ def check_risk_estimate(context: CheckContext) -> Iterator[Finding]:
 
     Serves ISO 14971 5.5 (risk estimation) with the scales of the plan (4.4 d).
     """
-    for estimate in context.risks:
+    for estimate in context.local_risks:
         for problem in estimate.problems:
             yield finding_at(
                 estimate.situation,
@@ -46,7 +46,7 @@ def check_risk_uncontrolled(context: CheckContext) -> Iterator[Finding]:
 
     Serves ISO 14971 7.1 (risk control option analysis) and 6 (risk evaluation).
     """
-    for estimate in context.risks:
+    for estimate in context.local_risks:
         initial = estimate.initial
         if (
             initial is not None
@@ -67,7 +67,7 @@ def check_risk_residual_missing(context: CheckContext) -> Iterator[Finding]:
     Serves ISO 14971 7.3 (residual risk evaluation after each control).
     """
     model = context.profile.risk
-    for estimate in context.risks:
+    for estimate in context.local_risks:
         if model is None or not estimate.controls or estimate.initial is None:
             continue
         if estimate.residual is None and not _residual_problem(
@@ -87,7 +87,7 @@ def check_risk_residual_unjustified(context: CheckContext) -> Iterator[Finding]:
     Serves ISO 14971 7.4 (benefit-risk analysis) and 8.
     """
     model = context.profile.risk
-    for estimate in context.risks:
+    for estimate in context.local_risks:
         residual = estimate.residual
         if model is None or residual is None or not residual.region.needs_benefit_risk:
             continue
@@ -113,7 +113,7 @@ def check_risk_control_unverified(context: CheckContext) -> Iterator[Finding]:
     model = context.profile.risk
     if model is None:
         return
-    for control in context.graph.of_type(model.control_type):
+    for control in context.local_of_type(model.control_type):
         # links only: whether each aspect has a verifier planned; whether it ran is
         # the verification state's (checks evidence_not_executed, evidence_failed)
         status = control_verification(context.graph, model, control.id, None)
@@ -145,7 +145,7 @@ def check_risk_new_hazard(context: CheckContext) -> Iterator[Finding]:
     model = context.profile.risk
     if model is None:
         return
-    for control in context.graph.of_type(model.control_type):
+    for control in context.local_of_type(model.control_type):
         for edge in context.graph.outgoing(control.id):
             hazard = context.graph.item(edge.target)
             if hazard is None or hazard.item_type != model.hazard_type:
@@ -172,7 +172,7 @@ def check_risk_information_only(context: CheckContext) -> Iterator[Finding]:
     states why no design or protective control is feasible.
     """
     model = context.profile.risk
-    for estimate in context.risks:
+    for estimate in context.local_risks:
         if model is None or not estimate.controls:
             continue
         controls = [context.graph.item(control_id) for control_id in estimate.controls]
@@ -201,7 +201,7 @@ def check_risk_value_mismatch(context: CheckContext) -> Iterator[Finding]:
     Serves ISO 14971 5.5 and 6: risk is computed from the plan's matrix, never typed.
     """
     model = context.profile.risk
-    for estimate in context.risks:
+    for estimate in context.local_risks:
         if model is None:
             continue
         for field_name, level in (
@@ -226,15 +226,16 @@ def check_risk_overall_evaluation(context: CheckContext) -> Iterator[Finding]:
     Serves ISO 14971 8 (evaluation of overall residual risk).
     """
     model = context.profile.risk
-    if model is None or model.evaluation_type is None or not context.risks:
+    risks = context.local_risks
+    if model is None or model.evaluation_type is None or not risks:
         return
     if context.graph.of_type(model.evaluation_type):
         return
-    first = context.risks[0].situation
+    first = risks[0].situation
     yield finding_at(
         first,
         "risk_overall_evaluation",
-        f"the risk file has {len(context.risks)} hazardous situations but no "
+        f"the risk file has {len(risks)} hazardous situations but no "
         f"{model.evaluation_type} item evaluating the overall residual risk",
     )
 

@@ -39,7 +39,7 @@ def check_security_estimate(context: CheckContext) -> Iterator[Finding]:
     Serves the FDA premarket cybersecurity guidance V.A.2 (exploitability-based
     security risk assessment) and IEC 81001-5-1 7.2.
     """
-    for estimate in context.threats:
+    for estimate in context.local_threats:
         for problem in estimate.problems:
             yield finding_at(estimate.threat, "security_estimate", problem)
 
@@ -49,7 +49,7 @@ def check_security_uncontrolled(context: CheckContext) -> Iterator[Finding]:
 
     Serves the FDA premarket cybersecurity guidance V.A.2 and IEC 81001-5-1 7.3.
     """
-    for estimate in context.threats:
+    for estimate in context.local_threats:
         level = estimate.initial
         if level is not None and level.region.needs_control and not estimate.controls:
             yield finding_at(
@@ -69,7 +69,7 @@ def check_security_residual_missing(context: CheckContext) -> Iterator[Finding]:
     model = context.profile.security
     if model is None:
         return
-    for estimate in context.threats:
+    for estimate in context.local_threats:
         if estimate.controls and estimate.residual is None and not estimate.problems:
             yield finding_at(
                 estimate.threat,
@@ -88,7 +88,7 @@ def check_security_residual_unjustified(context: CheckContext) -> Iterator[Findi
     model = context.profile.security
     if model is None:
         return
-    for estimate in context.threats:
+    for estimate in context.local_threats:
         level = estimate.residual
         if level is None or not level.region.needs_benefit_risk:
             continue
@@ -110,7 +110,7 @@ def check_security_value_mismatch(context: CheckContext) -> Iterator[Finding]:
     model = context.profile.security
     if model is None:
         return
-    for estimate in context.threats:
+    for estimate in context.local_threats:
         for field_name, level in (
             (model.fields.initial_risk, estimate.initial),
             (model.fields.residual_risk, estimate.residual),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qmsdoc.checks.context import local_only
 from qmsdoc.checks.findings import Finding, finding_at
 from qmsdoc.soup.records import component_key
 
@@ -103,7 +104,7 @@ def check_soup_version_mismatch(context: CheckContext) -> Iterator[Finding]:
         expected = versions.get(key)
         if not expected:
             continue
-        for item in items:
+        for item in local_only(items):
             written = (item.field(config.version_field) or "").strip()
             if written not in expected:
                 yield finding_at(
@@ -127,7 +128,7 @@ def check_soup_not_in_sbom(context: CheckContext) -> Iterator[Finding]:
     for key, items in _soup_items(context).items():
         if key in present:
             continue
-        for item in items:
+        for item in local_only(items):
             if item.field("status") == "obsolete":
                 continue
             yield finding_at(
@@ -147,7 +148,7 @@ def check_soup_hazard_unlinked(context: CheckContext) -> Iterator[Finding]:
     config = context.profile.soup
     if config is None:
         return
-    for item in context.graph.of_type(config.soup_type):
+    for item in context.local_of_type(config.soup_type):
         relevance = item.field(config.relevance_field)
         if relevance is None or relevance in config.irrelevant_values:
             continue

@@ -32,12 +32,15 @@ def apply_waivers(
     concession is recorded with its justification, never silently dropped.
 
     :param findings: The findings of all checks.
-    :param items: The items, whose waivers are applied.
+    :param items: The items, whose waivers are applied (those of external items are
+        ignored).
     :param check_ids: Every check id that exists, to reject a waiver naming another.
     """
     # a waiver applies to findings about its own item: same id and same place, so an
     # item without an id (or a duplicate id) cannot excuse another item's finding
     by_key: dict[tuple[str, str, int, str], list[int]] = {}
+    # an external item's waivers are the other project's: neither applied nor checked
+    items = [item for item in items if not item.origin]
     waiving = any(item.waivers or item.malformed_waivers for item in items)
     for index, finding in enumerate(findings if waiving else ()):
         key = (finding.item_id, finding.path, finding.line, finding.check_id)
