@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from qmsdoc.errors import InputError, ProjectError
 from qmsdoc.input_files import read_input_text
 from qmsdoc.model.items import Location, RawItem
+from qmsdoc.model.myst_source import scan_markdown
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping
@@ -45,7 +46,7 @@ _LITERAL_DIRECTIVES = frozenset(
 
 
 def scan_file(path: Path, *, root: Path, directives: Collection[str]) -> list[RawItem]:
-    """Read the item directives of one ``.rst`` file.
+    """Read the item directives of one ``.rst`` or ``.md`` file.
 
     :param path: The file.
     :param root: The project root; locations are relative to it.
@@ -88,7 +89,9 @@ def scan_files(
 def scan_text(
     text: str, *, path: str, docname: str, directives: Collection[str]
 ) -> list[RawItem]:
-    """Read the item directives of rST ``text`` (see :func:`scan_file`).
+    """Read the item directives of ``text`` (see :func:`scan_file`): MyST Markdown
+    if ``path`` ends in ``.md`` (:func:`qmsdoc.model.myst_source.scan_markdown`),
+    else reStructuredText.
 
     One command reads the same text more than once (the working tree, then the same
     blob at HEAD for history and approvals): the records of recent texts are kept, so
@@ -102,6 +105,8 @@ def scan_text(
 def _scan_cached(
     text: str, path: str, docname: str, wanted: frozenset[str]
 ) -> tuple[RawItem, ...]:
+    if path.endswith(".md"):
+        return tuple(scan_markdown(text, path=path, docname=docname, directives=wanted))
     return tuple(_scan(text, path=path, docname=docname, wanted=wanted))
 
 

@@ -27,6 +27,12 @@ What docutils yields, and so what :func:`plain_block` reproduces:
 * the argument text lost the leading whitespace of its first line, which only
   matters when that line is an option line: it is then accepted only if it is the
   tail of the directive line itself.
+
+MyST Markdown (``myst_parser``) runs directives through its own mock state: with a
+falsy option spec it leaves the ``:key: value`` lines (or the ``---`` YAML block) in
+the *content*, not the arguments. :func:`read_option_block` sees that state and has
+myst-parser read the block again with the real option spec
+(:func:`myst_block`), so an item written in Markdown keeps every option.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from docutils import nodes
 from docutils.parsers.rst.states import Body, MarkupError, SubstitutionDef
+from docutils.statemachine import StringList
 from docutils.utils import ExtensionOptionError, assemble_option_dict
 from sphinx_needs.utils import DummyOptionSpec
 
@@ -44,12 +51,12 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from docutils.parsers.rst import Directive
-    from docutils.statemachine import StringList
 
 __all__ = [
     "DeferredOptionSpec",
     "PlainBlock",
     "docutils_block",
+    "myst_block",
     "plain_block",
     "plain_fields",
     "read_option_block",
@@ -189,9 +196,13 @@ def read_option_block(
     """Give ``directive`` the arguments and options docutils would have given it.
 
     For a directive whose class's option spec is falsy; ``reference`` is a class
-    with the real option spec. Plain blocks are read here; others by docutils. Returns docutils' error message, if any (the directive then
-    returns it alone, as ``run_directive`` would).
+    with the real option spec. Plain blocks are read here; others by docutils, or by
+    myst-parser for a directive in MyST Markdown. Returns the parser's error
+    message, if any (the directive then returns it alone, as ``run_directive``
+    would).
     """
+    if _is_myst(directive):
+        return myst_block(directive, reference)
     block = None
     if not isinstance(directive.state, SubstitutionDef):  # option presets
         block = plain_block(
@@ -217,4 +228,51 @@ def read_option_block(
         directive.content,
         directive.content_offset,
     ) = parsed
+    return None
+
+
+def _is_myst(directive: Directive) -> bool:
+    """Whether myst-parser runs ``directive`` (its mock state is no docutils state)."""
+    state = directive.state
+    return not isinstance(state, Body) and type(state).__module__.startswith(
+        "myst_parser."
+    )
+
+
+def myst_block(
+    directive: Directive, reference: type[Directive]
+) -> nodes.system_message | None:
+    """Give a MyST directive the arguments, options and content myst-parser makes
+    with the option spec of ``reference``.
+
+    myst-parser gave ``directive`` (falsy option spec) the whole content after the
+    opening line as body, less one leading blank line (then ``content_offset`` is
+    1): that text is rebuilt and parsed again, and myst-parser's own warnings are
+    logged as it logs them.
+    """
+    # the one importer of myst_parser, and only when myst_parser runs the build
+    from myst_parser.parsers.directives import parse_directive_text  # noqa: PLC0415
+    from myst_parser.warnings_ import create_warning  # noqa: PLC0415
+
+    document = directive.state.document
+    text = "\n" * max(directive.content_offset, 0) + "\n".join(directive.content)
+    try:
+        parsed = parse_directive_text(
+            reference, " ".join(directive.arguments), text, line=directive.lineno
+        )
+    except MarkupError as error:
+        return directive.reporter.error(
+            f"Directive '{directive.name}': {error}", line=directive.lineno
+        )
+    for warning in parsed.warnings:
+        create_warning(
+            document,
+            f"{directive.name!r}: {warning.msg}",
+            warning.type,
+            line=warning.lineno if warning.lineno is not None else directive.lineno,
+        )
+    directive.arguments = parsed.arguments
+    directive.options = parsed.options
+    directive.content = StringList(parsed.body, document["source"])
+    directive.content_offset = parsed.body_offset
     return None

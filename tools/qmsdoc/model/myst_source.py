@@ -1,0 +1,343 @@
+"""Read item directives from MyST Markdown files, with MyST's own block parser.
+
+The CLI's counterpart of a Sphinx build with ``myst_parser``: the text is parsed by
+markdown-it-py with the plugins myst-parser configures (front matter, MyST blocks
+and roles, footnotes, tables, and the ``colon_fence`` extension), so a directive is
+exactly what MyST sees as one: a fence whose info string starts with ``{name}``,
+written with backticks, tildes or colons, at any depth (in a list, a quote, or the
+content of another directive). Fences whose name is not a directive (code) and
+literal directives (``code-block`` and friends) are never searched for items.
+
+A directive's options are read as myst-parser reads them: the leading ``:key:
+value`` lines of the content, or a YAML block between ``---`` lines; a blank line
+after them is dropped. Option values follow myst-parser's restricted YAML: plain
+text (folded over indented lines in the ``---`` form), quoted strings, and ``|`` /
+``>`` block scalars; a block MyST would refuse gives no options, as in Sphinx.
+Lines are 1-based lines of the directive's opening fence, as Sphinx reports them;
+``tests/sphinxext/test_myst_items.py`` checks this reader against a real build.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from textwrap import dedent
+from typing import TYPE_CHECKING, Final
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import make_fence_rule
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.myst_blocks import myst_block_plugin
+from mdit_py_plugins.myst_role import myst_role_plugin
+
+from qmsdoc.model.items import Location, RawItem
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterator
+
+__all__ = ["scan_markdown"]
+
+#: directives whose content is literal text (or not Markdown), never items
+_LITERAL_DIRECTIVES: Final = frozenset(
+    {
+        "code-block",
+        "code",
+        "code-cell",
+        "sourcecode",
+        "literalinclude",
+        "raw",
+        "math",
+        "highlight",
+        "mermaid",
+        "graphviz",
+        "csv-table",
+        "list-table",
+    }
+)
+#: a directive fence: ``{name}`` then the argument text
+_DIRECTIVE_INFO: Final = re.compile(r"\{([^\s{}]+)\}(?:\s+(.*))?\Z", re.DOTALL)
+_PLAIN_KEY: Final = re.compile(r"([^\s'\"#:][^\n]*?)[ \t]*:(?:[ \t]+|\Z)")
+_COMMENT: Final = re.compile(r"[ \t]+#.*\Z|[ \t]+\Z")
+_BLOCK_HEADER: Final = re.compile(r"([|>])([+-]?)[ \t]*(?:#.*)?\Z")
+
+
+def scan_markdown(
+    text: str, *, path: str, docname: str, directives: Collection[str]
+) -> list[RawItem]:
+    """Read the item directives of MyST Markdown ``text``, outer before inner.
+
+    :param text: The file's text.
+    :param path: POSIX path relative to the project root, for the locations.
+    :param docname: The Sphinx document name.
+    :param directives: The directive names of the profile's item types.
+    """
+    wanted = frozenset(name.lower() for name in directives)
+    location = _LocationOf(path=path, docname=docname)
+    return list(_scan(text, first_line=1, wanted=wanted, location=location))
+
+
+class _LocationOf:
+    __slots__ = ("docname", "path")
+
+    def __init__(self, *, path: str, docname: str) -> None:
+        self.path = path
+        self.docname = docname
+
+    def at(self, line: int) -> Location:
+        return Location(path=self.path, line=line, docname=self.docname)
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """The block parser as myst-parser builds it (``create_md_parser``)."""
+    parser = (
+        MarkdownIt("commonmark")
+        .enable("table")
+        .use(front_matter_plugin)
+        .use(myst_block_plugin)
+        .use(myst_role_plugin)
+        .use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    )
+    colon_fence = make_fence_rule(markers=(":",), token_type="colon_fence")
+    parser.block.ruler.before(
+        "fence",
+        "colon_fence",
+        colon_fence,
+        {"alt": ["paragraph", "reference", "blockquote", "list", "footnote_def"]},
+    )
+    return parser
+
+
+def _scan(
+    text: str, *, first_line: int, wanted: frozenset[str], location: _LocationOf
+) -> Iterator[RawItem]:
+    """Items of ``text`` whose first line is line ``first_line`` of the file."""
+    for token in _parser().parse(text):
+        if token.type not in {"fence", "colon_fence"} or token.map is None:
+            continue
+        match = _DIRECTIVE_INFO.match(token.info.strip())
+        if match is None:
+            continue
+        name = match.group(1).lower()
+        if name in _LITERAL_DIRECTIVES or name == "eval-rst":
+            continue
+        content = token.content
+        if token.type == "colon_fence" and content.startswith(":::"):
+            content = "\n" + content  # myst-parser's rule: not an option line
+        line = first_line + token.map[0]
+        options, body, offset = _directive_body(content)
+        if name in wanted:
+            yield RawItem(
+                directive=name,
+                title=match.group(2) or "",
+                options=options,
+                content="\n".join(body),
+                location=location.at(line),
+            )
+        # the content is Markdown parsed again, one line below the options
+        yield from _scan(
+            "\n".join(body) + "\n",
+            first_line=line + 1 + offset,
+            wanted=wanted,
+            location=location,
+        )
+
+
+def _directive_body(
+    content: str,
+) -> tuple[tuple[tuple[str, str], ...], list[str], int]:
+    """Options, body lines and the body's line offset (myst-parser's rules)."""
+    block, rest, offset = _option_block(content)
+    options = () if block is None else _read_options(block)
+    body = rest.splitlines()
+    if body and not body[0].strip():
+        body = body[1:]
+        offset += 1
+    return options, body, offset
+
+
+def _option_block(content: str) -> tuple[str | None, str, int]:
+    """The option block's text, the rest of the content, and the block's lines."""
+    if content.startswith("---"):
+        lines = content.splitlines()[1:]
+        for index, line in enumerate(lines):
+            if line.startswith("---"):
+                remainder = line.lstrip("-").removeprefix(" ")
+                rest = lines[index + 1 :]
+                body = "\n".join([remainder, *rest] if remainder else rest)
+                count = index + 1 if remainder else index + 2
+                return dedent("\n".join(lines[:index])), body, count
+        return dedent("\n".join(lines)), "", len(content.splitlines())
+    if content.lstrip().startswith(":"):
+        lines = content.splitlines()
+        option_lines: list[str] = []
+        while lines and _is_option_line(lines[0]):
+            option_lines.append(lines.pop(0).lstrip()[1:])
+        return "\n".join(option_lines), "\n".join(lines), len(option_lines)
+    return None, content, 0
+
+
+def _is_option_line(line: str) -> bool:
+    stripped = line.lstrip()
+    return stripped.startswith(":") and not stripped.startswith(":::")
+
+
+class _OptionError(ValueError):
+    """A block myst-parser refuses (it then gives the directive no options)."""
+
+
+def _read_options(block: str) -> tuple[tuple[str, str], ...]:
+    """``(key, value)`` pairs of a restricted-YAML option block; a repeated key
+    keeps its first place and its last value, as a dict does."""
+    options: dict[str, str] = {}
+    lines = block.split("\n")
+    index = 0
+    try:
+        while index < len(lines):
+            line = lines[index]
+            stripped = line.strip()
+            if not stripped or stripped.startswith("#"):
+                index += 1
+                continue
+            if line[0] in " \t":
+                raise _OptionError("expected key to start at column 0")
+            key, rest = _key(line)
+            value, index = _value(rest, lines, index)
+            options[key] = value
+    except _OptionError:
+        return ()
+    return tuple(options.items())
+
+
+def _key(line: str) -> tuple[str, str]:
+    if line[0] in "'\"":
+        key, rest = _quoted(line)
+        rest = rest.lstrip(" \t")
+        if not rest.startswith(":"):
+            raise _OptionError("expected ':' after key")
+        return key, rest[1:]
+    match = _PLAIN_KEY.match(line)
+    if match is None:
+        raise _OptionError("expected ':' after key")
+    return match.group(1), line[match.end() :]
+
+
+def _value(rest: str, lines: list[str], index: int) -> tuple[str, int]:
+    """The value starting with ``rest`` on ``lines[index]``, and the next line."""
+    text = rest.strip(" \t")
+    if not text or text.startswith("#"):
+        # the value may start on a following, indented line
+        following = index + 1
+        while following < len(lines) and (
+            not lines[following].strip() or lines[following].lstrip().startswith("#")
+        ):
+            following += 1
+        if following == len(lines) or lines[following][:1] not in {" ", "\t"}:
+            return "", following
+        return _value(lines[following], lines, following)
+    if text[0] in "|>":
+        return _block_scalar(text, lines, index)
+    if text[0] in "'\"":
+        value, tail = _quoted(text)
+        if tail.strip() and not tail.strip().startswith("#"):
+            raise _OptionError("expected key to start at column 0")
+        return value, index + 1
+    return _plain(text, lines, index)
+
+
+def _plain(text: str, lines: list[str], index: int) -> tuple[str, int]:
+    """A plain value, folded over the indented lines that follow it."""
+    first, stop = _COMMENT.sub("", text), _COMMENT.search(text)
+    chunks = [first]
+    index += 1
+    blank = 0
+    if stop is not None and "#" in stop.group(0):
+        return first, index
+    while index < len(lines):
+        line = lines[index]
+        stripped = line.strip()
+        if not stripped:
+            blank += 1
+            index += 1
+            continue
+        if line[:1] not in {" ", "\t"} or stripped.startswith("#"):
+            break
+        chunks.append("\n" * blank if blank else " ")
+        chunks.append(_COMMENT.sub("", stripped))
+        blank = 0
+        index += 1
+        if " #" in stripped or "\t#" in stripped:
+            break
+    return "".join(chunks), index
+
+
+def _quoted(text: str) -> tuple[str, str]:
+    """A one-line quoted scalar and the text after it."""
+    quote = text[0]
+    if quote == "'":
+        match = re.match(r"'((?:[^']|'')*)'", text)
+        if match is None:
+            raise _OptionError("unclosed quoted scalar")
+        return match.group(1).replace("''", "'"), text[match.end() :]
+    match = re.match(r'"((?:[^"\\]|\\.)*)"', text)
+    if match is None:
+        raise _OptionError("unclosed quoted scalar")
+    try:
+        value = (
+            match.group(1)
+            .encode("latin-1", "backslashreplace")
+            .decode("unicode-escape")
+        )
+    except UnicodeDecodeError as error:
+        raise _OptionError("bad escape") from error
+    return value, text[match.end() :]
+
+
+def _block_scalar(header: str, lines: list[str], index: int) -> tuple[str, int]:
+    """A ``|`` (literal) or ``>`` (folded) block scalar with ``-``/``+`` chomping."""
+    match = _BLOCK_HEADER.match(header)
+    if match is None:
+        raise _OptionError("unsupported block scalar header")
+    folded, chomping = match.group(1) == ">", match.group(2)
+    index += 1
+    block: list[str] = []
+    indent = 0
+    while index < len(lines):
+        line = lines[index]
+        if line.strip():
+            line_indent = len(line) - len(line.lstrip(" "))
+            indent = indent or line_indent
+            if line_indent < max(indent, 1):
+                break
+            block.append(line[indent:])
+        else:
+            block.append("")
+        index += 1
+    blanks = 0
+    while block and not block[-1]:
+        block.pop()
+        blanks += 1
+    if not block:
+        return "", index
+    text = _fold(block) if folded else "\n".join(block)
+    if chomping == "-":
+        return text, index
+    return text + "\n" + ("\n" * blanks if chomping == "+" else ""), index
+
+
+def _fold(block: list[str]) -> str:
+    """YAML folding: a line break between two lines that start with text is a
+    space; blank lines between them are line breaks; indented lines stay apart."""
+    out, previous, blanks = block[0], block[0], 0
+    for line in block[1:]:
+        if not line:
+            blanks += 1
+            continue
+        if previous[:1] not in {" ", "\t"} and line[:1] not in {" ", "\t"}:
+            out += "\n" * blanks if blanks else " "
+        else:
+            out += "\n" * (blanks + 1)
+        out += line
+        previous, blanks = line, 0
+    return out
