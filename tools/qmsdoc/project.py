@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 __all__ = ["PROJECT_FILE", "ExternalNeeds", "Project", "find_root", "load_project"]
 
 PROJECT_FILE = "qms.toml"
+#: the files that hold items: reStructuredText and MyST Markdown
+SOURCE_SUFFIXES = (".rst", ".md")
 _PROJECT_KEYS = frozenset(
     {
         "name", "sources", "exclude", "profile", "pathways", "classification",
@@ -67,7 +69,8 @@ class Project:
     root: Path
     name: str
     sources: tuple[str, ...]
-    """Folders (relative to the root, POSIX form) whose ``.rst`` files hold items."""
+    """Folders (relative to the root, POSIX form) whose ``.rst`` and ``.md`` (MyST)
+    files hold items."""
     exclude: tuple[str, ...]
     profile: Profile
     config_file: Path | None
@@ -79,7 +82,8 @@ class Project:
     """needs.json files of other projects (``[project] external_needs``)."""
 
     def source_files(self) -> list[Path]:
-        """Every ``.rst`` file under the item folders, sorted, minus excluded folders."""
+        """Every ``.rst`` and ``.md`` file under the item folders, sorted, minus
+        excluded folders."""
         files: set[Path] = set()
         for folder in self.sources:
             base = self.root / folder
@@ -91,15 +95,17 @@ class Project:
             if base.is_file():
                 files.add(base)
                 continue
-            for path in base.rglob("*.rst"):
-                if not self._excluded(path.relative_to(self.root).parts):
+            for path in base.rglob("*"):
+                if path.suffix in SOURCE_SUFFIXES and not self._excluded(
+                    path.relative_to(self.root).parts
+                ):
                     files.add(path)
         return sorted(files)
 
     def is_source(self, relative: str) -> bool:
         """Whether a POSIX path relative to the root is an item file of the project."""
         parts = tuple(relative.split("/"))
-        if not relative.endswith(".rst") or self._excluded(parts):
+        if not relative.endswith(SOURCE_SUFFIXES) or self._excluded(parts):
             return False
         return any(
             folder in (".", "")
