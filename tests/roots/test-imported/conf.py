@@ -1,0 +1,3 @@
+project = "imported"
+extensions = ["qmsdoc"]
+exclude_patterns = ["_build"]
