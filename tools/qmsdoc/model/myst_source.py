@@ -11,8 +11,10 @@ literal directives (``code-block`` and friends) are never searched for items.
 A directive's options are read as myst-parser reads them: the leading ``:key:
 value`` lines of the content, or a YAML block between ``---`` lines; a blank line
 after them is dropped. Option values follow myst-parser's restricted YAML: plain
-text (folded over indented lines in the ``---`` form), quoted strings, and ``|`` /
-``>`` block scalars; a block MyST would refuse gives no options, as in Sphinx.
+text (folded over indented lines in the ``---`` form), one-line quoted strings,
+and ``|`` / ``>`` block scalars; a block MyST would refuse gives no options, as in
+Sphinx. Not read as MyST reads them: a quoted string over several lines, and a key
+whose colon starts the next line.
 Lines are 1-based lines of the directive's opening fence, as Sphinx reports them;
 ``tests/sphinxext/test_myst_items.py`` checks this reader against a real build.
 """
@@ -57,9 +59,10 @@ _LITERAL_DIRECTIVES: Final = frozenset(
 )
 #: a directive fence: ``{name}`` then the argument text
 _DIRECTIVE_INFO: Final = re.compile(r"\{([^\s{}]+)\}(?:\s+(.*))?\Z", re.DOTALL)
-_PLAIN_KEY: Final = re.compile(r"([^\s'\"#:][^\n]*?)[ \t]*:(?:[ \t]+|\Z)")
-_COMMENT: Final = re.compile(r"[ \t]+#.*\Z|[ \t]+\Z")
-_BLOCK_HEADER: Final = re.compile(r"([|>])([+-]?)[ \t]*(?:#.*)?\Z")
+#: the colon that ends a plain key: followed by a space or the end of the line
+_KEY_END: Final = re.compile(r":(?: |\Z)")
+_COMMENT: Final = re.compile(r" +#.*\Z| +\Z")
+_BLOCK_HEADER: Final = re.compile(r"([|>])([+-]?)(?: +#.*| *)\Z")
 
 
 def scan_markdown(
@@ -196,7 +199,7 @@ def _read_options(block: str) -> tuple[tuple[str, str], ...]:
     try:
         while index < len(lines):
             line = lines[index]
-            stripped = line.strip()
+            stripped = line.strip(" ")
             if not stripped or stripped.startswith("#"):
                 index += 1
                 continue
@@ -213,24 +216,28 @@ def _read_options(block: str) -> tuple[tuple[str, str], ...]:
 def _key(line: str) -> tuple[str, str]:
     if line[0] in "'\"":
         key, rest = _quoted(line)
-        rest = rest.lstrip(" \t")
+        rest = rest.lstrip(" ")
         if not rest.startswith(":"):
             raise _OptionError("expected ':' after key")
         return key, rest[1:]
-    match = _PLAIN_KEY.match(line)
-    if match is None:
+    match = _KEY_END.search(line)
+    key = line[: match.start()] if match else line
+    if match is None or "\t" in key or " #" in key:
         raise _OptionError("expected ':' after key")
-    return match.group(1), line[match.end() :]
+    return key.rstrip(" "), line[match.end() :]
 
 
 def _value(rest: str, lines: list[str], index: int) -> tuple[str, int]:
     """The value starting with ``rest`` on ``lines[index]``, and the next line."""
-    text = rest.strip(" \t")
-    if not text or text.startswith("#"):
+    text = rest.lstrip(" ")
+    if text.startswith("\t"):
+        raise _OptionError("expected key to start at column 0")
+    if not text.strip() or text.startswith("#"):
         # the value may start on a following, indented line
         following = index + 1
         while following < len(lines) and (
-            not lines[following].strip() or lines[following].lstrip().startswith("#")
+            not lines[following].strip(" ")
+            or lines[following].lstrip(" ").startswith("#")
         ):
             following += 1
         if following == len(lines) or lines[following][:1] not in {" ", "\t"}:
@@ -247,29 +254,36 @@ def _value(rest: str, lines: list[str], index: int) -> tuple[str, int]:
 
 
 def _plain(text: str, lines: list[str], index: int) -> tuple[str, int]:
-    """A plain value, folded over the indented lines that follow it."""
-    first, stop = _COMMENT.sub("", text), _COMMENT.search(text)
+    """A plain value, folded over the indented lines that follow it (a tab ends
+    a plain scalar where only a new key may follow: myst-parser refuses it)."""
+    first, ended = _plain_line(text)
     chunks = [first]
     index += 1
     blank = 0
-    if stop is not None and "#" in stop.group(0):
-        return first, index
-    while index < len(lines):
+    while not ended and index < len(lines):
         line = lines[index]
-        stripped = line.strip()
+        stripped = line.strip(" ")
         if not stripped:
             blank += 1
             index += 1
             continue
-        if line[:1] not in {" ", "\t"} or stripped.startswith("#"):
+        if line[:1] != " " or stripped.startswith("#"):
             break
+        part, ended = _plain_line(stripped)
         chunks.append("\n" * blank if blank else " ")
-        chunks.append(_COMMENT.sub("", stripped))
+        chunks.append(part)
         blank = 0
         index += 1
-        if " #" in stripped or "\t#" in stripped:
-            break
     return "".join(chunks), index
+
+
+def _plain_line(text: str) -> tuple[str, bool]:
+    """One line's part of a plain value, and whether a comment ends the value."""
+    match = _COMMENT.search(text)
+    part = text[: match.start()] if match else text
+    if "\t" in part:
+        raise _OptionError("expected key to start at column 0")
+    return part, match is not None and "#" in match.group(0)
 
 
 def _quoted(text: str) -> tuple[str, str]:
@@ -283,15 +297,32 @@ def _quoted(text: str) -> tuple[str, str]:
     match = re.match(r'"((?:[^"\\]|\\.)*)"', text)
     if match is None:
         raise _OptionError("unclosed quoted scalar")
-    try:
-        value = (
-            match.group(1)
-            .encode("latin-1", "backslashreplace")
-            .decode("unicode-escape")
-        )
-    except UnicodeDecodeError as error:
-        raise _OptionError("bad escape") from error
-    return value, text[match.end() :]
+    return _ESCAPE.sub(_unescape, match.group(1)), text[match.end() :]
+
+
+#: YAML's escapes in a double-quoted scalar (others are refused)
+_ESCAPES: Final = {
+    "0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n",
+    "v": "\v", "f": "\f", "r": "\r", "e": "\x1b", " ": " ", '"': '"',
+    "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028",
+    "P": "\u2029",
+}  # fmt: skip
+_ESCAPE: Final = re.compile(
+    r"\\(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL
+)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    code = match.group(1) or match.group(2) or match.group(3)
+    if code is not None:
+        try:
+            return chr(int(code, 16))
+        except ValueError as error:
+            raise _OptionError("bad escape") from error
+    escaped = _ESCAPES.get(match.group(4))
+    if escaped is None:
+        raise _OptionError("unknown escape")
+    return escaped
 
 
 def _block_scalar(header: str, lines: list[str], index: int) -> tuple[str, int]:
@@ -321,8 +352,8 @@ def _block_scalar(header: str, lines: list[str], index: int) -> tuple[str, int]:
     if not block:
         return "", index
     text = _fold(block) if folded else "\n".join(block)
-    if chomping == "-":
-        return text, index
+    if chomping == "-" or index - blanks == len(lines):
+        return text, index  # stripped, or the last line has no line break
     return text + "\n" + ("\n" * blanks if chomping == "+" else ""), index
 
 
