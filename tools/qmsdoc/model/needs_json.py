@@ -11,7 +11,14 @@ content belongs to another file.
 The file's shape is ``{"current_version": v, "versions": {v: {"needs": {id: need}}}}``;
 a need's ``type`` names the profile type by directive or by name, its profile fields
 and link lists become the options. A file that is not of that shape is one line
-naming it (and the line and column, for bad JSON), exit 2.
+naming it (and the line and column, for bad JSON), exit 2. A file is read as a
+source file (the ``source`` size limit of ``[input_limits]``), inside the project.
+
+needimport's ``:version:``, ``:ids:``, ``:id_prefix:`` and ``:tags:`` are followed;
+its ``:filter:`` (a Python expression of sphinx-needs) is not evaluated, so every
+need of the file is known (links to a need the filter leaves out resolve here but
+not in the Sphinx build); a URL is not fetched, and ``needs_import_keys`` is not
+read: such an import gives no items.
 """
 
 from __future__ import annotations
