@@ -18,6 +18,7 @@ from myst_parser.parsers.options import TokenizeError, options_to_items
 from qmsdoc.model import Location, RawItem
 from qmsdoc.model.myst_source import scan_markdown
 from qmsdoc.model.rst_source import scan_file, scan_text
+from qmstest import REPOSITORY
 
 from .._rst import default_profile
 
@@ -302,3 +303,17 @@ def _myst_options(block: str) -> tuple[tuple[str, str], ...]:
         return tuple(dict(options_to_items(textwrap.dedent(block))[0]).items())
     except TokenizeError:
         return ()
+
+
+def test_the_readme_markdown_example_is_one_item() -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    section = readme.split("**Markdown.**", 1)[1]
+    example = section.split("````markdown\n", 1)[1].split("\n````", 1)[0]
+    [raw] = scan_markdown(
+        example, path="units.md", docname="units", directives=DIRECTIVES
+    )
+    assert (raw.directive, raw.option("id"), raw.option("satisfies")) == (
+        "requirement",
+        "REQ-090",
+        "UN-008",
+    )
