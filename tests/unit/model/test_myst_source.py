@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from myst_parser.parsers.options import TokenizeError, options_to_items
 
 from qmsdoc.model import Location, RawItem
-from qmsdoc.model.myst_source import scan_markdown
+from qmsdoc.model.myst_source import MAX_DEPTH, scan_markdown
 from qmsdoc.model.rst_source import scan_file, scan_text
 from qmstest import REPOSITORY
 
@@ -317,3 +317,21 @@ def test_the_readme_markdown_example_is_one_item() -> None:
         "REQ-090",
         "UN-008",
     )
+
+
+def test_nesting_deeper_than_the_limit_is_not_searched() -> None:
+    # each level parses its content again: a hostile file cannot make that unbounded
+    depth = MAX_DEPTH + 8
+    opening = [
+        f"{':' * (3 + depth - k)}{{requirement}} L{k}\n:id: R-{k}\n"
+        for k in range(depth)
+    ]
+    closing = [":" * (3 + depth - k) for k in reversed(range(depth))]
+    text = "".join(opening) + "\n".join(closing) + "\n"
+    items = scan_markdown(text, path="a.md", docname="a", directives={"requirement"})
+    assert [raw.option("id") for raw in items] == [
+        f"R-{k}" for k in range(MAX_DEPTH + 1)
+    ]
+    assert [raw.location.line for raw in items] == [
+        1 + 2 * k for k in range(MAX_DEPTH + 1)
+    ]

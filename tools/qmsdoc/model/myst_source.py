@@ -15,7 +15,8 @@ text (folded over indented lines in the ``---`` form), one-line quoted strings,
 and ``|`` / ``>`` block scalars; a block MyST would refuse gives no options, as in
 Sphinx. Not read as MyST reads them: a quoted string over several lines, and a key
 whose colon starts the next line.
-Lines are 1-based lines of the directive's opening fence, as Sphinx reports them;
+Directives nested more than :data:`MAX_DEPTH` deep are not searched. Lines are
+1-based lines of the directive's opening fence, as Sphinx reports them;
 ``tests/sphinxext/test_myst_items.py`` checks this reader against a real build.
 """
 
@@ -38,8 +39,11 @@ from qmsdoc.model.items import Location, RawItem
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterator
 
-__all__ = ["scan_markdown"]
+__all__ = ["MAX_DEPTH", "scan_markdown"]
 
+#: directives nested deeper than this are not searched: each level parses its
+#: content again, and no device file nests needs this deep
+MAX_DEPTH: Final = 32
 #: directives whose content is literal text (or not Markdown), never items
 _LITERAL_DIRECTIVES: Final = frozenset(
     {
@@ -75,17 +79,23 @@ def scan_markdown(
     :param docname: The Sphinx document name.
     :param directives: The directive names of the profile's item types.
     """
-    wanted = frozenset(name.lower() for name in directives)
-    location = _LocationOf(path=path, docname=docname)
-    return list(_scan(text, first_line=1, wanted=wanted, location=location))
+    source = _Source(
+        path=path,
+        docname=docname,
+        wanted=frozenset(name.lower() for name in directives),
+    )
+    return list(_scan(text, first_line=1, depth=0, source=source))
 
 
-class _LocationOf:
-    __slots__ = ("docname", "path")
+class _Source:
+    """The file being read and the directive names wanted."""
 
-    def __init__(self, *, path: str, docname: str) -> None:
+    __slots__ = ("docname", "path", "wanted")
+
+    def __init__(self, *, path: str, docname: str, wanted: frozenset[str]) -> None:
         self.path = path
         self.docname = docname
+        self.wanted = wanted
 
     def at(self, line: int) -> Location:
         return Location(path=self.path, line=line, docname=self.docname)
@@ -113,9 +123,10 @@ def _parser() -> MarkdownIt:
 
 
 def _scan(
-    text: str, *, first_line: int, wanted: frozenset[str], location: _LocationOf
+    text: str, *, first_line: int, depth: int, source: _Source
 ) -> Iterator[RawItem]:
-    """Items of ``text`` whose first line is line ``first_line`` of the file."""
+    """Items of ``text`` whose first line is line ``first_line`` of the file,
+    ``depth`` directives deep."""
     for token in _parser().parse(text):
         if token.type not in {"fence", "colon_fence"} or token.map is None:
             continue
@@ -130,21 +141,22 @@ def _scan(
             content = "\n" + content  # myst-parser's rule: not an option line
         line = first_line + token.map[0]
         options, body, offset = _directive_body(content)
-        if name in wanted:
+        if name in source.wanted:
             yield RawItem(
                 directive=name,
                 title=match.group(2) or "",
                 options=options,
                 content="\n".join(body),
-                location=location.at(line),
+                location=source.at(line),
             )
-        # the content is Markdown parsed again, one line below the options
-        yield from _scan(
-            "\n".join(body) + "\n",
-            first_line=line + 1 + offset,
-            wanted=wanted,
-            location=location,
-        )
+        if depth < MAX_DEPTH:
+            # the content is Markdown parsed again, one line below the options
+            yield from _scan(
+                "\n".join(body) + "\n",
+                first_line=line + 1 + offset,
+                depth=depth + 1,
+                source=source,
+            )
 
 
 def _directive_body(
