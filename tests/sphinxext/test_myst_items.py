@@ -3,7 +3,8 @@ records the same raw items as the CLI's readers, and reports the same findings.
 
 The root ``tests/roots/test-myst`` holds Markdown items in backtick and colon fences,
 with ``:key:`` and YAML option blocks (a block scalar among them), in a list, in a
-note, nested in another Markdown item, and rST needs nested two deep.
+note, nested in another Markdown item, an rST item in an ``{eval-rst}`` block, and
+rST needs nested two deep.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ EXPECTED = [
     ("needs.md", 37, "REQ-003"),
     ("needs.md", 44, "UN-002"),
     ("needs.md", 50, "REQ-004"),
+    ("needs.md", 65, "REQ-005"),
     ("nested.rst", 4, "UN-010"),
     ("nested.rst", 10, "REQ-010"),
     ("nested.rst", 16, "REQ-011"),

@@ -335,3 +335,25 @@ def test_nesting_deeper_than_the_limit_is_not_searched() -> None:
     assert [raw.location.line for raw in items] == [
         1 + 2 * k for k in range(MAX_DEPTH + 1)
     ]
+
+
+def test_rst_in_an_eval_rst_fence_is_read_by_the_rst_reader() -> None:
+    text = textwrap.dedent("""\
+        # Page
+
+        ```{eval-rst}
+        Some rST.
+
+        .. requirement:: In rST
+           :id: REQ-001
+        ```
+
+        :::{eval-rst}
+        .. requirement:: A colon fence of it is an unknown directive
+           :id: REQ-002
+        :::
+        """)
+    [raw] = scan_text(text, path="a.md", docname="a", directives=DIRECTIVES)
+    assert (raw.option("id"), raw.location.line) == ("REQ-001", 6)
+    # without an rST reader, the block is skipped
+    assert scan_markdown(text, path="a.md", docname="a", directives=DIRECTIVES) == []

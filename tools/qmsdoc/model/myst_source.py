@@ -6,7 +6,8 @@ and roles, footnotes, tables, and the ``colon_fence`` extension), so a directive
 exactly what MyST sees as one: a fence whose info string starts with ``{name}``,
 written with backticks, tildes or colons, at any depth (in a list, a quote, or the
 content of another directive). Fences whose name is not a directive (code) and
-literal directives (``code-block`` and friends) are never searched for items.
+literal directives (``code-block`` and friends) are never searched for items; the
+rST of an ``{eval-rst}`` fence is read by the rST reader the caller gives.
 
 A directive's options are read as myst-parser reads them: the leading ``:key:
 value`` lines of the content, or a YAML block between ``---`` lines; a blank line
@@ -23,6 +24,7 @@ Directives nested more than :data:`MAX_DEPTH` deep are not searched. Lines are
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 from textwrap import dedent
 from typing import TYPE_CHECKING, Final
@@ -37,9 +39,12 @@ from mdit_py_plugins.myst_role import myst_role_plugin
 from qmsdoc.model.items import Location, RawItem
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator
+    from collections.abc import Callable, Collection, Iterator
 
-__all__ = ["MAX_DEPTH", "scan_markdown"]
+    #: reads the items of rST text, lines counted from its first line
+    RstReader = Callable[[str], list[RawItem]]
+
+__all__ = ["MAX_DEPTH", "RstReader", "scan_markdown"]
 
 #: directives nested deeper than this are not searched: each level parses its
 #: content again, and no device file nests needs this deep
@@ -70,7 +75,12 @@ _BLOCK_HEADER: Final = re.compile(r"([|>])([+-]?)(?: +#.*| *)\Z")
 
 
 def scan_markdown(
-    text: str, *, path: str, docname: str, directives: Collection[str]
+    text: str,
+    *,
+    path: str,
+    docname: str,
+    directives: Collection[str],
+    rst_reader: RstReader | None = None,
 ) -> list[RawItem]:
     """Read the item directives of MyST Markdown ``text``, outer before inner.
 
@@ -78,24 +88,35 @@ def scan_markdown(
     :param path: POSIX path relative to the project root, for the locations.
     :param docname: The Sphinx document name.
     :param directives: The directive names of the profile's item types.
+    :param rst_reader: Reads the items of rST text (lines counted from its first
+        line), for ``{eval-rst}`` blocks; without it they are skipped.
     """
     source = _Source(
         path=path,
         docname=docname,
         wanted=frozenset(name.lower() for name in directives),
+        rst_reader=rst_reader,
     )
     return list(_scan(text, first_line=1, depth=0, source=source))
 
 
 class _Source:
-    """The file being read and the directive names wanted."""
+    """The file being read, the directive names wanted, and the rST reader."""
 
-    __slots__ = ("docname", "path", "wanted")
+    __slots__ = ("docname", "path", "rst_reader", "wanted")
 
-    def __init__(self, *, path: str, docname: str, wanted: frozenset[str]) -> None:
+    def __init__(
+        self,
+        *,
+        path: str,
+        docname: str,
+        wanted: frozenset[str],
+        rst_reader: RstReader | None,
+    ) -> None:
         self.path = path
         self.docname = docname
         self.wanted = wanted
+        self.rst_reader = rst_reader
 
     def at(self, line: int) -> Location:
         return Location(path=self.path, line=line, docname=self.docname)
@@ -134,12 +155,17 @@ def _scan(
         if match is None:
             continue
         name = match.group(1).lower()
-        if name in _LITERAL_DIRECTIVES or name == "eval-rst":
+        line = first_line + token.map[0]
+        if name == "eval-rst":
+            # rST in a code fence; a colon fence of it is an unknown directive
+            if token.type == "fence":
+                yield from _eval_rst(token.content, fence_line=line, source=source)
+            continue
+        if name in _LITERAL_DIRECTIVES:
             continue
         content = token.content
         if token.type == "colon_fence" and content.startswith(":::"):
             content = "\n" + content  # myst-parser's rule: not an option line
-        line = first_line + token.map[0]
         options, body, offset = _directive_body(content)
         if name in source.wanted:
             yield RawItem(
@@ -157,6 +183,16 @@ def _scan(
                 depth=depth + 1,
                 source=source,
             )
+
+
+def _eval_rst(text: str, *, fence_line: int, source: _Source) -> Iterator[RawItem]:
+    """Items of an ``{eval-rst}`` block: myst-parser parses its content as rST
+    placed right below the fence line."""
+    if source.rst_reader is None:
+        return
+    for raw in source.rst_reader(text):
+        at = replace(raw.location, line=raw.location.line + fence_line)
+        yield replace(raw, location=at)
 
 
 def _directive_body(

@@ -105,9 +105,20 @@ def scan_text(
 def _scan_cached(
     text: str, path: str, docname: str, wanted: frozenset[str]
 ) -> tuple[RawItem, ...]:
+    def read_rst(rst: str) -> list[RawItem]:
+        return _scan(rst, path=path, docname=docname, wanted=wanted)
+
     if path.endswith(".md"):
-        return tuple(scan_markdown(text, path=path, docname=docname, directives=wanted))
-    return tuple(_scan(text, path=path, docname=docname, wanted=wanted))
+        return tuple(
+            scan_markdown(
+                text,
+                path=path,
+                docname=docname,
+                directives=wanted,
+                rst_reader=read_rst,
+            )
+        )
+    return tuple(read_rst(text))
 
 
 def _scan(
