@@ -137,7 +137,9 @@ def test_unknown_approver_is_a_finding(valid_root: Path) -> None:
     )
 
 
-def test_malformed_signer_registry_is_one_line_exit_2(valid_root: Path) -> None:
+def test_a_malformed_signer_registry_is_a_finding_and_exit_2_elsewhere(
+    valid_root: Path,
+) -> None:
     root = valid_root
     (root / "traceability").mkdir()
     (root / "traceability" / "signers.toml").write_text(
@@ -151,9 +153,16 @@ def test_malformed_signer_registry_is_one_line_exit_2(valid_root: Path) -> None:
     git_as(root, "add", ".")
     git_as(root, "commit", "-q", "-m", "Initial device file")
     result = run_qms(root, "check")
-    assert result.returncode == 2
-    assert "signers.toml:1: signer carol has no printed name (name)" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.returncode == 1  # a finding at the registry's line, as in Sphinx
+    assert (
+        "traceability/signers.toml:1: error: signer carol has no printed name (name) "
+        "[qms.record_invalid]"
+    ) in result.stdout.splitlines()
+    assert result.stderr == ""
+    approvals = run_qms(root, "approvals")
+    assert approvals.returncode == 2
+    assert "signers.toml:1: signer carol has no printed name (name)" in approvals.stderr
+    assert "Traceback" not in approvals.stderr
 
 
 def _approvals_project(root: Path, registry: str) -> None:

@@ -189,10 +189,18 @@ def test_a_fifo_source_file_fails_check_at_once(valid_root: Path) -> None:
 
 
 def test_a_fifo_in_the_evidence_folder_fails_check_at_once(valid_root: Path) -> None:
+    # a committed record that cannot be read is a finding at the record (issue 17:
+    # the Sphinx build reports the same), returned at once, not waited on
     folder = valid_root / "traceability" / "evidence"
     folder.mkdir(parents=True, exist_ok=True)
     os.mkfifo(folder / "ci-9.json")
-    _refused(valid_root, "check", expect="ci-9.json: not a regular file (a FIFO)")
+    result = _qms(valid_root, "check")
+    assert result.returncode == 1, result.stderr
+    assert result.stderr == ""
+    assert (
+        "traceability/evidence/ci-9.json:0: error: not a regular file (a FIFO); "
+        "refused [qms.record_invalid]"
+    ) in result.stdout.splitlines()
 
 
 def test_the_profile_sets_the_source_limit(valid_root: Path) -> None:

@@ -6,11 +6,13 @@ records the Sphinx directive produces, so ``qms check`` and a Sphinx build agree
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
-from qmsdoc.checks import Finding, run_checks
+from qmsdoc.checks import CheckContext, Finding, check_context
 from qmsdoc.checks.intended_use import DIRECTIVE as INTENDED_USE
 from qmsdoc.design_review import read_review_facts
 from qmsdoc.documents import read_documents
@@ -44,8 +46,9 @@ from qmsdoc.vcs import GitHistory, source_state
 from qmsdoc.vulnerability.store import read_scans
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterator, Sequence
+    from collections.abc import Callable, Collection, Iterator, Sequence
 
+    from qmsdoc.design_review import ReviewFacts
     from qmsdoc.documents import DocumentSet
     from qmsdoc.evidence.records import EvidenceRun
     from qmsdoc.model import RawItem
@@ -54,7 +57,9 @@ if TYPE_CHECKING:
     from qmsdoc.vulnerability.records import ScanRecord
 
 __all__ = [
+    "RECORD_INVALID",
     "CheckOutcome",
+    "DeviceFile",
     "check_device_file",
     "load_evidence",
     "load_sboms",
@@ -113,42 +118,222 @@ def read_items_with_evidence(
 
 def check_device_file(project: Project, *, include_local: bool = False) -> CheckOutcome:
     """Read the project's items and evidence and run every check on them."""
-    # the items are scanned with exactly the profile's directives, as the history
-    # scans each committed blob: the same text is then parsed once (rst_source keeps
-    # recent scans)
-    raw = read_raw_items(project)
-    statements = _scan(project, {INTENDED_USE})
-    items = load_items(raw, project.profile)
-    evidence = load_evidence(project, items, raw, include_local=include_local)
-    approvals = (
-        load_approvals(project, raw=raw) if approvals_required(project) else None
-    )
-    documents = read_documents(project) if project.profile.documents else None
-    sboms, scans = load_sboms(project), load_scans(project)
-    findings = run_checks(
-        items,
-        project.profile,
-        evidence=evidence,
-        reviews=load_reviews(project),
-        approvals=approvals,
-        sboms=sboms,
-        scans=scans,
-        statements=statements,
-        review_facts=read_review_facts(project.root, items, config)
-        if (config := project.profile.design_review) is not None
-        else None,
-        documents=documents,
-        document_approvals=load_document_approvals(project, documents)
-        if approvals is not None and documents is not None
-        else None,
-    )
-    return CheckOutcome(
-        items=items,
-        findings=tuple(findings),
-        evidence=evidence,
-        sboms=sboms,
-        scans=scans,
-    )
+    return DeviceFile.from_sources(project, include_local=include_local).outcome()
+
+
+#: the check id of a committed record that cannot be read
+RECORD_INVALID = "record_invalid"
+_WHERE = re.compile(
+    r"(?P<path>[^:\n]+?)(?::(?P<line>[0-9]+)(?::[0-9]+)?)?: (?P<problem>.+)", re.S
+)
+
+
+class DeviceFile:
+    """One device file and everything computed from it, each part computed once.
+
+    The one pipeline of ``qms check``, the Sphinx build and the dossier: a front end
+    supplies the items as written (the CLI from its source readers, the Sphinx build
+    from the directives it ran) and reads the results: items, trace graph, risk and
+    security estimates (:attr:`context`), evidence, reviews, signatures, SBOMs,
+    scans, documents and :attr:`findings`. A committed record that cannot be read is
+    a ``record_invalid`` finding at the record in both front ends, and the part it
+    feeds is read as empty.
+    """
+
+    def __init__(
+        self,
+        project: Project,
+        raw: Sequence[RawItem],
+        *,
+        statements: Sequence[RawItem] = (),
+        include_local: bool = False,
+        history: Callable[[], HistoryView | None] | None = None,
+    ) -> None:
+        """
+        :param raw: The items as written, in location order.
+        :param statements: The intended-use statements of the pages.
+        :param include_local: Also read the git-ignored local evidence runs.
+        :param history: Where the item histories come from, when the front end keeps
+            them (the Sphinx build reads them once per build); default
+            :func:`load_history` on the raw items.
+        """
+        self.project = project
+        self.raw = list(raw)
+        self.statements = tuple(statements)
+        self.include_local = include_local
+        self._history_source = history
+        self._problems: dict[str, Finding] = {}
+
+    @classmethod
+    def from_sources(
+        cls, project: Project, *, include_local: bool = False
+    ) -> DeviceFile:
+        """The device file as the project's source files say it now (the CLI).
+
+        :raises ProjectError: If a source file cannot be read.
+        """
+        # the items are scanned with exactly the profile's directives, as the history
+        # scans each committed blob: the same text is then parsed once (rst_source
+        # keeps recent scans)
+        return cls(
+            project,
+            read_raw_items(project),
+            statements=_scan(project, {INTENDED_USE}),
+            include_local=include_local,
+        )
+
+    @cached_property
+    def items(self) -> tuple[Item, ...]:
+        """The items with the profile applied."""
+        return load_items(self.raw, self.project.profile)
+
+    @cached_property
+    def evidence(self) -> EvidenceView | None:
+        """Verification states from the evidence records (None: not configured)."""
+        return self._guarded(
+            lambda: load_evidence(
+                self.project, self.items, self.raw, include_local=self.include_local
+            ),
+            lambda: load_evidence(self.project, self.items, self.raw, runs=()),
+        )
+
+    @cached_property
+    def reviews(self) -> dict[tuple[str, str, str], str] | None:
+        """The reviewed-link record (None: not kept)."""
+        return self._guarded(lambda: load_reviews(self.project), lambda: {})
+
+    @cached_property
+    def sboms(self) -> tuple[SbomRecord, ...]:
+        """The imported SBOM records."""
+        return self._guarded(lambda: load_sboms(self.project), tuple)
+
+    @cached_property
+    def scans(self) -> tuple[ScanRecord, ...]:
+        """The imported vulnerability scanner records."""
+        return self._guarded(lambda: load_scans(self.project), tuple)
+
+    @cached_property
+    def history(self) -> HistoryView | None:
+        """Item histories and signature manifests (None: not in git, or not read).
+
+        :raises ProjectError: If the history is incomplete (from the CLI).
+        """
+        if self._history_source is not None:
+            return self._history_source()
+        return self._guarded(lambda: load_history(self.project, raw=self.raw), _none)
+
+    @cached_property
+    def approvals(self) -> dict[str, list[Approval]] | None:
+        """Each item's signature manifest, when the profile requires signatures."""
+        if (
+            not approvals_required(self.project)
+            or not self.project.profile.signer_registry
+        ):
+            return None
+        view = self.history
+        return view.approvals if view is not None else None
+
+    @cached_property
+    def documents(self) -> DocumentSet | None:
+        """The pages and their document declarations (None: not controlled)."""
+        return read_documents(self.project) if self.project.profile.documents else None
+
+    @cached_property
+    def document_approvals(self) -> dict[str, list[Approval]] | None:
+        """Each controlled document's signature manifest, when signatures are read."""
+        documents = self.documents
+        if self.approvals is None or documents is None:
+            return None
+        return self._guarded(
+            lambda: load_document_approvals(self.project, documents), _none
+        )
+
+    @cached_property
+    def review_facts(self) -> ReviewFacts | None:
+        """Build date and reviewed baselines for the design-review checks."""
+        config = self.project.profile.design_review
+        if config is None:
+            return None
+        return read_review_facts(self.project.root, self.items, config)
+
+    @cached_property
+    def context(self) -> CheckContext:
+        """What the checks and the computed pages read (graph, risks, threats)."""
+        return CheckContext(
+            items=self.items,
+            profile=self.project.profile,
+            evidence=self.evidence,
+            reviews=self.reviews,
+            approvals=self.approvals,
+            sboms=self.sboms,
+            scans=self.scans,
+            review_facts=self.review_facts,
+            documents=self.documents,
+            document_approvals=self.document_approvals,
+        )
+
+    @cached_property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding, waivers applied, in stable order."""
+        context = self.context
+        return tuple(
+            check_context(
+                context,
+                statements=self.statements,
+                extra=sorted(self._problems.values(), key=Finding.sort_key),
+            )
+        )
+
+    def outcome(self) -> CheckOutcome:
+        """The items, the findings and the records the findings rest on."""
+        return CheckOutcome(
+            items=self.items,
+            findings=self.findings,
+            evidence=self.evidence,
+            sboms=self.sboms,
+            scans=self.scans,
+        )
+
+    def _guarded(self, read: Callable[[], _T], empty: Callable[[], _T]) -> _T:
+        """``read()``; if a committed record cannot be read, a ``record_invalid``
+        finding at the record, and ``empty()`` instead."""
+        try:
+            return read()
+        except InputError as error:
+            finding = self._record_finding(error)
+            self._problems.setdefault(finding.message, finding)
+            return empty()
+
+    def _record_finding(self, error: InputError) -> Finding:
+        message = str(error)
+        path, line = "", 0
+        match = _WHERE.fullmatch(message)
+        if match is not None:
+            candidate = Path(match.group("path"))
+            root = self.project.root
+            try:
+                path = candidate.resolve().relative_to(root.resolve()).as_posix()
+            except (OSError, ValueError):
+                path = ""
+            if path:
+                line = int(match.group("line") or 0)
+                message = match.group("problem")
+        return Finding(
+            check_id=RECORD_INVALID,
+            severity="error",
+            item_id="",
+            path=path,
+            line=line,
+            docname="",
+            message=message,
+        )
+
+
+_T = TypeVar("_T")
+
+
+def _none() -> None:
+    return None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -328,20 +513,25 @@ def load_evidence(
     raw: list[RawItem],
     *,
     include_local: bool = False,
+    runs: Sequence[EvidenceRun] | None = None,
 ) -> EvidenceView | None:
     """The recorded results linked to the items, staleness judged from git, with the
     test items whose automated test does not exist and the records whose attachments
     do not match.
 
     :param include_local: Also read the git-ignored local runs (never released).
+    :param runs: The runs to judge by, instead of the committed records.
     :raises InputError: If a result record is not valid.
     """
     config = project.profile.evidence
     if config is None:
         return None
-    runs = read_runs(
-        project.root / config.directory, include_local=include_local, root=project.root
-    )
+    if runs is None:
+        runs = read_runs(
+            project.root / config.directory,
+            include_local=include_local,
+            root=project.root,
+        )
     view = evaluate_evidence(
         TraceGraph(items),
         project.profile,

@@ -102,7 +102,15 @@ if TYPE_CHECKING:
     from qmsdoc.soup.records import SbomRecord
     from qmsdoc.vulnerability.records import ScanRecord
 
-__all__ = ["REGISTRY", "Check", "CheckContext", "Finding", "catalogue", "run_checks"]
+__all__ = [
+    "REGISTRY",
+    "Check",
+    "CheckContext",
+    "Finding",
+    "catalogue",
+    "check_context",
+    "run_checks",
+]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -177,6 +185,11 @@ UNREGISTERED_CHECKS: tuple[tuple[str, str], ...] = (
     (
         "intended_use_mismatch",
         "intended-use statement differs from the controlled one (807.92(a)(5); MDR Annex II 1.1)",
+    ),
+    (
+        "record_invalid",
+        "committed record (evidence, reviewed links, SBOM, scan, signer registry, "
+        "review export) that cannot be read (ISO 13485 4.2.5)",
     ),
     ("waiver_invalid", "waiver that is malformed, names no check or is not justified"),
     ("waiver_unused", "waiver that matches no finding"),
@@ -260,8 +273,25 @@ def run_checks(
         documents=documents,
         document_approvals=document_approvals,
     )
+    return check_context(context, statements=statements)
+
+
+def check_context(
+    context: CheckContext,
+    *,
+    statements: Sequence[RawItem] = (),
+    extra: Sequence[Finding] = (),
+) -> list[Finding]:
+    """Run every registered check on a prepared context (see :func:`run_checks`).
+
+    :param extra: Findings found while the context was read (a committed record that
+        cannot be used: ``record_invalid``); waivers and the advisory list apply to
+        them as to any other.
+    """
+    profile = context.profile
     findings = [finding for check in REGISTRY for finding in check.function(context)]
     findings.extend(check_intended_use(statements))
+    findings.extend(extra)
     check_ids = {check_id for check_id, _ in catalogue(profile)}
     waived = apply_waivers(findings, context.items, check_ids=check_ids)
     advisory = set(profile.advisory_checks)

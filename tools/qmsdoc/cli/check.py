@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 import click
 
 from qmsdoc.checks import catalogue
-from qmsdoc.device_file import check_device_file, read_items
+from qmsdoc.device_file import DeviceFile, read_items
 from qmsdoc.input_files import printable
 from qmsdoc.report import write_findings
-from qmsdoc.trace import TraceGraph
 
 if TYPE_CHECKING:
     from qmsdoc.checks import Finding
@@ -41,7 +40,8 @@ def check_command(
 ) -> None:
     """Check the design-control chain; exit 1 if an unwaived finding remains."""
     project = state.project
-    outcome = check_device_file(project)
+    device = DeviceFile.from_sources(project)
+    outcome = device.outcome()
     target = findings_file or project.root / DEFAULT_FINDINGS_FILE
     write_findings(
         target, outcome.findings, project.profile, item_count=len(outcome.items)
@@ -59,7 +59,7 @@ def check_command(
     )
     deviations = sum(1 for finding in outcome.findings if finding.waived)
     if outcome.evidence is not None:
-        counts = outcome.evidence.counts(TraceGraph(outcome.items))
+        counts = outcome.evidence.counts(device.context.graph)
         click.echo(
             "qms check: verification by executed records: "
             + ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in counts.items())

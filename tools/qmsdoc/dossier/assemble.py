@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from qmsdoc import __version__
-from qmsdoc.device_file import check_device_file, load_approvals, record_files
+from qmsdoc.device_file import DeviceFile, record_files
 from qmsdoc.dossier.consistency import consistency_problems
 from qmsdoc.dossier.plan import load_pathway, load_software_elements
 from qmsdoc.dossier.readiness import (
@@ -41,13 +41,13 @@ from qmsdoc.input_files import read_input_bytes
 from qmsdoc.report import findings_document, gaps_document
 from qmsdoc.report.clock import generation_time
 from qmsdoc.risk.estimate import estimate_risks
-from qmsdoc.trace import TraceGraph
 from qmsdoc.trace.gaps import gap_report
 from qmsdoc.vcs import GitHistory, source_state
 
 if TYPE_CHECKING:
     from qmsdoc.evidence.status import EvidenceView, State
     from qmsdoc.project import Project
+    from qmsdoc.trace import TraceGraph
 
 __all__ = ["DossierResult", "assemble_dossier", "verification_entries"]
 
@@ -89,8 +89,9 @@ def assemble_dossier(
     plan = load_pathway(pathway)
     if not (html / "index.html").is_file():
         raise ProjectError(f"{html}: no HTML build here; run `make html` first")
-    outcome = check_device_file(project)
-    graph = TraceGraph(outcome.items)
+    device = DeviceFile.from_sources(project)
+    outcome = device.outcome()
+    graph = device.context.graph
     state = source_state(project.root)
     generated = generation_time(state)
     pages = {
@@ -119,7 +120,8 @@ def assemble_dossier(
             record, kind="record", root=project.root
         )
         records.add(kind)
-    approvals = load_approvals(project)
+    history = device.history if project.profile.signer_registry else None
+    approvals = history.approvals if history is not None else None
     if approvals:
         files["approvals.json"] = _json(
             {

@@ -26,9 +26,10 @@ reading
     from, pages citing it with ``:need:``, and aggregate pages (matrices, risk
     tables).
 ``env-check-consistency``
-    :func:`events.check_items` loads the items, runs the framework-free checks and
-    emits every finding as a warning of type ``qms`` with the check id as subtype,
-    at the item's file and line.
+    :func:`events.check_items` hands the recorded items to the core pipeline
+    (:class:`qmsdoc.device_file.DeviceFile`, the one ``qms check`` runs: items,
+    records, signatures, documents, findings) and emits every finding as a warning
+    of type ``qms`` with the check id as subtype, at the item's file and line.
 ``doctree-resolved``
     :func:`aggregate.resolve_aggregates` fills each aggregate placeholder from the
     items as they are now.

@@ -11,14 +11,13 @@ and nothing depends on the wall clock, so the same commit gives the same bytes i
 HTML and in the single-page HTML the PDF is printed from.
 
 Lifecycle: ``env-get-outdated`` re-reads the declaring pages when HEAD, the newest
-baseline tag or the history's completeness changes; ``env-check-consistency`` reads
-every page's declaration with the source reader and emits the document checks
-(``qms.document_number_*``), as ``qms check`` does.
+baseline tag or the history's completeness changes. The document checks
+(``qms.document_number_*``) run in the device file's one pipeline
+(:class:`qmsdoc.device_file.DeviceFile`) with every other check, as in ``qms check``.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -27,8 +26,6 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from qmsdoc.checks import REGISTRY, CheckContext
-from qmsdoc.checks.documents import DOCUMENT_CHECKS
 from qmsdoc.documents import (
     DIRECTIVE,
     DocumentDeclaration,
@@ -45,7 +42,6 @@ from qmsdoc.documents.history import (
 from qmsdoc.errors import InputError, QmsError
 from qmsdoc.input_files import read_input_text
 from qmsdoc.sphinxext.domain import QmsDomain, source_location
-from qmsdoc.sphinxext.events import emit_finding
 from qmsdoc.sphinxext.outdated import history_mark
 from qmsdoc.sphinxext.tables import Cell, paragraph, table
 from qmsdoc.vcs import GitHistory
@@ -54,7 +50,6 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
-    from qmsdoc.checks import Finding
     from qmsdoc.history.approvals import Approval
     from qmsdoc.project import Project
 
@@ -112,39 +107,7 @@ def setup_document_control(app: Sphinx) -> None:
     app.add_node(document_control_node)
     app.add_directive(DIRECTIVE, DocumentControlDirective)
     app.connect("env-get-outdated", declaring_pages_outdated)
-    app.connect("env-check-consistency", check_documents)
     app.connect("doctree-resolved", resolve_document_control)
-
-
-def check_documents(app: Sphinx, env: BuildEnvironment) -> None:
-    """Run the document checks on every page's declaration and emit the findings."""
-    try:
-        project = QmsDomain.of(env).project()
-        findings = document_findings(project)
-    except QmsError as error:
-        LOGGER.warning("qmsdoc: %s", error, type="qms", subtype="documents")
-        return
-    for finding in findings:
-        emit_finding(finding)
-
-
-def document_findings(project: Project) -> list[Finding]:
-    """The findings of the registered document checks (what ``qms check`` reports).
-
-    :raises ProjectError: If a page cannot be read.
-    """
-    profile = project.profile
-    if profile.documents is None:
-        return []
-    context = CheckContext(items=(), profile=profile, documents=read_documents(project))
-    advisory = set(profile.advisory_checks)
-    findings = [
-        replace(finding, advisory=finding.check_id in advisory)
-        for check in REGISTRY
-        if check.check_id in DOCUMENT_CHECKS
-        for finding in check.function(context)
-    ]
-    return sorted(findings, key=lambda finding: finding.sort_key())
 
 
 def declaring_pages_outdated(

@@ -8,17 +8,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sphinx.domains import Domain
 from sphinx.util import logging
 
-from qmsdoc.checks import CheckContext
-from qmsdoc.device_file import (
-    HistoryView,
-    load_evidence,
-    load_history,
-    load_reviews,
-    load_sboms,
-    load_scans,
-)
+from qmsdoc.device_file import DeviceFile, HistoryView, load_history
 from qmsdoc.errors import QmsError
-from qmsdoc.model import Location, load_items
+from qmsdoc.model import Location
 from qmsdoc.profile import split_list
 from qmsdoc.sphinxext.needtypes import project_of
 
@@ -28,7 +20,7 @@ if TYPE_CHECKING:
     from sphinx.environment import BuildEnvironment
     from sphinx.util.docutils import SphinxDirective
 
-    from qmsdoc.checks import Finding
+    from qmsdoc.checks import CheckContext, Finding
     from qmsdoc.model import RawItem
     from qmsdoc.project import Project
 
@@ -185,46 +177,43 @@ class QmsDomain(Domain):
         view: HistoryView | None = self.__dict__["_history"]
         return view
 
-    def check_context(self) -> CheckContext | None:
-        """The items of this build, checked; computed once per build and kept in memory."""
-        cached: CheckContext | None = self.__dict__.get("_check_context")
+    def device_file(self) -> DeviceFile | None:
+        """The device file of this build: the core pipeline ``qms check`` runs, fed
+        with the items the directives recorded; None when the project is unusable.
+        Built once per build and kept in memory."""
+        cached: DeviceFile | None = self.__dict__.get("_device_file")
         if cached is None:
             try:
                 project = self.project()
             except QmsError:
                 return None
-            profile = project.profile
-            raw = list(self.raw_items())
-            items = load_items(raw, profile)
-            try:
-                evidence = load_evidence(project, items, raw)
-            except QmsError as error:
-                LOGGER.warning("qmsdoc: %s", error, type="qms", subtype="evidence")
-                evidence = None
-            try:
-                reviews = load_reviews(project)
-            except QmsError as error:
-                LOGGER.warning("qmsdoc: %s", error, type="qms", subtype="suspect")
-                reviews = None
-            try:
-                sboms, scans = load_sboms(project), load_scans(project)
-            except QmsError as error:
-                LOGGER.warning("qmsdoc: %s", error, type="qms", subtype="soup")
-                sboms, scans = (), ()
-            cached = CheckContext(
-                items=items,
-                profile=profile,
-                evidence=evidence,
-                reviews=reviews,
-                sboms=sboms,
-                scans=scans,
+            cached = DeviceFile(
+                project,
+                list(self.raw_items()),
+                statements=self.statements(),
+                history=self.history,
             )
-            self.__dict__["_check_context"] = cached
+            self.__dict__["_device_file"] = cached
         return cached
 
+    def check_context(self) -> CheckContext | None:
+        """What the checks and the computed pages read (items, graph, records), or
+        None when the device file cannot be read (said once, as a warning)."""
+        device = self.device_file()
+        if device is None:
+            return None
+        try:
+            return device.context
+        except QmsError as error:
+            if not self.__dict__.get("_context_warned"):
+                LOGGER.warning("qmsdoc: %s", error, type="qms", subtype="device_file")
+                self.__dict__["_context_warned"] = True
+            return None
+
     def forget_check_context(self) -> None:
-        """Drop the cached context (the items changed)."""
-        self.__dict__.pop("_check_context", None)
+        """Drop the cached device file (the items changed)."""
+        self.__dict__.pop("_device_file", None)
+        self.__dict__.pop("_context_warned", None)
 
     def clear_doc(self, docname: str) -> None:
         self.aggregate_pages().discard(docname)

@@ -6,8 +6,6 @@ from typing import TYPE_CHECKING
 
 from sphinx.util import logging
 
-from qmsdoc.checks import Finding, run_checks
-from qmsdoc.design_review import read_review_facts
 from qmsdoc.errors import QmsError
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.evidence_display import evidence_fingerprint
@@ -18,6 +16,8 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
+    from qmsdoc.checks import Finding
+
 
 __all__ = ["check_items", "emit_finding", "remember_evidence"]
 
@@ -25,39 +25,19 @@ LOGGER = logging.getLogger(__name__)
 
 
 def check_items(app: Sphinx, env: BuildEnvironment) -> None:
-    """Check every item read so far and emit each finding at its location."""
+    """Check the device file of this build (:class:`~qmsdoc.device_file.DeviceFile`,
+    the pipeline of ``qms check``) and emit each finding at its location."""
     domain = QmsDomain.of(env)
     domain.forget_check_context()
     try:
-        project = project_of(env.config)
+        project_of(env.config)
     except QmsError as error:
         LOGGER.error("qmsdoc: %s", error, type="qms", subtype="profile")
         return
-    context = domain.check_context()
-    if context is None:
+    device = domain.device_file()
+    if device is None or domain.check_context() is None:
         return
-    config = context.profile.design_review
-    try:
-        # the same build date and baselines as `qms check`, so the two agree
-        review_facts = (
-            read_review_facts(project.root, context.items, config)
-            if config is not None
-            else None
-        )
-    except QmsError as error:
-        LOGGER.error("qmsdoc: %s", error, type="qms", subtype="design_review")
-        return
-    findings = run_checks(
-        context.items,
-        context.profile,
-        evidence=context.evidence,
-        reviews=context.reviews,
-        sboms=context.sboms,
-        scans=context.scans,
-        statements=domain.statements(),
-        review_facts=review_facts,
-    )
-
+    findings = list(device.findings)
     domain.set_findings(findings)
     for finding in findings:
         emit_finding(finding)
