@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from qmstest import SphinxRun
 
 #: (file, line, id) of every item of the root, as written
-EXPECTED = [
+EXPECTED: list[tuple[str, int, str | None]] = [
     ("needs.md", 3, "UN-001"),
     ("needs.md", 10, "REQ-001"),
     ("needs.md", 26, "REQ-002"),
@@ -34,6 +34,7 @@ EXPECTED = [
     ("needs.md", 44, "UN-002"),
     ("needs.md", 50, "REQ-004"),
     ("needs.md", 65, "REQ-005"),
+    ("needs.md", 75, None),  # an option block MyST refuses: no options
     ("nested.rst", 4, "UN-010"),
     ("nested.rst", 10, "REQ-010"),
     ("nested.rst", 16, "REQ-011"),
@@ -104,8 +105,16 @@ def test_markdown_items_keep_every_option_in_the_build(
         ),
     )
     assert by_id["REQ-003"].option("satisfies") == "UN-001"  # quoted in YAML
-    # sphinx-needs made the needs under their ids: no item lacks one
-    assert not [line for line in run.warnings if "qms.id_missing" in line]
+    # sphinx-needs made the needs under their ids: only the refused block lacks one
+    assert [line for line in run.warnings if "qms.id_missing" in line] == [
+        f"{root}/needs.md:75: WARNING: requirement 'A block MyST refuses' has no :id:"
+        " [qms.id_missing]"
+    ]
+    # myst-parser reports the refused block itself, at its line, as without qmsdoc
+    assert (
+        f"{root}/needs.md:77: WARNING: 'requirement': Invalid options format: found"
+        " unexpected end of stream [myst.directive_option]"
+    ) in run.warnings
     page = (root / "_build" / "html" / "needs.html").read_text(encoding="utf-8")
     for item_id in ("UN-001", "REQ-001", "REQ-002", "REQ-003", "UN-002", "REQ-004"):
         assert f'id="{item_id}"' in page
