@@ -262,6 +262,9 @@ def test_scan_text_reads_md_paths_as_myst(tmp_path: Path) -> None:
         "id:\tREQ-1",
         'bad: "\\q"',
         "text: |#\n  a",
+        "title: 'a long title\n  over two lines'\nid: X",
+        'title: "folded\n\n  with a blank line and \\\n  an escaped break"',
+        "title: 'unclosed\n  over lines",
     ],
 )
 def test_option_values_are_myst_parsers(block: str) -> None:
@@ -280,15 +283,14 @@ def test_option_values_are_myst_parsers(block: str) -> None:
 )  # fmt: skip
 def test_option_values_agree_with_myst_parser_on_random_blocks(block: str) -> None:
     # the two forms this reader does not follow (see the module docstring)
-    multi_line_quote = any(
-        line.count("'") % 2 or line.count('"') % 2 for line in block.split("\n")
+    lines = block.split("\n")
+    multi_line_key = any(
+        line[:1] in {"'", '"'} and line.count(line[0]) % 2 for line in lines
     )
-    colon_on_next_line = any(
-        line.lstrip(" ").startswith(":") for line in block.split("\n")[1:]
-    )
+    colon_on_next_line = any(line.lstrip(" ").startswith(":") for line in lines[1:])
     # a "---" line would end the test's YAML block early
     dashes = any(line.startswith("---") for line in block.split("\n"))
-    if not (multi_line_quote or colon_on_next_line or dashes):
+    if not (multi_line_key or colon_on_next_line or dashes):
         assert _options(block) == _myst_options(block)
 
 

@@ -12,10 +12,10 @@ rST of an ``{eval-rst}`` fence is read by the rST reader the caller gives.
 A directive's options are read as myst-parser reads them: the leading ``:key:
 value`` lines of the content, or a YAML block between ``---`` lines; a blank line
 after them is dropped. Option values follow myst-parser's restricted YAML: plain
-text (folded over indented lines in the ``---`` form), one-line quoted strings,
-and ``|`` / ``>`` block scalars; a block MyST would refuse gives no options, as in
-Sphinx. Not read as MyST reads them: a quoted string over several lines, and a key
-whose colon starts the next line.
+text (folded over indented lines in the ``---`` form), quoted strings (folded over
+line breaks, with YAML's escapes), and ``|`` / ``>`` block scalars; a block MyST
+would refuse gives no options, as in Sphinx. Not read as MyST reads them: a quoted
+*key* over several lines, and a key whose colon starts the next line.
 Directives nested more than :data:`MAX_DEPTH` deep are not searched. Lines are
 1-based lines of the directive's opening fence, as Sphinx reports them;
 ``tests/sphinxext/test_myst_items.py`` checks this reader against a real build.
@@ -24,6 +24,7 @@ Directives nested more than :data:`MAX_DEPTH` deep are not searched. Lines are
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import replace
 from functools import cache
 from textwrap import dedent
@@ -294,8 +295,11 @@ def _value(rest: str, lines: list[str], index: int) -> tuple[str, int]:
     if text[0] in "|>":
         return _block_scalar(text, lines, index)
     if text[0] in "'\"":
-        value, tail = _quoted(text)
-        if tail.strip() and not tail.strip().startswith("#"):
+        rest_of_block = "\n".join([text, *lines[index + 1 :]])
+        value, after = _quoted(rest_of_block)
+        index += rest_of_block[: len(rest_of_block) - len(after)].count("\n")
+        tail = after.partition("\n")[0].lstrip(" ")
+        if tail and not tail.startswith("#"):
             raise _OptionError("expected key to start at column 0")
         return value, index + 1
     return _plain(text, lines, index)
@@ -335,17 +339,18 @@ def _plain_line(text: str) -> tuple[str, bool]:
 
 
 def _quoted(text: str) -> tuple[str, str]:
-    """A one-line quoted scalar and the text after it."""
-    quote = text[0]
-    if quote == "'":
-        match = re.match(r"'((?:[^']|'')*)'", text)
-        if match is None:
-            raise _OptionError("unclosed quoted scalar")
-        return match.group(1).replace("''", "'"), text[match.end() :]
-    match = re.match(r'"((?:[^"\\]|\\.)*)"', text)
-    if match is None:
-        raise _OptionError("unclosed quoted scalar")
-    return _ESCAPE.sub(_unescape, match.group(1)), text[match.end() :]
+    """A quoted scalar at the start of ``text`` (it may go on over line breaks)
+    and the text after it."""
+    quote, double = text[0], text[0] == '"'
+    chunks: list[str] = []
+    position = _quoted_text(text, 1, double=double, chunks=chunks)
+    while True:
+        if position >= len(text):
+            raise _OptionError("found unexpected end of stream")
+        if text[position] == quote:
+            return "".join(chunks), text[position + 1 :]
+        position = _quoted_spaces(text, position, chunks)
+        position = _quoted_text(text, position, double=double, chunks=chunks)
 
 
 #: YAML's escapes in a double-quoted scalar (others are refused)
@@ -355,22 +360,76 @@ _ESCAPES: Final = {
     "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0", "L": "\u2028",
     "P": "\u2029",
 }  # fmt: skip
-_ESCAPE: Final = re.compile(
-    r"\\(?:x([0-9A-Fa-f]{2})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.DOTALL
-)
+#: escapes followed by a code point in hexadecimal digits
+_ESCAPE_LENGTHS: Final = {"x": 2, "u": 4, "U": 8}
 
 
-def _unescape(match: re.Match[str]) -> str:
-    code = match.group(1) or match.group(2) or match.group(3)
-    if code is not None:
+def _quoted_text(text: str, position: int, *, double: bool, chunks: list[str]) -> int:
+    """Read up to the next space, line break or closing quote; YAML's escapes."""
+    while True:
+        start = position
+        while position < len(text) and text[position] not in "'\"\\ \t\n":
+            position += 1
+        chunks.append(text[start:position])
+        char = text[position : position + 1]
+        if not double and char == "'" and text[position + 1 : position + 2] == "'":
+            chunks.append("'")
+            position += 2
+        elif char and ((double and char == "'") or (not double and char in '"\\')):
+            chunks.append(char)
+            position += 1
+        elif double and char == "\\":
+            position = _escape(text, position + 1, chunks)
+        else:
+            return position
+
+
+def _escape(text: str, position: int, chunks: list[str]) -> int:
+    """The escape after a backslash at ``position``; the position after it."""
+    char = text[position : position + 1]
+    if char and char in _ESCAPES:
+        chunks.append(_ESCAPES[char])
+        return position + 1
+    if char and char in _ESCAPE_LENGTHS:
+        length = _ESCAPE_LENGTHS[char]
+        digits = text[position + 1 : position + 1 + length]
+        if len(digits) < length or not all(d in string.hexdigits for d in digits):
+            raise _OptionError("expected an escape of hexadecimal digits")
         try:
-            return chr(int(code, 16))
-        except ValueError as error:
-            raise _OptionError("bad escape") from error
-    escaped = _ESCAPES.get(match.group(4))
-    if escaped is None:
-        raise _OptionError("unknown escape")
-    return escaped
+            chunks.append(chr(int(digits, 16)))
+        except (ValueError, OverflowError) as error:
+            raise _OptionError("escape out of range") from error
+        return position + 1 + length
+    if char == "\n":
+        return _quoted_breaks(text, position + 1, chunks)
+    raise _OptionError("found unknown escape character")
+
+
+def _quoted_spaces(text: str, position: int, chunks: list[str]) -> int:
+    """Spaces inside a quoted scalar: kept, or folded over a line break."""
+    start = position
+    while position < len(text) and text[position] in " \t":
+        position += 1
+    if position >= len(text):
+        raise _OptionError("found unexpected end of stream")
+    if text[position] != "\n":
+        chunks.append(text[start:position])
+        return position
+    breaks: list[str] = []
+    position = _quoted_breaks(text, position + 1, breaks)
+    chunks.extend(breaks or [" "])
+    return position
+
+
+def _quoted_breaks(text: str, position: int, chunks: list[str]) -> int:
+    """Blank lines (each a line break) and the indentation after a line break."""
+    while True:
+        while position < len(text) and text[position] in " \t":
+            position += 1
+        if text[position : position + 1] != "\n":
+            return position
+        chunks.append("\n")
+        position += 1
 
 
 def _block_scalar(header: str, lines: list[str], index: int) -> tuple[str, int]:
