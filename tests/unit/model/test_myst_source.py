@@ -7,6 +7,7 @@ values against myst-parser's own option tokenizer.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import TYPE_CHECKING
 
@@ -359,3 +360,22 @@ def test_rst_in_an_eval_rst_fence_is_read_by_the_rst_reader() -> None:
     assert (raw.option("id"), raw.location.line) == ("REQ-001", 6)
     # without an rST reader, the block is skipped
     assert scan_markdown(text, path="a.md", docname="a", directives=DIRECTIVES) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["```", "````", ":::", "::::", "~~~", "{requirement}", "{note}",
+             "{eval-rst}", "{code-block}", " T", "\n", ":id: X", "---", "\n  ",
+             "> ", "- ", "'", '"', "|", "\t", ".. requirement:: R\n   :id: Y\n",
+             "\\", "#", "é", "\x00", "\r"]
+        ),
+        max_size=30,
+    ).map("".join)
+)  # fmt: skip
+def test_any_markdown_gives_items_at_lines_of_the_text(text: str) -> None:
+    items = scan_text(text, path="a.md", docname="a", directives={"requirement"})
+    # markdown-it breaks lines at \r too; the rST reader (eval-rst) as splitlines
+    lines = max(len(re.split(r"\r\n?|\n", text)), len(text.splitlines()) + 1)
+    assert all(1 <= raw.location.line <= lines for raw in items)
