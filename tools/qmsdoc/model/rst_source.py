@@ -136,7 +136,9 @@ def _scan(
             if name in wanted:
                 # the scan goes on inside the item's content: a need nested in
                 # another need is an item too (sphinx-needs creates both)
-                item, index = _read_item(lines, index, indent=indent)
+                item, index, end = _read_item(lines, index, indent=indent)
+                if not any(".." in lines[line] for line in range(index, end)):
+                    index = end  # no directive in the content: skip it at once
                 items.append(
                     RawItem(
                         directive=name,
@@ -176,9 +178,11 @@ class _Parsed:
         self.line = line
 
 
-def _read_item(lines: list[str], start: int, *, indent: int) -> tuple[_Parsed, int]:
-    """The item whose directive line is ``lines[start]``, and the index of its
-    first content line."""
+def _read_item(
+    lines: list[str], start: int, *, indent: int
+) -> tuple[_Parsed, int, int]:
+    """The item whose directive line is ``lines[start]``, the index of its first
+    content line, and the index of the first line after its block."""
     match = _DIRECTIVE.match(lines[start])
     assert match is not None
     title_parts = [match.group(3) or ""]
@@ -219,7 +223,7 @@ def _read_item(lines: list[str], start: int, *, indent: int) -> tuple[_Parsed, i
     end = _skip_block(lines, index - 1, indent)
     content = _dedent(lines[index:end])
     title = " ".join(part for part in title_parts if part).strip()
-    return _Parsed(title, tuple(options), content, start + 1), index
+    return _Parsed(title, tuple(options), content, start + 1), index, end
 
 
 def _is_inside(line: str, indent: int) -> bool:
