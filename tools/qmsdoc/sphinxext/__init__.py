@@ -33,12 +33,15 @@ reading
 ``doctree-resolved``
     :func:`aggregate.resolve_aggregates` fills each aggregate placeholder from the
     items as they are now.
-``doctree-resolved`` (priority 400)
-    :func:`item_tables.write_item_tables` writes the body of each plain ``needtable``
-    as HTML rows, before sphinx-needs would build them as docutils nodes;
-    :func:`search_stems.cache_stems` makes the search index stem each word once, not
-    once per page, with the stems of the last build (``save_stems`` at
-    ``build-finished``).
+``config-inited`` (priority 800)
+    :func:`speedups.setup_speedups` installs the speed-ups that depend on internals of
+    sphinx-needs, docutils or Sphinx, if ``qms_speedups`` is on and the installed
+    versions are those they were written for (else one ``qms.speedups`` warning):
+    at ``doctree-resolved`` (priority 400) :func:`item_tables.write_item_tables`
+    writes the body of each plain ``needtable`` as HTML rows, before sphinx-needs
+    would build them as docutils nodes, and :func:`search_stems.cache_stems` makes
+    the search index stem each word once, not once per page, with the stems of the
+    last build (``save_stems`` at ``build-finished``).
 ``doctree-resolved`` (priority 600)
     :func:`reproducible.stabilise_container_ids` replaces the random ids sphinx-needs
     gives need containers with ids made from the page, so builds are reproducible.
@@ -72,7 +75,6 @@ from qmsdoc.sphinxext.evidence_display import evidence_node, resolve_evidence
 from qmsdoc.sphinxext.history_display import history_node, resolve_history
 from qmsdoc.sphinxext.intended_use import IntendedUseDirective
 from qmsdoc.sphinxext.item_header import item_header_node, resolve_item_headers
-from qmsdoc.sphinxext.item_tables import write_item_tables
 from qmsdoc.sphinxext.matrix_directive import MATRIX_DIRECTIVES, MATRIX_RENDERERS
 from qmsdoc.sphinxext.needtypes import install_item_directive, register_profile
 from qmsdoc.sphinxext.outdated import note_references, outdated_pages
@@ -82,11 +84,11 @@ from qmsdoc.sphinxext.reproducible import (
     stabilise_container_ids,
 )
 from qmsdoc.sphinxext.risk_directives import RISK_DIRECTIVES, RISK_RENDERERS
-from qmsdoc.sphinxext.search_stems import cache_stems, save_stems
 from qmsdoc.sphinxext.security_directives import (
     SECURITY_DIRECTIVES,
     SECURITY_RENDERERS,
 )
+from qmsdoc.sphinxext.speedups import setup_speedups
 from qmsdoc.sphinxext.static import add_stylesheet
 
 if TYPE_CHECKING:
@@ -110,6 +112,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("qms_profile_digest", "", "env", types=frozenset({str}))
     app.add_config_value("qms_item_tables", "qmsdoc", "html", types=frozenset({str}))
     app.add_domain(QmsDomain)
+    setup_speedups(app)
     app.connect("config-inited", register_profile, priority=5)
     app.connect("config-inited", install_item_directive, priority=700)
     app.connect("env-check-consistency", check_items)
@@ -118,8 +121,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(evidence_node)
     app.add_node(history_node)
     app.add_node(item_header_node)
-    app.connect("doctree-resolved", write_item_tables, priority=400)
-    app.connect("doctree-resolved", cache_stems, priority=400)
     app.connect("doctree-resolved", resolve_item_headers)
     app.connect("doctree-resolved", stabilise_container_ids, priority=600)
     app.connect("doctree-resolved", resolve_history)
@@ -153,7 +154,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-get-outdated", outdated_pages)
     app.connect("builder-inited", add_stylesheet)
     app.connect("build-finished", drop_validation_timing)
-    app.connect("build-finished", save_stems)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
 
-__all__ = ["write_item_tables"]
+__all__ = ["install", "write_item_tables"]
 
 #: the characters docutils' HTML writer escapes in text and attribute values
 _ESCAPES = HTMLTranslator.special_characters
@@ -65,6 +65,11 @@ _SCALARS = (str, int, float, bool)
 
 class _NotPlain(Exception):  # noqa: N818 (a signal, not an error)
     """The table needs a sphinx-needs feature this module does not reproduce."""
+
+
+def install(app: Sphinx) -> None:
+    """Connect the speed-up (:mod:`qmsdoc.sphinxext.speedups` decides whether)."""
+    app.connect("doctree-resolved", write_item_tables, priority=400)
 
 
 def write_item_tables(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:

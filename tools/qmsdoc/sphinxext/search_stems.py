@@ -30,11 +30,17 @@ if TYPE_CHECKING:
     from docutils import nodes
     from sphinx.application import Sphinx
 
-__all__ = ["STEMS_FILE", "cache_stems", "save_stems"]
+__all__ = ["STEMS_FILE", "cache_stems", "install", "save_stems"]
 
 STEMS_FILE = "qmsdoc-stems.json"
 #: marks a search language whose ``stem`` is already cached
 _CACHED = "_qmsdoc_stems"
+
+
+def install(app: Sphinx) -> None:
+    """Connect the speed-up (:mod:`qmsdoc.sphinxext.speedups` decides whether)."""
+    app.connect("doctree-resolved", cache_stems, priority=400)
+    app.connect("build-finished", save_stems)
 
 
 def cache_stems(app: Sphinx, doctree: nodes.document, docname: str) -> None:
