@@ -22,12 +22,12 @@ if TYPE_CHECKING:
 #: runs ``qms ARGS`` with the check pipeline replaced by one that fails like a bug
 BROKEN_CORE = """
 import sys
-import qmsdoc.cli.check as check
+from qmsdoc.device_file import DeviceFile
 
 def broken(*args, **kwargs):
     raise KeyError("a dictionary lookup the engine never expected to miss")
 
-check.check_device_file = broken
+DeviceFile.from_sources = classmethod(broken)
 from qmsdoc.cli import main
 main(sys.argv[1:])
 """

@@ -112,3 +112,44 @@ def test_qms_check_and_the_sphinx_build_report_the_same_findings(
     record = next(f for f in cli if f[0] == "record_invalid")
     assert record[1] == "traceability/evidence/ci-1.json"
     assert "not valid JSON" in record[3]
+
+
+def _mixed_project(tmp_path: Path) -> Path:
+    """rST and MyST items, needs nested two deep, a needimport and an external needs
+    file: the test roots of each, in one project."""
+    root = copy_root("test-imported", tmp_path / "mixed")
+    myst = copy_root("test-myst", tmp_path / "myst")
+    for name in ("needs.md", "nested.rst"):
+        (root / name).write_text((myst / name).read_text("utf-8"), encoding="utf-8")
+    (root / "conf.py").write_text(
+        'project = "mixed"\nextensions = ["myst_parser", "qmsdoc"]\n'
+        'exclude_patterns = ["_build"]\nmyst_enable_extensions = ["colon_fence"]\n',
+        encoding="utf-8",
+    )
+    with (root / "index.rst").open("a", encoding="utf-8") as index:
+        index.write("   needs\n   nested\n")
+    git_as(root, "init", "-q", "-b", "main")
+    git_as(root, "add", ".")
+    git_as(root, "commit", "-q", "-m", "Device file")
+    return root
+
+
+def test_the_same_findings_with_markdown_nested_imported_and_external_needs(
+    tmp_path: Path,
+) -> None:
+    root = _mixed_project(tmp_path)
+    cli = _cli_findings(root)
+    sphinx = _sphinx_findings(root)
+    assert cli == sphinx
+    files = {path for _, path, _, _ in cli}
+    assert {"items.rst", "needs.md", "nested.rst"} <= files, files
+    # links to imported and external needs resolve; the one planted dead link and
+    # the nested item's do not
+    unknown = {
+        message for check, _, _, message in cli if check == "link_target_unknown"
+    }
+    assert any("UN-903" in message for message in unknown), unknown
+    assert any("UN-999" in message for message in unknown), unknown
+    assert not any("PLAT-" in message or "UN-901" in message for message in unknown)
+    # nothing is ever reported about an imported or external need
+    assert not any(path.endswith(".json") for path in files), files

@@ -39,6 +39,7 @@ from qmsdoc.history.items import ItemChange, item_digests, item_histories
 from qmsdoc.history.suspect import read_reviews
 from qmsdoc.input_files import file_sha256, read_input_text
 from qmsdoc.model import Item, load_items
+from qmsdoc.model.needs_json import imported_items
 from qmsdoc.model.rst_source import scan_file
 from qmsdoc.soup.store import read_records
 from qmsdoc.trace import TraceGraph
@@ -100,8 +101,14 @@ def _scan(project: Project, directives: Collection[str]) -> list[RawItem]:
 
 
 def read_items(project: Project) -> tuple[Item, ...]:
-    """The project's items with the profile applied, in location order."""
-    return load_items(read_raw_items(project), project.profile)
+    """The project's items with the profile applied, in location order, then the
+    needs it imports or links to (:func:`~qmsdoc.model.needs_json.imported_items`).
+
+    :raises InputError: If an imported needs file cannot be read.
+    """
+    return load_items(
+        [*read_raw_items(project), *imported_items(project)], project.profile
+    )
 
 
 def read_items_with_evidence(
@@ -112,7 +119,7 @@ def read_items_with_evidence(
     :raises InputError: If a result record is not valid.
     """
     raw = read_raw_items(project)
-    items = load_items(raw, project.profile)
+    items = load_items([*raw, *imported_items(project)], project.profile)
     return items, load_evidence(project, items, raw, include_local=include_local)
 
 
@@ -183,9 +190,15 @@ class DeviceFile:
         )
 
     @cached_property
+    def imported(self) -> tuple[RawItem, ...]:
+        """The needs the project imports (``needimport``) or links to
+        (``[project] external_needs``): in the graph, never checked themselves."""
+        return tuple(self._guarded(lambda: imported_items(self.project), list))
+
+    @cached_property
     def items(self) -> tuple[Item, ...]:
-        """The items with the profile applied."""
-        return load_items(self.raw, self.project.profile)
+        """The items with the profile applied, the imported ones last."""
+        return load_items([*self.raw, *self.imported], self.project.profile)
 
     @cached_property
     def evidence(self) -> EvidenceView | None:

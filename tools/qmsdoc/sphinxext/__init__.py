@@ -97,7 +97,7 @@ if TYPE_CHECKING:
 __all__ = ["setup"]
 
 #: bump when the shape of the data kept in the environment changes
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

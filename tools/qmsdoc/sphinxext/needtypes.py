@@ -10,6 +10,7 @@ from sphinx.util import logging
 
 from qmsdoc.errors import ProfileError, QmsError
 from qmsdoc.input_files import configure_limits
+from qmsdoc.model.needs_json import sphinx_external_needs
 from qmsdoc.project import PROJECT_FILE, Project, load_project
 
 if TYPE_CHECKING:
@@ -63,6 +64,11 @@ def register_profile(app: Sphinx, config: Config) -> None:
         }
         for link in profile.links
     }
+    # the project's [project] external_needs, for sphinx-needs to link to
+    config.needs_external_needs = [
+        *(config.needs_external_needs or []),
+        *sphinx_external_needs(project),
+    ]
     if config.qms_item_head == "qmsdoc":
         # qmsdoc renders each item's head from the graph (sphinxext.item_header);
         # sphinx-needs shows the body only
