@@ -14,10 +14,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from qmstest import add_pages, sphinx_build
+from qmstest import SPEEDUPS_OFF, add_pages, sphinx_build
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+pytestmark = pytest.mark.skipif(
+    SPEEDUPS_OFF, reason="the speed-ups are off with the installed versions"
+)
 
 #: added to the test project's conf.py: which needtables reach sphinx-needs
 PROBE = """

@@ -6,14 +6,20 @@ import json
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from docutils.utils import new_document
 from sphinx.search.en import SearchEnglish
 
 from qmsdoc.sphinxext.search_stems import STEMS_FILE, cache_stems, save_stems
-from qmstest import sphinx_build
+from qmstest import SPEEDUPS_OFF, sphinx_build
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+pytestmark = pytest.mark.skipif(
+    SPEEDUPS_OFF, reason="the speed-ups are off with the installed versions"
+)
+
 
 WORDS = ["flagging", "flagged", "results", "ranges", "flagging", "results", "risk"]
 

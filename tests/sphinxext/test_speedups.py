@@ -12,15 +12,20 @@ from typing import TYPE_CHECKING
 import pytest
 
 from qmsdoc.sphinxext.speedups import WRITTEN_FOR, version_mismatches
-from qmstest import add_pages, sphinx_build
+from qmstest import SPEEDUPS_OFF, add_pages, sphinx_build
 from sphinxext.test_item_tables import ITEMS, PROBE, TABLES
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+pytestmark = pytest.mark.skipif(
+    SPEEDUPS_OFF, reason="the speed-ups are off with the installed versions"
+)
+
 #: added to conf.py: the speed-ups believe they were written for another sphinx-needs
 MISMATCH = """
 import qmsdoc.sphinxext.speedups as _speedups
+
 
 _speedups.WRITTEN_FOR["sphinx-needs"] = "0.1"
 """
