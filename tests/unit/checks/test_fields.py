@@ -177,3 +177,19 @@ def test_allowed_values_are_accepted() -> None:
            :residual_p2: +1
         """)
     assert findings_of(text, "field_value") == []
+
+
+def test_the_rendering_tools_options_are_not_fields() -> None:
+    # [profile] rendering_options: sphinx-needs' template, style, ... pass through
+    text = rst("""\
+        .. requirement:: Drawn with a template
+           :id: REQ-001
+           :status: draft
+           :kind: functional
+           :level: software
+           :template: flagging
+           :style: green_bar
+           :colour: blue
+        """)
+    (unknown,) = findings_of(text, "field_unknown")
+    assert "field 'colour' is not a field of requirement" in unknown.message

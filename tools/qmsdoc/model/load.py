@@ -34,6 +34,7 @@ def load_items(raw_items: Iterable[RawItem], profile: Profile) -> tuple[Item, ..
         types.setdefault(item_type.directive, item_type)
     link_names = frozenset(link.name for link in profile.links)
     waiver_field = profile.waiver_field
+    rendering = frozenset(profile.rendering_options)
     items = []
     # the key is the order of Location (path, line, docname), without calling its
     # generated comparison once per pair
@@ -41,7 +42,13 @@ def load_items(raw_items: Iterable[RawItem], profile: Profile) -> tuple[Item, ..
         found = types.get(raw.directive.lower())
         if found is not None:
             items.append(
-                _item(raw, found, link_names=link_names, waiver_field=waiver_field)
+                _item(
+                    raw,
+                    found,
+                    link_names=link_names,
+                    waiver_field=waiver_field,
+                    rendering=rendering,
+                )
             )
     return tuple(items)
 
@@ -56,14 +63,15 @@ def _item(
     *,
     link_names: frozenset[str],
     waiver_field: str | None,
+    rendering: frozenset[str] = frozenset(),
 ) -> Item:
     fields: list[tuple[str, str]] = []
     links: list[Link] = []
     waivers: list[Waiver] = []
     malformed: list[str] = []
     for name, value in raw.options:
-        if name == "id":
-            continue
+        if name == "id" or name in rendering:
+            continue  # the rendering tool's options are not the item's fields
         if name in link_names:
             links.extend(
                 Link(link_type=name, target=target) for target in split_list(value)

@@ -83,7 +83,9 @@ class _Builder(Sections):
             self.project_paths(data["project"], "project", "sources")
         meta = self.table(data, "profile")
         self.only_keys(
-            meta, "profile", {"name", "version", "description", "id_pattern"}
+            meta,
+            "profile",
+            {"name", "version", "description", "id_pattern", "rendering_options"},
         )
         default_pattern = self.text(meta, "profile", "id_pattern", "{prefix}[0-9]{3,}")
         self.linear_pattern(
@@ -215,6 +217,7 @@ class _Builder(Sections):
             name=self.text(meta, "profile", "name"),
             version=self.text(meta, "profile", "version"),
             description=self.text(meta, "profile", "description", ""),
+            rendering_options=self.strings(meta, "profile", "rendering_options"),
             source=self.source,
             fields=fields,
             links=links,

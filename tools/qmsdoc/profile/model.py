@@ -328,6 +328,9 @@ class Profile:
     """Statuses of items outside the release (e.g. ``obsolete``)."""
     design_review: DesignReviewConfig | None = None
     """Design review records and their actions (``[design_review]``); None: none."""
+    rendering_options: tuple[str, ...] = ()
+    """Directive options of the rendering tool (``[profile] rendering_options``, e.g.
+    sphinx-needs' ``template``): passed through, never item fields."""
     input_limits: tuple[tuple[str, int], ...] = ()
     """Size limits in bytes of kinds of input file (``[input_limits]``); the kinds not
     named keep the defaults of :data:`qmsdoc.input_files.LIMITS`."""

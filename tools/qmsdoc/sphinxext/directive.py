@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from docutils import nodes
@@ -108,7 +109,12 @@ class ItemDirective(NeedDirective):
         )
 
     def _known_options(self) -> set[str]:
+        """The options passed to sphinx-needs: the profile's fields and links and
+        the rendering tool's own options (``[profile] rendering_options``, such as
+        ``:template:``), untouched."""
         known = {"id", "status", "tags"}
+        with contextlib.suppress(QmsError):
+            known.update(QmsDomain.of(self.env).project().profile.rendering_options)
         known.update(self.config.needs_fields)
         known.update(self.config.needs_links)
         return known
