@@ -512,7 +512,7 @@ INVALID: list[tuple[str, str, str, str]] = [
         "unknown key in [profile]",
         _edit('version = "1"', 'version = "1"\nauthor = "me"'),
         "profile.author",
-        "unknown key; expected one of description, id_pattern, name, version",
+        "unknown key; expected one of description, id_pattern, name, rendering_options, version",
     ),
     (
         "a type that is not a table",
