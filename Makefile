@@ -10,13 +10,14 @@ SPHINXBUILD := $(BIN)/sphinx-build
 QMS := $(BIN)/qms
 SPHINXOPTS ?= -q
 
-.PHONY: all html check matrix gaps evidence evidence-record release-record test lint typecheck bytecode dossier bench clean distclean help
+.PHONY: all html check matrix gaps evidence evidence-record release-record test test-lowest lint typecheck bytecode dossier bench clean distclean help
 
 all: dossier
 
 help:
 	@echo "make dossier   set up .venv, build HTML and PDF from the committed records, run the gate, assemble the dossiers"
 	@echo "make test      lint (ruff), type-check (mypy --strict) and run the test suite"
+	@echo "make test-lowest  the Sphinx tests against the lowest supported Sphinx, docutils and sphinx-needs (second venv; .ci/run runs it)"
 	@echo "make html      build the device file as HTML into _build/html"
 	@echo "make check     the gate: qms check (findings.json), qms gaps (gaps.json) and a strict Sphinx build"
 	@echo "make evidence-record  run the Serenya tests in a clean clone of HEAD and import a record meant to be committed"
@@ -132,6 +133,20 @@ test: lint typecheck pdf-toolchain bytecode
 bytecode: $(STAMP)
 	$(BIN)/python -m compileall -q tools/qmsdoc
 
+# The Sphinx tests against the lowest versions pyproject.toml supports, in a second
+# virtual environment (.ci/run runs it after make test): the speed-ups switch
+# themselves off there (qmsdoc.sphinxext.speedups) and everything else must pass.
+LOWEST := "sphinx==8.2.3" "docutils==0.21.2" "sphinx-needs==8.0.0"
+VENV_LOWEST := .venv-lowest
+$(VENV_LOWEST)/.installed-stamp: pyproject.toml
+	$(PYTHON) -m venv $(VENV_LOWEST)
+	$(VENV_LOWEST)/bin/python -m pip install --quiet --upgrade "pip>=23.2"
+	$(VENV_LOWEST)/bin/python -m pip install --quiet -e '.[test]' $(LOWEST)
+	@touch $@
+
+test-lowest: $(VENV_LOWEST)/.installed-stamp bytecode
+	$(VENV_LOWEST)/bin/pytest -n auto -q tests/sphinxext
+
 # A longer, random fuzz campaign of every reader of outside input (tests/fuzz; make
 # test runs the same properties on a small fixed set of examples).
 FUZZ_EXAMPLES ?= 2000
@@ -158,4 +173,4 @@ clean:
 	rm -rf _build
 
 distclean: clean
-	rm -rf $(VENV)
+	rm -rf $(VENV) $(VENV_LOWEST)
