@@ -13,6 +13,7 @@ from qmsdoc.dossier.consistency import Classification
 from qmsdoc.errors import ProfileError, ProjectError
 from qmsdoc.profile import Profile, load_profile, read_toml
 from qmsdoc.profile.paths import project_path_problem
+from qmsdoc.vcs.base import SOURCE_SUFFIXES
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
 __all__ = ["PROJECT_FILE", "ExternalNeeds", "Project", "find_root", "load_project"]
 
 PROJECT_FILE = "qms.toml"
-#: the files that hold items: reStructuredText and MyST Markdown
-SOURCE_SUFFIXES = (".rst", ".md")
 _PROJECT_KEYS = frozenset(
     {
         "name", "sources", "exclude", "profile", "pathways", "classification",

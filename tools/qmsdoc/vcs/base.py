@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 __all__ = [
+    "SOURCE_SUFFIXES",
     "Baseline",
     "CommitRecord",
     "FakeHistory",
@@ -15,10 +16,15 @@ __all__ = [
     "SourceState",
 ]
 
+#: the files that hold items: reStructuredText and MyST Markdown (the history reads
+#: them; the project's sources are files of these kinds)
+SOURCE_SUFFIXES = (".rst", ".md")
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CommitRecord:
-    """One commit: who, when, why, and which ``.rst`` files it added, modified or deleted."""
+    """One commit: who, when, why, and which source files (:data:`SOURCE_SUFFIXES`)
+    it added, modified or deleted."""
 
     sha: str
     author: str

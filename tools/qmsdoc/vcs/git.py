@@ -12,7 +12,13 @@ from typing import Any
 
 from qmsdoc.errors import InputError
 from qmsdoc.input_files import read_input_text
-from qmsdoc.vcs.base import Baseline, CommitRecord, PullRequest, SourceState
+from qmsdoc.vcs.base import (
+    SOURCE_SUFFIXES,
+    Baseline,
+    CommitRecord,
+    PullRequest,
+    SourceState,
+)
 
 __all__ = ["GitHistory", "source_state"]
 
@@ -42,7 +48,8 @@ def source_state(root: Path) -> SourceState:
 
 
 class GitHistory:
-    """The project's ``.rst`` files at past commits, read from its git repository."""
+    """The project's source files (``.rst``, ``.md``) at past commits, read from its
+    git repository."""
 
     def __init__(self, root: Path) -> None:
         self._root = root
@@ -50,7 +57,7 @@ class GitHistory:
         self._opened: dict[str, Any] = {}
 
     def files_at(self, commit: str) -> dict[str, str] | None:
-        """``.rst`` files under the root at ``commit``; None if it cannot be read."""
+        """Source files under the root at ``commit``; None if it cannot be read."""
         if commit not in self._cache:
             self._cache[commit] = self._read(commit)
         return self._cache[commit]
@@ -79,14 +86,15 @@ class GitHistory:
             if not isinstance(entry, git.Blob):
                 continue
             path = str(entry.path)
-            if not path.endswith(".rst") or not path.startswith(prefix):
+            if not path.endswith(SOURCE_SUFFIXES) or not path.startswith(prefix):
                 continue
             data = entry.data_stream.read()
             files[path[len(prefix) :]] = data.decode("utf-8", errors="replace")
         return files
 
     def commits(self) -> list[CommitRecord]:
-        """Non-merge commits that touched ``.rst`` files under the root, oldest first."""
+        """Non-merge commits that touched source files (``.rst``, ``.md``) under the
+        root, oldest first."""
         repository = self._repository()
         if repository is None:
             return []
@@ -98,7 +106,7 @@ class GitHistory:
                     "git", "-c", "core.quotePath=false", "log", "--reverse", "--no-merges",
                     "--no-renames", "--name-status",
                     "--format=%x1e%H%x1f%an%x1f%ae%x1f%aI%x1f%s%x1f%b%x1f",
-                    "--", f"{prefix}*.rst" if prefix else "*.rst",
+                    "--", *(f"{prefix}*{suffix}" for suffix in SOURCE_SUFFIXES),
                 ]
             )  # fmt: skip
         except Exception:
@@ -455,7 +463,7 @@ def _commit(chunk: str, prefix: str) -> CommitRecord | None:
         if (
             status[:1] in ("A", "M", "D")
             and path.startswith(prefix)
-            and path.endswith(".rst")
+            and path.endswith(SOURCE_SUFFIXES)
         ):
             changed.append((status[:1], path[len(prefix) :]))
     return CommitRecord(
