@@ -4,13 +4,15 @@ Both configurations build the very same ``.rst`` files: *stock* with the corpus'
 ``conf.py`` (sphinx-needs), *qmsdoc* with ``-c bench/qms-conf`` (qmsdoc, whose item
 types come from ``bench/corpus-profile.toml``). Per corpus size N and per configuration:
 
-(a) clean HTML build (``-E``, fresh output folder);
+(a) clean HTML build (``-E``, fresh output folder), also by *qmsdoc-off*: the qmsdoc
+    build with its speed-ups off (``-D qms_speedups=0``), whose HTML pages must be
+    byte-identical to those of the qmsdoc build;
 (b) one-file incremental build after renaming the title of one item;
 (c) no-op rebuild (nothing changed);
 (d) export: ``qms matrix`` (qmsdoc) against ``sphinx-build -b needs -E`` (stock).
 
 Each figure is the median of ``--repeat`` runs after one discarded warm-up run; the
-runs of the two configurations alternate. Wall time and peak RSS come from
+runs of the configurations alternate. Wall time and peak RSS come from
 ``/usr/bin/time -v``. The incremental runs also check that no page shows a stale title.
 See bench/README.md. Standard library only.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import json
 import os
 import platform
 import re
@@ -49,7 +52,12 @@ BIN = Path(sys.executable).parent  # the venv's bin folder (not resolved: a syml
 
 STOCK = "stock"
 QMS = "qmsdoc"
+#: qmsdoc with the speed-ups that depend on sphinx-needs/docutils internals off
+QMS_OFF = "qmsdoc-off"
+#: the configurations of the incremental, no-op and export modes
 CONFIGS = (STOCK, QMS)
+#: the configurations of the clean HTML mode
+CLEAN_CONFIGS = (STOCK, QMS, QMS_OFF)
 CLEAN = "clean HTML (-E)"
 INCREMENTAL = "one-file incremental"
 NOOP = "no-op rebuild"
@@ -97,6 +105,8 @@ class SizeResult:
     correctness: dict[str, str] = field(default_factory=dict)
     smoke: dict[str, str] = field(default_factory=dict)
     renamed: str = ""
+    #: the clean qmsdoc build with the speed-ups on compared to the one with them off
+    speedups_off: str = ""
 
     def add(self, mode: str, config: str, sample: Sample) -> None:
         self.samples.setdefault((mode, config), []).append(sample)
@@ -229,8 +239,10 @@ def html_build(config: str, src: Path, out: Path, *, clean: bool) -> list[str]:
     cmd = [tool("sphinx-build"), "-b", "html", "-q"]
     if clean:
         cmd.append("-E")
-    if config == QMS:
+    if config in (QMS, QMS_OFF):
         cmd += ["-c", str(QMS_CONF)]
+    if config == QMS_OFF:
+        cmd += ["-D", "qms_speedups=0"]
     return [*cmd, str(src), str(out)]
 
 
@@ -366,7 +378,7 @@ def stale_pages(
 
 def measure_clean(corpus: Corpus, result: SizeResult, repeat: int) -> None:
     for index in range(1 + repeat):
-        for config in CONFIGS:
+        for config in CLEAN_CONFIGS:
             out = fresh(corpus.out(config, "clean"))
             cmd = html_build(config, corpus.pristine, out, clean=True)
             sample = run(cmd, corpus.log(config, "clean"))
@@ -374,6 +386,92 @@ def measure_clean(corpus: Corpus, result: SizeResult, repeat: int) -> None:
                 result.smoke[config] = smoke_check(corpus, config, out)
             else:
                 result.add(CLEAN, config, sample)
+    result.speedups_off = compare_outputs(
+        corpus.out(QMS, "clean"), corpus.out(QMS_OFF, "clean")
+    )
+
+
+#: Sphinx's search index: ``Search.setIndex({...})``
+_SEARCH_INDEX = re.compile(r"^Search\.setIndex\((.*)\)\s*$", re.DOTALL)
+
+
+def _canonical(value: object) -> object:
+    """A JSON value with every list sorted (by its JSON text) at every depth."""
+    if isinstance(value, dict):
+        return {key: _canonical(item) for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_canonical(item) for item in value]
+        return sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
+def _same_but_order(first: bytes, second: bytes) -> bool:
+    """Whether two search indexes hold the same entries in another order."""
+    parsed = []
+    for data in (first, second):
+        match = _SEARCH_INDEX.match(data.decode("utf-8", errors="replace"))
+        if match is None:
+            return False
+        try:
+            parsed.append(_canonical(json.loads(match.group(1))))
+        except ValueError:
+            return False
+    return parsed[0] == parsed[1]
+
+
+def compare_outputs(on: Path, off: Path) -> str:
+    """Compare the outputs of the clean qmsdoc builds with the speed-ups on and off.
+
+    Every HTML page (``_sources`` copies excluded, as in :func:`html_pages`) must be
+    byte-identical; the other files (doctrees excluded) are listed when they differ,
+    the search index as "same entries, other order" when only its order differs.
+    """
+
+    def files(out: Path) -> dict[str, Path]:
+        return {
+            path.relative_to(out).as_posix(): path
+            for path in sorted(out.rglob("*"))
+            if path.is_file() and ".doctrees" not in path.relative_to(out).parts
+        }
+
+    left, right = files(on), files(off)
+    pages = sorted(p for p in set(left) | set(right) if _is_page(p))
+    different = [
+        p
+        for p in pages
+        if p not in left
+        or p not in right
+        or left[p].read_bytes() != right[p].read_bytes()
+    ]
+    others: list[str] = []
+    for name in sorted((set(left) | set(right)) - set(pages)):
+        if name not in left or name not in right:
+            others.append(f"{name} (only {'off' if name in right else 'on'})")
+            continue
+        first, second = left[name].read_bytes(), right[name].read_bytes()
+        if first == second:
+            continue
+        if name == "searchindex.js" and _same_but_order(first, second):
+            others.append(f"{name} (same entries, other order)")
+        else:
+            others.append(name)
+    identical = len(pages) - len(different)
+    verdict = (
+        f"{identical}/{len(pages)} HTML pages byte-identical"
+        if not different
+        else f"{len(different)}/{len(pages)} HTML pages differ: "
+        f"{', '.join(different[:10])}{'...' if len(different) > 10 else ''}"
+    )
+    rest = (
+        "all other files identical"
+        if not others
+        else f"other files that differ: {', '.join(others)}"
+    )
+    return f"{'correct' if not different else 'different'}: {verdict}; {rest}"
+
+
+def _is_page(relative: str) -> bool:
+    return relative.endswith(".html") and "_sources" not in relative.split("/")
 
 
 def measure_incremental(corpus: Corpus, result: SizeResult, repeat: int) -> None:
@@ -467,17 +565,24 @@ def _ratio(top: float | None, bottom: float | None) -> str:
 
 
 def size_table(result: SizeResult) -> list[str]:
+    """The figures of one size; the qmsdoc-off columns (speed-ups off) are measured
+    for the clean HTML mode only ("-" in the other rows)."""
     rows = [
         "| mode | stock median s | qmsdoc median s | ratio qmsdoc/stock "
-        "| stock peak MiB | qmsdoc peak MiB | ratio |",
-        "|---|---|---|---|---|---|---|",
+        "| qmsdoc-off median s | ratio qmsdoc-off/stock "
+        "| stock peak MiB | qmsdoc peak MiB | ratio "
+        "| qmsdoc-off peak MiB | ratio qmsdoc-off/stock |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for mode in MODES:
         ws, wq = result.wall(mode, STOCK), result.wall(mode, QMS)
         ps, pq = result.peak_mib(mode, STOCK), result.peak_mib(mode, QMS)
+        wo, po = result.wall(mode, QMS_OFF), result.peak_mib(mode, QMS_OFF)
+        off_wall = f"{_num(wo)} | {_ratio(wo, ws)}" if mode == CLEAN else "- | -"
+        off_peak = f"{_num(po, 0)} | {_ratio(po, ps)}" if mode == CLEAN else "- | -"
         rows.append(
-            f"| {mode} | {_num(ws)} | {_num(wq)} | {_ratio(wq, ws)} "
-            f"| {_num(ps, 0)} | {_num(pq, 0)} | {_ratio(pq, ps)} |"
+            f"| {mode} | {_num(ws)} | {_num(wq)} | {_ratio(wq, ws)} | {off_wall} "
+            f"| {_num(ps, 0)} | {_num(pq, 0)} | {_ratio(pq, ps)} | {off_peak} |"
         )
     return rows
 
@@ -551,6 +656,37 @@ def targets(results: dict[int, SizeResult]) -> list[str]:
     return lines
 
 
+def speedups_lines(result: SizeResult) -> list[str]:
+    """The clean build with the speed-ups on and off: times, and the last clean
+    outputs of the two compared."""
+    wq, wo = result.wall(CLEAN, QMS), result.wall(CLEAN, QMS_OFF)
+    ws = result.wall(CLEAN, STOCK)
+    lines = [
+        "Speed-ups (`qms_speedups`), clean HTML of this run: "
+        f"on {_num(wq)} s ({_ratio(wq, ws)} stock), "
+        f"off {_num(wo)} s ({_ratio(wo, ws)} stock); "
+        f"off/on {_ratio(wo, wq)}.{_issue_limit(result.n, wq, ws)}",
+        "",
+        f"Output with the speed-ups off against on (last clean builds): "
+        f"{result.speedups_off or 'n/a'}",
+    ]
+    return lines
+
+
+#: issue 17: the clean-build ratio at N=5,000 with the speed-ups on, at most (as shown)
+SPEEDUPS_LIMIT = 0.39
+
+
+def _issue_limit(n: int, on: float | None, stock: float | None) -> str:
+    if n != 5000 or on is None or not stock:
+        return ""
+    met = round(on / stock, 2) <= SPEEDUPS_LIMIT
+    return (
+        f" Issue 17 limit, on <= {SPEEDUPS_LIMIT:.2f}x stock at N=5,000: "
+        f"{'met' if met else 'not met'}."
+    )
+
+
 def _fig(test: Verdict) -> str:
     return "n/a" if test is None else test[1]
 
@@ -619,7 +755,7 @@ def report(results: dict[int, SizeResult], options: Options, started: datetime) 
         f"- qmsdoc commit: {commit()}",
         f"- sizes: {', '.join(str(n) for n in sorted(results))}; each figure is the "
         f"median of {options.repeat} run(s) after one discarded warm-up; the runs of the "
-        "two configurations alternate",
+        "configurations alternate (clean HTML: stock, qmsdoc, qmsdoc-off)",
         f"- measured with {timer}; peak = the largest single process",
         "",
         "## Commands",
@@ -630,6 +766,8 @@ def report(results: dict[int, SizeResult], options: Options, started: datetime) 
         "# (a) clean HTML, output folder deleted before (not timed)",
         "sphinx-build -b html -q -E CORPUS OUT                        # stock",
         "sphinx-build -b html -q -E -c bench/qms-conf CORPUS OUT      # qmsdoc",
+        "sphinx-build -b html -q -E -c bench/qms-conf -D qms_speedups=0 CORPUS OUT"
+        "  # qmsdoc-off",
         "# (b) one-file incremental: after a build of a copy of the corpus per configuration,",
         f"#     rename the title of one {RENAMED_TYPE} in {RENAMED_FILE}",
         "sphinx-build -b html -q COPY OUT                             # stock",
@@ -647,8 +785,8 @@ def report(results: dict[int, SizeResult], options: Options, started: datetime) 
         lines += [f"Incremental correctness (renamed {r.renamed}):", ""]
         lines += [f"- {c}: {r.correctness.get(c, 'n/a')}" for c in CONFIGS]
         lines += ["", "First clean build (warm-up) of each configuration:", ""]
-        lines += [f"- {c}: {r.smoke.get(c, 'n/a')}" for c in CONFIGS]
-        lines.append("")
+        lines += [f"- {c}: {r.smoke.get(c, 'n/a')}" for c in CLEAN_CONFIGS]
+        lines += ["", *speedups_lines(r), ""]
     lines += ["## Targets", "", *targets(results), ""]
     return "\n".join(lines) + "\n"
 
