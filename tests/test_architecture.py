@@ -110,3 +110,37 @@ def test_sphinx_extension_does_not_load_the_workbook_writer() -> None:
         check=True,
     )
     assert result.stdout.strip() == "[]"
+
+
+def _importers(library: str) -> list[str]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        if library in _top_level_imports(path):
+            found.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return found
+
+
+def test_sphinx_needs_is_imported_by_the_adapter_and_the_speedups_only() -> None:
+    """One module meets sphinx-needs' API; what reads its internals is a speed-up,
+    imported only when installed (:mod:`qmsdoc.sphinxext.speedups`)."""
+    importers = _importers("sphinx_needs")
+    assert "qmsdoc.sphinxext.needs_adapter" in importers
+    outside = [
+        module
+        for module in importers
+        if module != "qmsdoc.sphinxext.needs_adapter"
+        and not module.startswith("qmsdoc.sphinxext.speedups.")
+    ]
+    assert outside == []
+
+
+def test_the_extension_does_not_import_the_speedups_it_may_switch_off() -> None:
+    probe = (
+        "import sys, qmsdoc.sphinxext; print(sorted(name for name in sys.modules "
+        "if name.startswith('qmsdoc.sphinxext.speedups.')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"

@@ -10,7 +10,7 @@ import pytest
 from docutils.utils import new_document
 from sphinx.search.en import SearchEnglish
 
-from qmsdoc.sphinxext.search_stems import STEMS_FILE, cache_stems, save_stems
+from qmsdoc.sphinxext.speedups.search_stems import STEMS_FILE, cache_stems, save_stems
 from qmstest import SPEEDUPS_OFF, sphinx_build
 
 if TYPE_CHECKING:

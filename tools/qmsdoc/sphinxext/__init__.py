@@ -76,6 +76,7 @@ from qmsdoc.sphinxext.history_display import history_node, resolve_history
 from qmsdoc.sphinxext.intended_use import IntendedUseDirective
 from qmsdoc.sphinxext.item_header import item_header_node, resolve_item_headers
 from qmsdoc.sphinxext.matrix_directive import MATRIX_DIRECTIVES, MATRIX_RENDERERS
+from qmsdoc.sphinxext.needs_adapter import EXTENSION as NEEDS_EXTENSION
 from qmsdoc.sphinxext.needtypes import install_item_directive, register_profile
 from qmsdoc.sphinxext.outdated import note_references, outdated_pages
 from qmsdoc.sphinxext.release_directives import RELEASE_DIRECTIVES, RELEASE_RENDERERS
@@ -102,7 +103,7 @@ ENV_VERSION = 2
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register qmsdoc with Sphinx (``extensions = ["qmsdoc"]``)."""
-    app.setup_extension("sphinx_needs")
+    app.setup_extension(NEEDS_EXTENSION)
     app.add_config_value(
         "qms_project_file", None, "env", types=frozenset({str, type(None)})
     )

@@ -6,7 +6,6 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from docutils import nodes
-from sphinx_needs.directives.need import NeedDirective
 
 from qmsdoc.errors import QmsError
 from qmsdoc.model import MAX_ID_LENGTH, RawItem
@@ -16,6 +15,7 @@ from qmsdoc.sphinxext.evidence_display import evidence_node
 from qmsdoc.sphinxext.history_display import history_node
 from qmsdoc.sphinxext.item_header import item_header_node
 from qmsdoc.sphinxext.item_options import DeferredOptionSpec, read_option_block
+from qmsdoc.sphinxext.needs_adapter import NeedDirective
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -35,7 +35,7 @@ class ItemDirective(NeedDirective):
     plain, with the same result and the same errors.
     """
 
-    option_spec = DeferredOptionSpec()  # type: ignore[misc]  # Final in NeedDirective
+    option_spec = DeferredOptionSpec()  # type: ignore[misc, assignment]  # Final in NeedDirective
 
     def run(self) -> Sequence[nodes.Node]:
         if not self.option_spec:

@@ -45,10 +45,9 @@ from docutils import nodes
 from docutils.parsers.rst.states import Body, MarkupError, SubstitutionDef
 from docutils.statemachine import StringList
 from docutils.utils import ExtensionOptionError, assemble_option_dict
-from sphinx_needs.utils import DummyOptionSpec
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from docutils.parsers.rst import Directive
 
@@ -76,11 +75,19 @@ _DIRECTIVE: Final[re.Pattern[str]] = next(
 )
 
 
-class DeferredOptionSpec(DummyOptionSpec):
-    """Any option, like sphinx-needs' spec, but falsy so that docutils skips them."""
+class DeferredOptionSpec(dict[str, "Callable[[str], str]"]):
+    """Any option (each value kept as written, like sphinx-needs' own spec), but falsy
+    so that docutils leaves the option lines to :func:`read_option_block`."""
 
     def __bool__(self) -> bool:
         return False
+
+    def __getitem__(self, _key: str) -> Callable[[str], str]:
+        return _as_written
+
+
+def _as_written(value: str) -> str:
+    return value
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,8 +3,8 @@ switch, one version check, one warning.
 
 A speed-up reproduces, faster, something sphinx-needs, docutils or Sphinx does
 itself, by reading or replacing their internals: the HTML rows of plain
-``needtable`` directives (:mod:`~qmsdoc.sphinxext.item_tables`) and one stem cache for
-the search index (:mod:`~qmsdoc.sphinxext.search_stems`). Each was written and tested
+``needtable`` directives (:mod:`~qmsdoc.sphinxext.speedups.item_tables`) and one stem cache for
+the search index (:mod:`~qmsdoc.sphinxext.speedups.search_stems`). Each was written and tested
 for the versions in :data:`WRITTEN_FOR`. At ``config-inited`` they are installed only
 if ``qms_speedups`` is true (the default) and the installed versions match (same
 major and minor version); otherwise one warning (``qms.speedups``) says which version
@@ -47,8 +47,8 @@ class Speedup:
 
 
 SPEEDUPS: tuple[Speedup, ...] = (
-    Speedup(name="needtable rows as HTML", module="qmsdoc.sphinxext.item_tables"),
-    Speedup(name="one stem cache for the search index", module="qmsdoc.sphinxext.search_stems"),
+    Speedup(name="needtable rows as HTML", module="qmsdoc.sphinxext.speedups.item_tables"),
+    Speedup(name="one stem cache for the search index", module="qmsdoc.sphinxext.speedups.search_stems"),
 )  # fmt: skip
 
 
