@@ -144,3 +144,82 @@ def test_the_extension_does_not_import_the_speedups_it_may_switch_off() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+#: the layers of the engine, lowest first: a module imports (at run time) only from
+#: its own layer or a lower one. Type-only imports (under ``TYPE_CHECKING``) are free.
+#: ``qmsdoc/__init__`` (the version and the lazy Sphinx entry point) stands outside.
+LAYER_ORDER: tuple[tuple[str, ...], ...] = (
+    ("errors",),
+    ("input_files", "json_input", "safe_xml", "storage"),
+    ("vcs",),
+    ("profile",),
+    ("project",),
+    ("model",),
+    ("evidence",),
+    ("trace", "history", "soup", "vulnerability", "release", "design_review"),
+    ("risk", "documents"),
+    ("security",),
+    ("checks",),
+    ("device_file", "report", "export"),
+    ("dossier",),
+    ("cli", "sphinxext", "pytest_plugin"),
+)
+
+
+def _runtime_imports(tree: ast.AST) -> list[str]:
+    """The qmsdoc modules a module imports when it runs (function bodies included),
+    leaving out ``if TYPE_CHECKING:`` blocks."""
+    found: list[str] = []
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.If) and "TYPE_CHECKING" in ast.unparse(child.test):
+                for other in child.orelse:
+                    visit(other)
+                continue
+            if isinstance(child, ast.ImportFrom) and child.module and not child.level:
+                found.append(child.module)
+            elif isinstance(child, ast.Import):
+                found.extend(alias.name for alias in child.names)
+            visit(child)
+
+    visit(tree)
+    return [name for name in found if name.startswith("qmsdoc.")]
+
+
+def _component(module: str) -> str:
+    return module.split(".")[1]
+
+
+def test_no_import_runs_from_a_lower_layer_to_a_higher_one() -> None:
+    layer = {name: rank for rank, names in enumerate(LAYER_ORDER) for name in names}
+    upward: list[str] = []
+    unplaced: set[str] = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+        if len(parts) == 2 and parts[1] == "__init__":
+            continue  # the package facade
+        source = parts[1]
+        if source not in layer:
+            unplaced.add(source)
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for target_module in _runtime_imports(tree):
+            target = _component(target_module)
+            if target not in layer:
+                unplaced.add(target)
+            elif layer[target] > layer[source]:
+                upward.append(f"{'.'.join(parts)} imports {target_module}")
+    assert unplaced == set(), "place these packages in LAYER_ORDER"
+    assert upward == []
+
+
+def test_the_layer_test_sees_an_upward_import() -> None:
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\n"
+        "from qmsdoc.checks import run_checks\n"
+        "if TYPE_CHECKING:\n    from qmsdoc.cli import main\n"
+        "def later():\n    from qmsdoc.dossier import plan\n"
+    )
+    assert _runtime_imports(tree) == ["qmsdoc.checks", "qmsdoc.dossier"]

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from qmsdoc.dossier.consistency import Classification
 from qmsdoc.errors import ProfileError, ProjectError
 from qmsdoc.profile import Profile, load_profile, read_toml
 from qmsdoc.profile.paths import project_path_problem
@@ -18,7 +17,14 @@ from qmsdoc.vcs.base import SOURCE_SUFFIXES
 if TYPE_CHECKING:
     from pathlib import Path
 
-__all__ = ["PROJECT_FILE", "ExternalNeeds", "Project", "find_root", "load_project"]
+__all__ = [
+    "PROJECT_FILE",
+    "Classification",
+    "ExternalNeeds",
+    "Project",
+    "find_root",
+    "load_project",
+]
 
 PROJECT_FILE = "qms.toml"
 _PROJECT_KEYS = frozenset(
@@ -44,6 +50,19 @@ _DEFAULT_EXCLUDE = (
     "traceability",
     ".ci",
 )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Classification:
+    """The classification the file claims (``[project.classification]``)."""
+
+    us_class: str | None = None
+    documentation_level: str | None = None
+    eu_regulation: str | None = None
+    eu_class: str | None = None
+    software_safety_class: str | None = None
+    external_controls: bool = False
+    """The safety class relies on risk controls external to the software (62304 4.3)."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

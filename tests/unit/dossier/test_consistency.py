@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from qmsdoc.dossier.consistency import Classification, consistency_problems
+from qmsdoc.dossier.consistency import consistency_problems
+from qmsdoc.project import Classification
 from qmsdoc.risk.estimate import RiskEstimate, estimate_risks
 from qmsdoc.trace import TraceGraph
 

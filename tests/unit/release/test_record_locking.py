@@ -15,7 +15,7 @@ from qmsdoc.release.record import (
     read_record,
     write_record,
 )
-from qmsdoc.report.locking import locked
+from qmsdoc.storage.locking import locked
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -7,10 +7,10 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
-from qmsdoc.report.atomic import write_atomic
-from qmsdoc.report.locking import locked
 from qmsdoc.soup.sbom import read_sbom
 from qmsdoc.soup.store import read_record, record_text, store_record
+from qmsdoc.storage.atomic import write_atomic
+from qmsdoc.storage.locking import locked
 
 from ._soup_support import DATA
 

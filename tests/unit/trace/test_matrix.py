@@ -6,10 +6,11 @@ import functools
 from typing import TYPE_CHECKING
 
 from qmsdoc.device_file import read_items
+from qmsdoc.model.ordering import natural_key
 from qmsdoc.profile.model import MatrixColumn, MatrixSpec, PathStep
 from qmsdoc.project import load_project
 from qmsdoc.trace import TraceGraph
-from qmsdoc.trace.matrix import MatrixCell, MatrixRow, build_matrix, follow, natural_key
+from qmsdoc.trace.matrix import MatrixCell, MatrixRow, build_matrix, follow
 from qmstest import REPOSITORY
 
 from .._rst import item

@@ -103,7 +103,7 @@ def check_design_review_action_overdue(context: CheckContext) -> Iterator[Findin
     """No open review action is past its due date on the build date.
 
     Serves ISO 13485 7.3.5 via 21 CFR 820.10. The build date is ``SOURCE_DATE_EPOCH``,
-    else HEAD's commit time (:mod:`qmsdoc.report.clock`), so one commit gives one answer.
+    else HEAD's commit time (:mod:`qmsdoc.vcs.clock`), so one commit gives one answer.
     """
     config, facts = context.profile.design_review, context.review_facts
     if config is None or facts is None:

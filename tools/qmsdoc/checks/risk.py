@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qmsdoc.checks.findings import Finding, finding_at
-from qmsdoc.risk.model import is_justified
+from qmsdoc.profile.risk_model import is_justified
 from qmsdoc.risk.views import control_verification
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
-    from qmsdoc.risk.model import RiskModel
+    from qmsdoc.profile.risk_model import RiskModel
 
 __all__ = [
     "check_risk_control_unverified",

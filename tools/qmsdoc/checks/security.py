@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qmsdoc.checks.findings import finding_at
-from qmsdoc.risk.model import is_justified
+from qmsdoc.profile.risk_model import is_justified
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

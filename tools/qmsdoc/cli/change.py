@@ -20,12 +20,12 @@ from qmsdoc.history.suspect import (
     record_reviews,
     suspect_links,
 )
+from qmsdoc.model.ordering import natural_key
 from qmsdoc.model.rst_source import scan_files
 from qmsdoc.report import write_atomic
-from qmsdoc.report.clock import generation_time
 from qmsdoc.trace import TraceGraph
-from qmsdoc.trace.matrix import natural_key
 from qmsdoc.vcs import GitHistory, source_state
+from qmsdoc.vcs.clock import generation_time
 
 if TYPE_CHECKING:
     from qmsdoc.cli.context import CliContext

@@ -11,10 +11,10 @@ from qmsdoc import __version__
 from qmsdoc.device_file import load_sboms, load_scans, read_items_with_evidence
 from qmsdoc.export.xlsx import WorkbookContext, write_workbook
 from qmsdoc.report import write_gaps
-from qmsdoc.report.clock import generation_time
 from qmsdoc.trace import TraceGraph
 from qmsdoc.trace.gaps import gap_report
 from qmsdoc.vcs import source_state
+from qmsdoc.vcs.clock import generation_time
 
 if TYPE_CHECKING:
     from qmsdoc.cli.context import CliContext

@@ -10,8 +10,8 @@ import re
 from typing import TYPE_CHECKING, Protocol
 
 from qmsdoc.design_review.records import BaselineFact, ReviewFacts
-from qmsdoc.report.clock import generation_time
 from qmsdoc.vcs import GitHistory, source_state
+from qmsdoc.vcs.clock import generation_time
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -39,10 +39,10 @@ from qmsdoc.history.approvals import approval_record
 from qmsdoc.history.completeness import rewritten_tags
 from qmsdoc.input_files import read_input_bytes
 from qmsdoc.report import findings_document, gaps_document
-from qmsdoc.report.clock import generation_time
 from qmsdoc.risk.estimate import estimate_risks
 from qmsdoc.trace.gaps import gap_report
 from qmsdoc.vcs import GitHistory, source_state
+from qmsdoc.vcs.clock import generation_time
 
 if TYPE_CHECKING:
     from qmsdoc.evidence.status import EvidenceView, State

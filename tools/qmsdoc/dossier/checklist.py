@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from qmsdoc.errors import InputError
 from qmsdoc.evidence.status import VERIFIED
-from qmsdoc.trace.matrix import build_matrix, natural_key
+from qmsdoc.model.ordering import natural_key
+from qmsdoc.trace.matrix import build_matrix
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

@@ -14,15 +14,15 @@ compare it with the pathway being assembled and with the computed risk:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from qmsdoc.project import Classification
     from qmsdoc.risk.estimate import RiskEstimate
 
-__all__ = ["Classification", "consistency_problems"]
+__all__ = ["consistency_problems"]
 
 _MDR_CLASSES = ("I", "IIa", "IIb", "III")
 _IVDR_CLASSES = ("A", "B", "C", "D")
@@ -30,19 +30,6 @@ _IVDR_CLASSES = ("A", "B", "C", "D")
 _SERIOUS = 4
 #: probability level counted as "probable" before risk control
 _PROBABLE = 4
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Classification:
-    """The classification the file claims (``[project.classification]``)."""
-
-    us_class: str | None = None
-    documentation_level: str | None = None
-    eu_regulation: str | None = None
-    eu_class: str | None = None
-    software_safety_class: str | None = None
-    external_controls: bool = False
-    """The safety class relies on risk controls external to the software (62304 4.3)."""
 
 
 def consistency_problems(

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from qmsdoc.design_review.records import BASELINE_CHECKS, missing_review
-from qmsdoc.trace.matrix import build_matrix, natural_key
+from qmsdoc.model.ordering import natural_key
+from qmsdoc.trace.matrix import build_matrix
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence

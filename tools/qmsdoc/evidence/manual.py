@@ -10,7 +10,7 @@ with one result that verifies the test item.
 An overall verdict of ``passed`` with any failed step is refused: a failed step
 either fails the test or is explained by a deviation and repeated.
 
-Records are read with :class:`qmsdoc.report.record_fields.RecordFields`; the helpers
+Records are read with :class:`qmsdoc.storage.record_fields.RecordFields`; the helpers
 :func:`utc_timestamp` and :func:`hash_attachment` are shared with the study reports (:mod:`qmsdoc.evidence.study`) and the protocol
 workbook import (:mod:`qmsdoc.evidence.protocol`).
 """
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from qmsdoc.errors import InputError
 from qmsdoc.evidence.records import Attachment, EvidenceRun, TestResult
 from qmsdoc.input_files import file_sha256
-from qmsdoc.report.record_fields import RecordFields
+from qmsdoc.storage.record_fields import RecordFields
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

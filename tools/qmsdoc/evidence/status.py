@@ -31,8 +31,8 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
+from qmsdoc.model.ordering import natural_key
 from qmsdoc.model.rst_source import scan_files
-from qmsdoc.trace.matrix import natural_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence

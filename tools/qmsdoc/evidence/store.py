@@ -31,9 +31,9 @@ from qmsdoc.evidence.records import (
 from qmsdoc.evidence.reports import read_result_file
 from qmsdoc.input_files import read_input_text
 from qmsdoc.json_input import load_json
-from qmsdoc.report.atomic import write_atomic
-from qmsdoc.report.locking import locked
-from qmsdoc.report.record_fields import (
+from qmsdoc.storage.atomic import write_atomic
+from qmsdoc.storage.locking import locked
+from qmsdoc.storage.record_fields import (
     RECORD_ID,
     as_list,
     as_optional_text,

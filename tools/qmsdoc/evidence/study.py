@@ -36,7 +36,7 @@ from qmsdoc.errors import InputError
 from qmsdoc.evidence.manual import ILLUSTRATIVE_NOTE, hash_attachment
 from qmsdoc.evidence.records import Attachment, EvidenceRun, TestResult
 from qmsdoc.input_files import read_input_text
-from qmsdoc.report.record_fields import RecordFields
+from qmsdoc.storage.record_fields import RecordFields
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from qmsdoc.trace.matrix import natural_key
+from qmsdoc.model.ordering import natural_key
 
 if TYPE_CHECKING:
-    from qmsdoc.dossier.consistency import Classification
     from qmsdoc.model import Item
     from qmsdoc.profile import Profile
+    from qmsdoc.project import Classification
     from qmsdoc.soup.records import SbomRecord
     from qmsdoc.trace import TraceGraph
 

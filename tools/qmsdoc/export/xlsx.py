@@ -31,8 +31,9 @@ from openpyxl.utils import get_column_letter
 
 from qmsdoc.checks.soup import soup_items_by_key
 from qmsdoc.checks.vulnerability import assessments_of
-from qmsdoc.report.atomic import write_atomic
-from qmsdoc.trace.matrix import build_matrix, natural_key, row_verification
+from qmsdoc.model.ordering import natural_key
+from qmsdoc.storage.atomic import write_atomic
+from qmsdoc.trace.matrix import build_matrix, row_verification
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence

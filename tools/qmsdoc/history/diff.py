@@ -11,8 +11,8 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qmsdoc.model.ordering import natural_key
 from qmsdoc.profile import split_list
-from qmsdoc.trace.matrix import natural_key
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from qmsdoc.errors import InputError
 from qmsdoc.input_files import excerpt, read_input_text
-from qmsdoc.report.atomic import write_atomic
-from qmsdoc.report.locking import locked
+from qmsdoc.storage.atomic import write_atomic
+from qmsdoc.storage.locking import locked
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping

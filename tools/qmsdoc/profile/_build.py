@@ -24,8 +24,8 @@ from qmsdoc.profile.model import (
     LinkType,
     Profile,
 )
-from qmsdoc.risk._build import build_risk_model
-from qmsdoc.security._build import build_security_model
+from qmsdoc.profile.risk_build import build_risk_model
+from qmsdoc.profile.security_build import build_security_model
 
 if TYPE_CHECKING:
     from collections.abc import Mapping

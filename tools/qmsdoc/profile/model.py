@@ -17,8 +17,8 @@ if TYPE_CHECKING:
     from qmsdoc.profile.approval_policy import ApprovalPolicy
     from qmsdoc.profile.design_review import DesignReviewConfig
     from qmsdoc.profile.document_control import DocumentControlConfig
-    from qmsdoc.risk.model import RiskModel
-    from qmsdoc.security.model import SecurityModel
+    from qmsdoc.profile.risk_model import RiskModel
+    from qmsdoc.profile.security_model import SecurityModel
 
 __all__ = [
     "CoverageRule",

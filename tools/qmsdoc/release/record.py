@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from qmsdoc.errors import InputError, OutputError
 from qmsdoc.input_files import read_input_bytes, read_input_text
 from qmsdoc.json_input import load_json
-from qmsdoc.report.atomic import write_atomic
-from qmsdoc.report.locking import locked
+from qmsdoc.storage.atomic import write_atomic
+from qmsdoc.storage.locking import locked
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

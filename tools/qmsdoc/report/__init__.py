@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from qmsdoc.report.atomic import write_atomic
 from qmsdoc.report.findings_file import findings_document, write_findings
 from qmsdoc.report.gaps_file import gaps_document, write_gaps
+from qmsdoc.storage.atomic import write_atomic
 
 __all__ = [
     "findings_document",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from qmsdoc.report.atomic import write_atomic
+from qmsdoc.storage.atomic import write_atomic
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from qmsdoc.risk.model import Level, Region, RiskFields, RiskModel, Scale
+from qmsdoc.profile.risk_model import Level, Region, RiskFields, RiskModel, Scale
 
 __all__ = ["Level", "Region", "RiskFields", "RiskModel", "Scale"]

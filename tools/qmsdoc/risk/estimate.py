@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from qmsdoc.model import Item
-    from qmsdoc.risk.model import Region, RiskModel
+    from qmsdoc.profile.risk_model import Region, RiskModel
     from qmsdoc.trace import TraceGraph
 
 __all__ = ["RiskEstimate", "RiskLevel", "estimate_risks", "scale_value"]

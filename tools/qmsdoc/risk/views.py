@@ -11,15 +11,15 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from qmsdoc.evidence.status import LABELS, VERIFIED, combine_states
-from qmsdoc.risk.model import is_justified
+from qmsdoc.profile.risk_model import is_justified
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from qmsdoc.evidence.status import EvidenceView, State, VerificationState
     from qmsdoc.model import Item
+    from qmsdoc.profile.risk_model import Region, RiskModel
     from qmsdoc.risk.estimate import RiskEstimate, RiskLevel
-    from qmsdoc.risk.model import Region, RiskModel
     from qmsdoc.trace import TraceGraph
 
 __all__ = [

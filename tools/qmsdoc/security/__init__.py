@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from qmsdoc.profile.security_model import SecurityFields, SecurityModel
 from qmsdoc.security.estimate import SecurityEstimate, SecurityLevel, estimate_threats
-from qmsdoc.security.model import SecurityFields, SecurityModel
 
 __all__ = [
     "SecurityEstimate",

@@ -14,8 +14,8 @@ from qmsdoc.risk.estimate import scale_value
 
 if TYPE_CHECKING:
     from qmsdoc.model import Item
-    from qmsdoc.risk.model import Region
-    from qmsdoc.security.model import SecurityModel
+    from qmsdoc.profile.risk_model import Region
+    from qmsdoc.profile.security_model import SecurityModel
     from qmsdoc.trace import TraceGraph
 
 __all__ = ["SecurityEstimate", "SecurityLevel", "estimate_threats"]

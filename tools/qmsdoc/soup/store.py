@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from qmsdoc.errors import InputError
 from qmsdoc.input_files import read_input_text
 from qmsdoc.json_input import load_json
-from qmsdoc.report.atomic import write_atomic
-from qmsdoc.report.locking import locked
-from qmsdoc.report.record_fields import as_list, as_optional_text, as_text
 from qmsdoc.soup.records import Component, SbomRecord
+from qmsdoc.storage.atomic import write_atomic
+from qmsdoc.storage.locking import locked
+from qmsdoc.storage.record_fields import as_list, as_optional_text, as_text
 
 if TYPE_CHECKING:
     from pathlib import Path

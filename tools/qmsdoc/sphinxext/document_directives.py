@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
+from qmsdoc.model.ordering import natural_key
 from qmsdoc.sphinxext.aggregate import AggregateDirective
 from qmsdoc.sphinxext.tables import Cell, paragraph, table
-from qmsdoc.trace.matrix import natural_key
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

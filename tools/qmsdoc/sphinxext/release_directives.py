@@ -22,12 +22,12 @@ from sphinx.util import logging
 
 from qmsdoc.history.completeness import rewritten_tags
 from qmsdoc.history.diff import diff_revisions
+from qmsdoc.model.ordering import natural_key
 from qmsdoc.model.rst_source import scan_files
 from qmsdoc.sphinxext.aggregate import AggregateDirective
 from qmsdoc.sphinxext.design_directives import item_text
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.tables import paragraph, table
-from qmsdoc.trace.matrix import natural_key
 from qmsdoc.vcs import GitHistory, source_state
 
 if TYPE_CHECKING:

@@ -30,8 +30,8 @@ from qmsdoc.sphinxext.tables import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from qmsdoc.profile.risk_model import Region, RiskModel
     from qmsdoc.risk.estimate import RiskLevel
-    from qmsdoc.risk.model import Region, RiskModel
     from qmsdoc.risk.views import ControlStatus
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
 

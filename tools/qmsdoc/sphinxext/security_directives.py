@@ -21,6 +21,7 @@ from docutils import nodes
 
 from qmsdoc.checks.soup import soup_items_by_key
 from qmsdoc.checks.vulnerability import assessments_of, package_name
+from qmsdoc.model.ordering import natural_key
 from qmsdoc.soup.records import component_key
 from qmsdoc.sphinxext.aggregate import AggregateDirective
 from qmsdoc.sphinxext.tables import (
@@ -31,15 +32,14 @@ from qmsdoc.sphinxext.tables import (
     scale_table,
     table,
 )
-from qmsdoc.trace.matrix import natural_key
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from qmsdoc.model import Item
-    from qmsdoc.risk.model import Region
+    from qmsdoc.profile.risk_model import Region
+    from qmsdoc.profile.security_model import SecurityModel
     from qmsdoc.security.estimate import SecurityEstimate, SecurityLevel
-    from qmsdoc.security.model import SecurityModel
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
 
 __all__ = ["SECURITY_DIRECTIVES", "SECURITY_RENDERERS"]

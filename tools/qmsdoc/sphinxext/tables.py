@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from docutils import nodes
 
 if TYPE_CHECKING:
-    from qmsdoc.risk.model import Region, Scale
+    from qmsdoc.profile.risk_model import Region, Scale
 
 __all__ = ["Cell", "acceptability", "paragraph", "region_class", "scale_table", "table"]
 

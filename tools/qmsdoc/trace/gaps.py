@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qmsdoc.evidence.status import VERIFIED
-from qmsdoc.trace.matrix import natural_key
+from qmsdoc.model.ordering import natural_key
 
 if TYPE_CHECKING:
     from qmsdoc.evidence.status import EvidenceView

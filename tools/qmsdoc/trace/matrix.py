@@ -7,9 +7,10 @@ the whole item list per cell.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from qmsdoc.model.ordering import natural_key
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -25,31 +26,8 @@ __all__ = [
     "MatrixView",
     "build_matrix",
     "follow",
-    "natural_key",
     "row_verification",
 ]
-
-_DIGIT_RUNS = re.compile(r"([0-9]+)")
-
-
-def natural_key(item_id: str) -> tuple[tuple[int, int, str], ...]:
-    """Sort key that orders REQ-2 before REQ-10 (digit runs compare as numbers).
-
-    A digit run compares by its length without leading zeros, then lexically: the
-    numeric order without ``int()``, which refuses runs of more than 4,300 digits
-    and is quadratic in their length.
-    """
-    # split with a group puts the ASCII digit runs at the odd positions
-    return tuple(
-        _number_key(part) if position % 2 else (0, 0, part)
-        for position, part in enumerate(_DIGIT_RUNS.split(item_id))
-        if part
-    )
-
-
-def _number_key(digits: str) -> tuple[int, int, str]:
-    significant = digits.lstrip("0")
-    return (1, len(significant), significant)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 import sphinx
 
 from qmsdoc.errors import OutputError
-from qmsdoc.report.atomic import write_atomic
+from qmsdoc.storage.atomic import write_atomic
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from qmsdoc.errors import OutputError
-from qmsdoc.report.locking import locked
+from qmsdoc.storage.locking import locked
 
 if TYPE_CHECKING:
     from pathlib import Path

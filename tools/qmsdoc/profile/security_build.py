@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from qmsdoc.risk._build import build_grid, build_regions, build_scale
-from qmsdoc.security.model import SecurityFields, SecurityModel
+from qmsdoc.profile.risk_build import build_grid, build_regions, build_scale
+from qmsdoc.profile.security_model import SecurityFields, SecurityModel
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from qmsdoc.risk._build import Primitives
+    from qmsdoc.profile.risk_build import Primitives
 
 __all__ = ["build_security_model"]
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from qmsdoc.risk.model import Region, Scale
+    from qmsdoc.profile.risk_model import Region, Scale
 
 __all__ = ["SecurityFields", "SecurityModel"]
 

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from qmsdoc.errors import QmsError
-from qmsdoc.report.clock import generation_time
 from qmsdoc.vcs import SourceState
+from qmsdoc.vcs.clock import generation_time
 
 COMMITTED = SourceState(commit="a" * 40, commit_time=1_600_000_000, clean=True)
 OUTSIDE_GIT = SourceState(commit=None, commit_time=None, clean=None)

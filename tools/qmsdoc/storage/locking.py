@@ -7,7 +7,7 @@ and two commands doing that at once would each write what the other did not see.
 read-modify-write, so the second command waits for the first and then reads what the
 first wrote. The lock is on the folder, not on a lock file, so no file is left in a
 committed folder; and not on the record, because
-:func:`~qmsdoc.report.atomic.write_atomic` replaces the record by a new file (the
+:func:`~qmsdoc.storage.atomic.write_atomic` replaces the record by a new file (the
 folder stays the same). A command that waits longer than ``timeout`` is refused in
 one line, never let through. ``flock`` on a folder needs a local file system: where it
 is not supported (some network file systems) the write is refused, never unlocked.

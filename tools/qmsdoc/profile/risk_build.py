@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from qmsdoc.risk.model import Level, Region, RiskFields, RiskModel, Scale
+from qmsdoc.profile.risk_model import Level, Region, RiskFields, RiskModel, Scale
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
