@@ -31,10 +31,32 @@ _speedups.WRITTEN_FOR["sphinx-needs"] = "0.1"
 """
 
 
+#: added to conf.py: which item directive class the build uses
+DIRECTIVE_PROBE = """
+
+from docutils.parsers.rst import directives as _directives
+
+_probe_setup = setup
+
+
+def _record_directive(app):
+    name = type(None).__name__
+    directive = _directives._directives.get("requirement")
+    if directive is not None:
+        name = directive.__name__
+    (_Path(app.outdir).parent / "directive.txt").write_text(name)
+
+
+def setup(app):
+    _probe_setup(app)
+    app.connect("builder-inited", _record_directive)
+"""
+
+
 @pytest.fixture
 def tables_root(valid_root: Path) -> Path:
     with (valid_root / "conf.py").open("a", encoding="utf-8") as conf:
-        conf.write(PROBE)
+        conf.write(PROBE + DIRECTIVE_PROBE)
     with (valid_root / "items.rst").open("a", encoding="utf-8") as items:
         items.write(ITEMS)
     return add_pages(valid_root, {"tables": TABLES})
@@ -69,9 +91,16 @@ def test_the_installed_versions_are_those_the_speedups_were_written_for() -> Non
     assert set(WRITTEN_FOR) == {"sphinx-needs", "docutils", "sphinx"}
 
 
+def _directive(root: Path) -> str:
+    return (root / "_build" / "directive.txt").read_text(encoding="utf-8")
+
+
 def test_off_or_mismatched_the_pages_are_the_same(tables_root: Path) -> None:
     on, on_warnings, on_left = _build(tables_root)
+    # on, qmsdoc reads each item's option block; off, docutils does
+    assert _directive(tables_root) == "ItemDirective"
     off, off_warnings, off_left = _build(tables_root, "-D", "qms_speedups=0")
+    assert _directive(tables_root) == "DocutilsItemDirective"
     assert off == on
     assert off_warnings == on_warnings
     # on, qmsdoc wrote the plain tables; off, every table reached sphinx-needs
@@ -79,6 +108,7 @@ def test_off_or_mismatched_the_pages_are_the_same(tables_root: Path) -> None:
     with (tables_root / "conf.py").open("a", encoding="utf-8") as conf:
         conf.write(MISMATCH)
     mismatched, warnings, left = _build(tables_root)
+    assert _directive(tables_root) == "DocutilsItemDirective"
     assert mismatched == on
     assert left == off_left
     extra = [w for w in warnings if w not in on_warnings]

@@ -14,13 +14,17 @@ from qmsdoc.sphinxext.domain import QmsDomain, source_location
 from qmsdoc.sphinxext.evidence_display import evidence_node
 from qmsdoc.sphinxext.history_display import history_node
 from qmsdoc.sphinxext.item_header import item_header_node
-from qmsdoc.sphinxext.item_options import DeferredOptionSpec, read_option_block
+from qmsdoc.sphinxext.item_options import (
+    AnyOptionSpec,
+    DeferredOptionSpec,
+    read_option_block,
+)
 from qmsdoc.sphinxext.needs_adapter import NeedDirective
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["ItemDirective"]
+__all__ = ["DocutilsItemDirective", "ItemDirective"]
 
 
 class ItemDirective(NeedDirective):
@@ -118,3 +122,11 @@ class ItemDirective(NeedDirective):
         known.update(self.config.needs_fields)
         known.update(self.config.needs_links)
         return known
+
+
+class DocutilsItemDirective(ItemDirective):
+    """The item directive when the speed-ups are off
+    (:func:`qmsdoc.sphinxext.speedups.active`): docutils, or myst-parser, reads the
+    option block itself, as for any directive."""
+
+    option_spec = AnyOptionSpec()  # type: ignore[misc, assignment]

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     from docutils.parsers.rst import Directive
 
 __all__ = [
+    "AnyOptionSpec",
     "DeferredOptionSpec",
     "PlainBlock",
     "docutils_block",
@@ -81,6 +82,17 @@ class DeferredOptionSpec(dict[str, "Callable[[str], str]"]):
 
     def __bool__(self) -> bool:
         return False
+
+    def __getitem__(self, _key: str) -> Callable[[str], str]:
+        return _as_written
+
+
+class AnyOptionSpec(dict[str, "Callable[[str], str]"]):
+    """Any option, each value kept as written, and truthy: docutils (or myst-parser)
+    reads the option block itself (the speed-ups are off)."""
+
+    def __bool__(self) -> bool:
+        return True
 
     def __getitem__(self, _key: str) -> Callable[[str], str]:
         return _as_written

@@ -80,11 +80,18 @@ def register_profile(app: Sphinx, config: Config) -> None:
 
 
 def install_item_directive(app: Sphinx, config: Config) -> None:
-    """Put :class:`ItemDirective` under every item type's directive name."""
-    from qmsdoc.sphinxext.directive import ItemDirective  # noqa: PLC0415
+    """Put the item directive under every item type's directive name: the one that
+    reads option blocks itself, or, with the speed-ups off, the one that leaves them
+    to docutils."""
+    from qmsdoc.sphinxext.directive import (  # noqa: PLC0415
+        DocutilsItemDirective,
+        ItemDirective,
+    )
+    from qmsdoc.sphinxext.speedups import active  # noqa: PLC0415
 
+    directive = ItemDirective if active(config) else DocutilsItemDirective
     for need_type in config.needs_types:
-        app.add_directive(need_type["directive"], ItemDirective, override=True)
+        app.add_directive(need_type["directive"], directive, override=True)
 
 
 def project_of(config: Config) -> Project:

@@ -2,8 +2,9 @@
 switch, one version check, one warning.
 
 A speed-up reproduces, faster, something sphinx-needs, docutils or Sphinx does
-itself, by reading or replacing their internals: the HTML rows of plain
-``needtable`` directives (:mod:`~qmsdoc.sphinxext.speedups.item_tables`) and one stem cache for
+itself, by reading or replacing their internals: the option block of each item
+(:mod:`~qmsdoc.sphinxext.item_options`, read without docutils' nested parser), the
+HTML rows of plain ``needtable`` directives (:mod:`~qmsdoc.sphinxext.speedups.item_tables`) and one stem cache for
 the search index (:mod:`~qmsdoc.sphinxext.speedups.search_stems`). Each was written and tested
 for the versions in :data:`WRITTEN_FOR`. At ``config-inited`` they are installed only
 if ``qms_speedups`` is true (the default) and the installed versions match (same
@@ -26,7 +27,14 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-__all__ = ["SPEEDUPS", "WRITTEN_FOR", "Speedup", "setup_speedups", "version_mismatches"]
+__all__ = [
+    "SPEEDUPS",
+    "WRITTEN_FOR",
+    "Speedup",
+    "active",
+    "setup_speedups",
+    "version_mismatches",
+]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -72,6 +80,14 @@ def version_mismatches(
         if installed != wanted and not installed.startswith(f"{wanted}."):
             problems.append(f"{name} {installed} (written for {wanted})")
     return problems
+
+
+def active(config: Config) -> bool:
+    """Whether this build runs the speed-ups: switched on, and written for the
+    installed versions. The item directive asks too: with the speed-ups off, docutils
+    (or myst-parser) reads each item's option block itself
+    (:class:`~qmsdoc.sphinxext.directive.DocutilsItemDirective`)."""
+    return bool(config.qms_speedups) and not version_mismatches()
 
 
 def _install(app: Sphinx, config: Config) -> None:
