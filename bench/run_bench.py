@@ -740,7 +740,11 @@ def commit() -> str:
     return f"{head}{' (with uncommitted changes)' if dirty else ''}"
 
 
-def report(results: dict[int, SizeResult], options: Options, started: datetime) -> str:
+def report(
+    results: dict[int, SizeResult], options: Options, started: datetime, head: str
+) -> str:
+    """The results file; ``head`` is :func:`commit` at the start of the run (other
+    sessions may commit to the same working tree while it runs)."""
     timer = (
         f"`{TIME} -v` (Elapsed wall clock; Maximum resident set size)"
         if TIME.exists()
@@ -752,7 +756,7 @@ def report(results: dict[int, SizeResult], options: Options, started: datetime) 
         f"- date (UTC): {started:%Y-%m-%d %H:%M}",
         *machine(),
         f"- versions: {versions()}",
-        f"- qmsdoc commit: {commit()}",
+        f"- qmsdoc commit: {head}",
         f"- sizes: {', '.join(str(n) for n in sorted(results))}; each figure is the "
         f"median of {options.repeat} run(s) after one discarded warm-up; the runs of the "
         "configurations alternate (clean HTML: stock, qmsdoc, qmsdoc-off)",
@@ -842,6 +846,7 @@ def main(argv: list[str] | None = None) -> int:
     if not TIME.exists():
         note(f"{TIME} not found: measuring with resource.getrusage instead")
     started = datetime.now(UTC)
+    head = commit()
     results: dict[int, SizeResult] = {}
     try:
         for n in options.sizes:
@@ -849,7 +854,7 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as error:
         sys.stderr.write(f"run_bench: {error}\n")
         return 1
-    text = report(results, options, started)
+    text = report(results, options, started, head)
     options.out.parent.mkdir(parents=True, exist_ok=True)
     options.out.write_text(text)
     sys.stdout.write(text)
