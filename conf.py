@@ -20,6 +20,7 @@ root_doc = "index"
 exclude_patterns = [
     "_build",
     ".venv",
+    ".venv-lowest",
     ".git",
     ".ci",
     "tests",
