@@ -236,15 +236,19 @@ class DeviceFile:
         return self._guarded(lambda: load_history(self.project, raw=self.raw), _none)
 
     @cached_property
-    def approvals(self) -> dict[str, list[Approval]] | None:
-        """Each item's signature manifest, when the profile requires signatures."""
-        if (
-            not approvals_required(self.project)
-            or not self.project.profile.signer_registry
-        ):
+    def signatures(self) -> dict[str, list[Approval]] | None:
+        """Each item's signature manifest, whenever the profile keeps a signer
+        registry (the dossier's ``approvals.json``); None without one or outside git."""
+        if not self.project.profile.signer_registry:
             return None
         view = self.history
         return view.approvals if view is not None else None
+
+    @cached_property
+    def approvals(self) -> dict[str, list[Approval]] | None:
+        """The signature manifests the checks judge: only when the profile requires
+        signatures."""
+        return self.signatures if approvals_required(self.project) else None
 
     @cached_property
     def documents(self) -> DocumentSet | None:

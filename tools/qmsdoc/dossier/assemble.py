@@ -120,8 +120,7 @@ def assemble_dossier(
             record, kind="record", root=project.root
         )
         records.add(kind)
-    history = device.history if project.profile.signer_registry else None
-    approvals = history.approvals if history is not None else None
+    approvals = device.signatures
     if approvals:
         files["approvals.json"] = _json(
             {

@@ -30,7 +30,7 @@ def check_items(app: Sphinx, env: BuildEnvironment) -> None:
     domain = QmsDomain.of(env)
     domain.forget_check_context()
     try:
-        project_of(env.config)
+        domain.project()  # loaded once per build, and kept for the device file
     except QmsError as error:
         LOGGER.error("qmsdoc: %s", error, type="qms", subtype="profile")
         return
