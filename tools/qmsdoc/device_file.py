@@ -16,6 +16,7 @@ from qmsdoc.checks import CheckContext, Finding, check_context
 from qmsdoc.checks.intended_use import DIRECTIVE as INTENDED_USE
 from qmsdoc.design_review import read_review_facts
 from qmsdoc.documents import read_documents
+from qmsdoc.documents.control import DIRECTIVE as DOCUMENT_DIRECTIVE
 from qmsdoc.documents.history import document_history, history_input
 from qmsdoc.errors import InputError
 from qmsdoc.evidence.inventory import missing_automated_tests
@@ -94,9 +95,19 @@ def read_raw_items(project: Project) -> list[RawItem]:
 
 
 def _scan(project: Project, directives: Collection[str]) -> list[RawItem]:
+    """The ``directives`` of the source files. Each file is scanned once for every
+    directive a command reads from it (items, intended-use statements, document
+    declarations); the later readers, and the history reading the same blob at HEAD,
+    get the records of that scan (:func:`~qmsdoc.model.rst_source.scan_text`)."""
+    every = {*project.profile.directives, INTENDED_USE, DOCUMENT_DIRECTIVE}
+    wanted = {name.lower() for name in directives}
     raw: list[RawItem] = []
     for path in project.source_files():
-        raw.extend(scan_file(path, root=project.root, directives=directives))
+        raw.extend(
+            record
+            for record in scan_file(path, root=project.root, directives=every)
+            if record.directive in wanted
+        )
     return raw
 
 

@@ -13,7 +13,6 @@ checks that this reader and the Sphinx directive produce the same records.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from qmsdoc.errors import InputError, ProjectError
@@ -93,16 +92,44 @@ def scan_text(
     if ``path`` ends in ``.md`` (:func:`qmsdoc.model.myst_source.scan_markdown`),
     else reStructuredText.
 
-    One command reads the same text more than once (the working tree, then the same
-    blob at HEAD for history and approvals): the records of recent texts are kept, so
-    each is parsed once. Records are frozen; the list returned is a fresh copy.
+    One command reads the same text more than once (the working tree for items,
+    intended-use statements and document declarations, then the same blob at HEAD
+    for history and approvals): the records of recent texts are kept, and a scan
+    for some of the directives of an earlier scan is the earlier scan's records of
+    those directives, so each text is parsed once
+    (:func:`qmsdoc.device_file.read_raw_items` makes the first scan read every
+    directive the command will ask for). Records are frozen; the list returned is a
+    fresh copy.
     """
     wanted = frozenset(name.lower() for name in directives)
-    return list(_scan_cached(text, path, docname, wanted))
+    key = (text, path, docname)
+    for scanned, records in _RECENT.get(key, ()):
+        if wanted <= scanned:
+            if wanted == scanned:
+                return list(records)
+            return [record for record in records if record.directive in wanted]
+    records = _scan_text(text, path, docname, wanted)
+    _remember(key, wanted, records)
+    return list(records)
 
 
-@lru_cache(maxsize=512)
-def _scan_cached(
+#: the records of recent scans: (text, path, docname) -> (directives, records)
+_RECENT: dict[tuple[str, str, str], list[tuple[frozenset[str], tuple[RawItem, ...]]]]
+_RECENT = {}
+_RECENT_TEXTS = 512
+
+
+def _remember(
+    key: tuple[str, str, str], wanted: frozenset[str], records: tuple[RawItem, ...]
+) -> None:
+    scans = _RECENT.pop(key, [])  # re-inserted last: the oldest text goes first
+    scans.append((wanted, records))
+    _RECENT[key] = scans[-4:]
+    while len(_RECENT) > _RECENT_TEXTS:
+        del _RECENT[next(iter(_RECENT))]
+
+
+def _scan_text(
     text: str, path: str, docname: str, wanted: frozenset[str]
 ) -> tuple[RawItem, ...]:
     def read_rst(rst: str) -> list[RawItem]:
