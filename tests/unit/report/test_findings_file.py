@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from qmsdoc.checks import Finding
 from qmsdoc.report import findings_document, write_findings
+from qmsdoc.report.findings_file import _layout
 
 from .._rst import check, default_profile, rst
 
@@ -201,3 +202,28 @@ def test_an_empty_findings_list_is_written_as_an_empty_array(tmp_path: Path) -> 
     text = path.read_text(encoding="utf-8")
     assert '  "findings": [],' in text and '  "deviations": []\n}' in text
     assert json.loads(text)["findings"] == []
+
+
+def test_the_written_lines_are_the_bytes_of_the_json_encoder(tmp_path: Path) -> None:
+    """write_findings writes each line from the finding's fields; the bytes must be
+    those of the generic layout of findings_document (quotes, backslashes, control
+    characters, non-ASCII, a deviation, an advisory finding)."""
+    hostile = Finding(
+        check_id="field_value",
+        severity="warning",
+        item_id='REQ-"1"\\',
+        path="exigences/modèle.rst",
+        line=7,
+        docname="exigences/modèle",
+        message="tab\there, newline\nthere, escape \x1b[31m, nul \x00, \u2028 'é' \"q\"",
+        advisory=True,
+    )
+    findings = [
+        *check(WAIVED),
+        hostile,
+        _finding("coverage_x", "info", 9, justification='by "inspection"\n\\ done'),
+    ]
+    path = tmp_path / "findings.json"
+    write_findings(path, findings, default_profile(), item_count=3)
+    document = findings_document(findings, default_profile(), item_count=3)
+    assert path.read_text(encoding="utf-8") == _layout(document)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring
 from typing import TYPE_CHECKING, Any
 
 from qmsdoc.storage.atomic import write_atomic
@@ -24,46 +25,78 @@ def findings_document(
     findings: Sequence[Finding], profile: Profile, *, item_count: int
 ) -> dict[str, Any]:
     """The findings as a JSON-ready mapping: open findings, then accepted deviations."""
-    open_findings = [f for f in findings if not f.waived]
-    deviations = [f for f in findings if f.waived]
     return {
         "profile": {"name": profile.name, "version": profile.version},
-        "summary": {
-            "items": item_count,
-            "errors": sum(1 for f in open_findings if f.severity == "error"),
-            "warnings": sum(1 for f in open_findings if f.severity == "warning"),
-            "information": sum(1 for f in open_findings if f.severity == "info"),
-            "deviations": len(deviations),
-            "gate": "fail" if any(f.fails_gate for f in findings) else "pass",
-        },
-        "findings": [_entry(f) for f in open_findings],
+        "summary": _summary(findings, item_count),
+        "findings": [_entry(f) for f in findings if not f.waived],
         "deviations": [
-            {**_entry(f), "justification": f.justification} for f in deviations
+            {**_entry(f), "justification": f.justification}
+            for f in findings
+            if f.waived
         ],
+    }
+
+
+def _summary(findings: Sequence[Finding], item_count: int) -> dict[str, Any]:
+    open_findings = [f for f in findings if not f.waived]
+    return {
+        "items": item_count,
+        "errors": sum(1 for f in open_findings if f.severity == "error"),
+        "warnings": sum(1 for f in open_findings if f.severity == "warning"),
+        "information": sum(1 for f in open_findings if f.severity == "info"),
+        "deviations": len(findings) - len(open_findings),
+        "gate": "fail" if any(f.fails_gate for f in findings) else "pass",
     }
 
 
 def write_findings(
     path: Path, findings: Sequence[Finding], profile: Profile, *, item_count: int
 ) -> None:
-    """Write the findings file atomically, byte-identical for the same findings."""
-    document = findings_document(findings, profile, item_count=item_count)
-    write_atomic(path, _layout(document).encode("utf-8"))
+    """Write the findings file atomically, byte-identical for the same findings.
+
+    The bytes are those of :func:`findings_document` laid out by :func:`_layout`; each
+    finding's line is written straight from its fields (a deep chain has tens of
+    thousands of findings, and a mapping per finding for the encoder cost six times
+    as much), and a test holds the two to the same bytes.
+    """
+    document = {
+        "profile": {"name": profile.name, "version": profile.version},
+        "summary": _summary(findings, item_count),
+        "findings": [_line(f) for f in findings if not f.waived],
+        "deviations": [_line(f, f.justification) for f in findings if f.waived],
+    }
+    write_atomic(path, _layout(document, encoded=True).encode("utf-8"))
 
 
-def _layout(document: dict[str, Any]) -> str:
+def _layout(document: dict[str, Any], *, encoded: bool = False) -> str:
     """The document as JSON with one finding per line: a diff of two findings files
-    shows the findings that changed, and the C encoder writes each line (the indented
-    encoder is pure Python, about a third of ``qms check`` on 30,000 findings)."""
+    shows the findings that changed. ``encoded``: the lists hold JSON lines already."""
     members = []
     for key, value in document.items():
         name = json.dumps(key)
         if isinstance(value, list) and value:
-            rows = ",\n".join("    " + _ENCODE(entry) for entry in value)
+            lines = value if encoded else [_ENCODE(entry) for entry in value]
+            rows = ",\n".join("    " + line for line in lines)
             members.append(f"  {name}: [\n{rows}\n  ]")
         else:
             members.append(f"  {name}: {json.dumps(value, ensure_ascii=False)}")
     return "{\n" + ",\n".join(members) + "\n}\n"
+
+
+def _line(finding: Finding, justification: str | None = None) -> str:
+    """``_ENCODE(_entry(finding))`` (plus the justification of a deviation), written
+    directly: the C string encoder the JSON encoder uses, the same separators."""
+    text = (
+        f'{{"check": {encode_basestring("qms." + finding.check_id)}, '
+        f'"severity": {encode_basestring(finding.severity)}, '
+        f'"item": {encode_basestring(finding.item_id)}, '
+        f'"file": {encode_basestring(finding.path)}, "line": {int(finding.line)}, '
+        f'"message": {encode_basestring(finding.message)}, '
+        f'"advisory": {"true" if finding.advisory else "false"}'
+    )
+    if justification is not None:
+        text += f', "justification": {encode_basestring(justification)}'
+    return text + "}"
 
 
 def _entry(finding: Finding) -> dict[str, Any]:
