@@ -263,11 +263,11 @@ def test_extends_merges_overrides_key_by_key(tmp_path: Path) -> None:
 def test_extends_replaces_lists(tmp_path: Path) -> None:
     path = _write(
         tmp_path,
-        'extends = "medical-device"\n[types.requirement]\nrequired = ["status"]\n',
+        'extends = "medical-device"\n[types.hazard]\nrequired = ["status"]\n',
     )
-    requirement = load_profile(path).item_type("requirement")
-    assert requirement is not None
-    assert requirement.required == ("status",)
+    hazard = load_profile(path).item_type("hazard")
+    assert hazard is not None
+    assert hazard.required == ("status",)
 
 
 def test_a_project_file_without_types_extends_the_default(tmp_path: Path) -> None:
@@ -347,7 +347,7 @@ INVALID: list[tuple[str, str, str, str]] = [
         "unknown top-level table",
         MINIMAL + '\n[typo]\nname = "x"\n',
         "typo",
-        "unknown table; expected one of approvals, coverage, design_review, documents, evidence, extends, fields, gate, input_limits, links, matrices, profile, release, risk, security, soup, suspect, types",
+        "unknown table; expected one of anomalies, approvals, coverage, design, design_review, documents, evidence, extends, fields, gate, gspr, input_limits, links, matrices, profile, release, risk, security, soup, suspect, types",
     ),
     (
         "unknown key in a type",

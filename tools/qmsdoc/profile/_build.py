@@ -11,10 +11,14 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from qmsdoc.input_files import CONFIGURABLE
 from qmsdoc.profile._primitives import sorted_names
+from qmsdoc.profile._roles import Declared
 from qmsdoc.profile._sections import Sections
+from qmsdoc.profile.anomalies import build_anomalies
 from qmsdoc.profile.approval_policy import build_approval_policy
+from qmsdoc.profile.design import build_design
 from qmsdoc.profile.design_review import build_design_review
 from qmsdoc.profile.document_control import build_document_control
+from qmsdoc.profile.gspr import build_gspr
 from qmsdoc.profile.model import (
     FIELD_KINDS,
     SEVERITIES,
@@ -55,6 +59,9 @@ _TOP_KEYS = frozenset(
         "documents",
         "release",
         "design_review",
+        "design",
+        "anomalies",
+        "gspr",
         "input_limits",
         "extends",
     }
@@ -164,6 +171,11 @@ class _Builder(Sections):
         status_field = self.text(gate, "gate", "status_field", "") or None
         if status_field is not None and status_field not in {f.name for f in fields}:
             raise self.fail("gate.status_field", f"{status_field!r} is not a field")
+        declared = Declared(
+            type_fields=type_fields,
+            fields={spec.name: spec for spec in fields},
+            link_names=link_names,
+        )
         return Profile(
             suspect_record=self.project_path(suspect, "suspect", "record")
             if "record" in suspect
@@ -204,6 +216,19 @@ class _Builder(Sections):
                 link_names=link_names,
             )
             if "design_review" in data
+            else None,
+            design=build_design(
+                self.as_table(data["design"], "design"), self, **declared
+            )
+            if "design" in data
+            else None,
+            anomalies=build_anomalies(
+                self.as_table(data["anomalies"], "anomalies"), self, **declared
+            )
+            if "anomalies" in data
+            else None,
+            gspr=build_gspr(self.as_table(data["gspr"], "gspr"), self, **declared)
+            if "gspr" in data
             else None,
             input_limits=input_limits,
             release_records=self.project_path(

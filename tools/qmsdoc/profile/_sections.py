@@ -197,7 +197,8 @@ class Sections(Primitives):
                 "purl_field", "relevance_field", "irrelevant_values", "hazard_link",
                 "assessment_type", "identifier_field", "status_field",
                 "justification_field", "action_field", "component_link",
-                "mitigation_link",
+                "mitigation_link", "supplier_field", "support_level_field",
+                "end_of_support_field",
             },
         )  # fmt: skip
         soup_type = self.text(table, key, "soup_type", "soup")
@@ -212,6 +213,9 @@ class Sections(Primitives):
             "version_field": ("version", soup_type),
             "purl_field": ("purl", soup_type),
             "relevance_field": ("safety_relevance", soup_type),
+            "supplier_field": ("supplier", soup_type),
+            "support_level_field": ("support_level", soup_type),
+            "end_of_support_field": ("end_of_support", soup_type),
             "identifier_field": ("vulnerability_id", assessment_type),
             "status_field": ("vex_status", assessment_type),
             "justification_field": ("vex_justification", assessment_type),

@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, Literal, Protocol
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from qmsdoc.profile.anomalies import AnomalyConfig
     from qmsdoc.profile.approval_policy import ApprovalPolicy
+    from qmsdoc.profile.design import DesignConfig
     from qmsdoc.profile.design_review import DesignReviewConfig
     from qmsdoc.profile.document_control import DocumentControlConfig
+    from qmsdoc.profile.gspr import GsprConfig
     from qmsdoc.profile.risk_model import RiskModel
     from qmsdoc.profile.security_model import SecurityModel
 
@@ -267,6 +270,11 @@ class SoupConfig:
     """Field saying whether a SOUP failure can contribute to a hazardous situation."""
     irrelevant_values: tuple[str, ...]
     """Values of ``relevance_field`` that need no link to a hazard."""
+    supplier_field: str
+    """Field naming the manufacturer or supplier (shown where the SBOM names none)."""
+    support_level_field: str
+    end_of_support_field: str
+    """Date the supplier stops supporting the version (end of support or of life)."""
     hazard_link: str
     """Link from a safety-relevant SOUP item to the hazards it contributes to."""
     assessment_type: str
@@ -328,6 +336,13 @@ class Profile:
     """Statuses of items outside the release (e.g. ``obsolete``)."""
     design_review: DesignReviewConfig | None = None
     """Design review records and their actions (``[design_review]``); None: none."""
+    design: DesignConfig | None = None
+    """Types, fields and links of the design documents (``[design]``); None: the
+    design documents have nothing to show."""
+    anomalies: AnomalyConfig | None = None
+    """Software anomalies and their fields (``[anomalies]``); None: not tracked."""
+    gspr: GsprConfig | None = None
+    """The GSPR checklist's types, fields and links (``[gspr]``); None: no checklist."""
     rendering_options: tuple[str, ...] = ()
     """Directive options of the rendering tool (``[profile] rendering_options``, e.g.
     sphinx-needs' ``template``): passed through, never item fields."""

@@ -16,6 +16,8 @@ __all__ = ["build_security_model"]
 
 _SECTION = "security"
 _FIELDS = (
+    "stride",
+    "asset",
     "impact",
     "exploitability",
     "residual_exploitability",
@@ -24,6 +26,8 @@ _FIELDS = (
     "benefit_risk",
 )
 _FIELD_DEFAULTS = {
+    "stride": "stride",
+    "asset": "asset",
     "impact": "security_impact",
     "exploitability": "exploitability",
     "residual_exploitability": "residual_exploitability",

@@ -20,8 +20,12 @@ __all__ = ["SecurityFields", "SecurityModel"]
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SecurityFields:
-    """Names of the threat fields that carry the estimates."""
+    """Names of the threat fields that carry the estimates and describe the threat."""
 
+    stride: str
+    """STRIDE category of the threat."""
+    asset: str
+    """The asset the threat is against."""
     impact: str
     exploitability: str
     residual_exploitability: str
