@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from qmsdoc.checks import CheckContext, Finding, check_context
 from qmsdoc.checks.intended_use import DIRECTIVE as INTENDED_USE
+from qmsdoc.checks.records import RECORD_INVALID as RECORD_INVALID_SPEC
 from qmsdoc.design_review import read_review_facts
 from qmsdoc.documents import read_documents
 from qmsdoc.documents.control import DIRECTIVE as DOCUMENT_DIRECTIVE
@@ -347,8 +348,8 @@ class DeviceFile:
                 line = int(match.group("line") or 0)
                 message = match.group("problem")
         return Finding(
-            check_id=RECORD_INVALID,
-            severity="error",
+            check_id=RECORD_INVALID_SPEC.check_id,
+            severity=RECORD_INVALID_SPEC.severity,
             item_id="",
             path=path,
             line=line,

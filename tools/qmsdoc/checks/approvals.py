@@ -14,22 +14,62 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from qmsdoc.checks.documents import declaration_finding
-from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.checks.spec import Check, CheckSpec
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
     from qmsdoc.checks.context import CheckContext
+    from qmsdoc.checks.findings import Finding
     from qmsdoc.history.approvals import Approval
     from qmsdoc.profile.approval_policy import SignatureRule
 
 __all__ = [
+    "APPROVAL_MISSING",
+    "APPROVAL_NOT_INDEPENDENT",
+    "APPROVAL_POLICY",
+    "APPROVAL_SIGNER_UNKNOWN",
+    "CHECKS",
     "check_approval_missing",
     "check_approval_not_independent",
     "check_approval_policy",
     "check_approval_signer_unknown",
     "policy_gaps",
 ]
+
+APPROVAL_MISSING = CheckSpec(
+    check_id="approval_missing",
+    severity="error",
+    summary=(
+        "item of a required type whose current content no approval covers (Part 11 "
+        "11.70)"
+    ),
+    clause="ISO 13485 7.3.9 via 21 CFR 820.10; 21 CFR 11.50, 11.70",
+)
+APPROVAL_SIGNER_UNKNOWN = CheckSpec(
+    check_id="approval_signer_unknown",
+    severity="error",
+    summary="signer not in the signer registry (Part 11 11.50)",
+    clause="21 CFR 11.50, 11.100",
+)
+APPROVAL_POLICY = CheckSpec(
+    check_id="approval_policy",
+    severity="error",
+    summary=(
+        "signature the approval policy requires (role, meaning) missing or not "
+        "covering the current content (ISO 13485 4.2.4, 7.3.5)"
+    ),
+    clause="ISO 13485 4.2.4, 7.3.5 via 21 CFR 820.10; 21 CFR 11.50",
+)
+APPROVAL_NOT_INDEPENDENT = CheckSpec(
+    check_id="approval_not_independent",
+    severity="error",
+    summary=(
+        "signature required to be independent given only by the author (ISO 13485 "
+        "7.3.5)"
+    ),
+    clause="ISO 13485 7.3.5 via 21 CFR 820.10",
+)
 
 
 def check_approval_missing(context: CheckContext) -> Iterator[Finding]:
@@ -52,9 +92,8 @@ def check_approval_missing(context: CheckContext) -> Iterator[Finding]:
             if earlier
             else ""
         )
-        yield finding_at(
+        yield APPROVAL_MISSING.at(
             item,
-            "approval_missing",
             f"{item.id}: the current content has no approval{detail}",
         )
 
@@ -76,9 +115,8 @@ def check_approval_signer_unknown(context: CheckContext) -> Iterator[Finding]:
             }
         )
         if unknown:
-            yield finding_at(
+            yield APPROVAL_SIGNER_UNKNOWN.at(
                 item,
-                "approval_signer_unknown",
                 f"{item.id}: signed by {', '.join(unknown)}, not in the signer registry",
             )
 
@@ -91,7 +129,7 @@ def check_approval_policy(context: CheckContext) -> Iterator[Finding]:
     Serves ISO 13485 4.2.4 and 7.3.5 via 21 CFR 820.10 (documents reviewed and
     approved before issue by the functions concerned) and Part 11 11.50 (meaning).
     """
-    yield from _policy_findings(context, "approval_policy", independence=False)
+    yield from _policy_findings(context, APPROVAL_POLICY, independence=False)
 
 
 def check_approval_not_independent(context: CheckContext) -> Iterator[Finding]:
@@ -104,14 +142,12 @@ def check_approval_not_independent(context: CheckContext) -> Iterator[Finding]:
     """
     policy = context.profile.approval_policy
     exception = policy.independence_exception if policy is not None else None
-    for found in _policy_findings(
-        context, "approval_not_independent", independence=True
-    ):
+    for found in _policy_findings(context, APPROVAL_NOT_INDEPENDENT, independence=True):
         yield found if exception is None else replace(found, justification=exception)
 
 
 def _policy_findings(
-    context: CheckContext, check_id: str, *, independence: bool
+    context: CheckContext, spec: CheckSpec, *, independence: bool
 ) -> Iterator[Finding]:
     """The policy's gaps for each item (rules naming its type) and each controlled
     document (rules naming its role, or ``*``; the page text is the signed content),
@@ -125,7 +161,7 @@ def _policy_findings(
             if independence and not rule.independent:
                 continue
             for gap in policy_gaps(rule, manifest, independence=independence):
-                yield finding_at(item, check_id, f"{item.id}: {gap}")
+                yield spec.at(item, f"{item.id}: {gap}")
     documents, manifests = context.documents, context.document_approvals
     if documents is None or manifests is None:
         return
@@ -136,7 +172,7 @@ def _policy_findings(
                 continue
             for gap in policy_gaps(rule, manifest, independence=independence):
                 message = f"document {declaration.number}: {gap}"
-                yield declaration_finding(declaration, check_id, message)
+                yield declaration_finding(declaration, spec, message)
 
 
 def policy_gaps(
@@ -193,3 +229,12 @@ def _stale(manifest: Sequence[Approval], rule: SignatureRule) -> str:
         }
     )
     return f"; signed before a change: {', '.join(old)}" if old else ""
+
+
+#: the approval checks, in registry order
+CHECKS: tuple[Check, ...] = (
+    Check(spec=APPROVAL_MISSING, function=check_approval_missing),
+    Check(spec=APPROVAL_SIGNER_UNKNOWN, function=check_approval_signer_unknown),
+    Check(spec=APPROVAL_POLICY, function=check_approval_policy),
+    Check(spec=APPROVAL_NOT_INDEPENDENT, function=check_approval_not_independent),
+)

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.checks.spec import Check, CheckSpec
 from qmsdoc.history.suspect import suspect_links
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
+    from qmsdoc.checks.findings import Finding
 
-__all__ = ["check_link_suspect"]
+__all__ = [
+    "CHECKS",
+    "LINK_SUSPECT",
+    "check_link_suspect",
+]
+
+LINK_SUSPECT = CheckSpec(
+    check_id="link_suspect",
+    severity="error",
+    summary="link whose target changed since it was reviewed (IEC 62304 6.2.3)",
+    clause="IEC 62304 6.2.3, 7.4.3; ISO 13485 7.3.9 via 21 CFR 820.10",
+)
 
 
 def check_link_suspect(context: CheckContext) -> Iterator[Finding]:
@@ -36,10 +48,13 @@ def check_link_suspect(context: CheckContext) -> Iterator[Finding]:
             if suspect.downstream
             else ""
         )
-        yield finding_at(
+        yield LINK_SUSPECT.at(
             source,
-            "link_suspect",
             f"{suspect.source} {suspect.link_type} {suspect.target} is suspect: {suspect.reason} "
             f"(run `qms review {suspect.source}:{suspect.link_type}:{suspect.target}` after "
             f"checking it){downstream}",
         )
+
+
+#: the change-control checks, in registry order
+CHECKS: tuple[Check, ...] = (Check(spec=LINK_SUSPECT, function=check_link_suspect),)

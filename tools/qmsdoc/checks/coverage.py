@@ -4,14 +4,39 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.checks.spec import Check, CheckSpec
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
+    from qmsdoc.checks.findings import Finding
+    from qmsdoc.profile.model import CoverageRule
 
-__all__ = ["check_coverage"]
+__all__ = ["CHECKS", "COVERAGE", "check_coverage", "rule_spec"]
+
+#: the registry's entry for the coverage check. Its findings carry no id of their
+#: own: each rule of the profile's ``[coverage]`` is a check id (``coverage_<rule>``)
+#: with the rule's severity, description and clause (:func:`rule_spec`); the
+#: catalogue lists the rules in its place.
+COVERAGE = CheckSpec(
+    check_id="coverage",
+    severity="error",
+    summary="design-control chain coverage (one id per rule)",
+    clause=(
+        "ISO 13485 7.3.3-7.3.7 via 21 CFR 820.10; ISO 14971 5.4-7.2; IEC 62304 5.1.1"
+    ),
+)
+
+
+def rule_spec(rule: CoverageRule) -> CheckSpec:
+    """The catalogue entry of a coverage rule: its id, severity, description, clause."""
+    return CheckSpec(
+        check_id=rule.check_id,
+        severity=rule.severity,
+        summary=rule.description,
+        clause=rule.clause,
+    )
 
 
 def check_coverage(context: CheckContext) -> Iterator[Finding]:
@@ -24,6 +49,7 @@ def check_coverage(context: CheckContext) -> Iterator[Finding]:
     """
     for rule in context.profile.coverage:
         figure = context.graph.coverage(rule)
+        spec = rule_spec(rule)
         for item_id in figure.uncovered:
             item = context.graph.item(item_id)
             if item is None or item.origin:
@@ -33,9 +59,8 @@ def check_coverage(context: CheckContext) -> Iterator[Finding]:
                 gap = f"no {others} {rule.link} this {item.item_type}"
             else:
                 gap = f"this {item.item_type} has no {rule.link} link to a {others}"
-            yield finding_at(
-                item,
-                rule.check_id,
-                f"{item.id}: {gap} ({rule.clause or rule.description})",
-                severity=rule.severity,
-            )
+            yield spec.at(item, f"{item.id}: {gap} ({rule.clause or rule.description})")
+
+
+#: the coverage check, in registry order
+CHECKS: tuple[Check, ...] = (Check(spec=COVERAGE, function=check_coverage),)

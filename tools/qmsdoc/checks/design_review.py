@@ -13,17 +13,26 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.checks.spec import Check, CheckSpec
 from qmsdoc.design_review.records import is_closed, parse_participants
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
+    from qmsdoc.checks.findings import Finding
     from qmsdoc.model import Item
     from qmsdoc.profile.design_review import DesignReviewConfig
 
 __all__ = [
+    "CHECKS",
+    "DESIGN_REVIEW_ACTION_OPEN",
+    "DESIGN_REVIEW_ACTION_OVERDUE",
+    "DESIGN_REVIEW_ACTION_UNRESOLVED",
+    "DESIGN_REVIEW_BASELINE_NOT_IN_HISTORY",
+    "DESIGN_REVIEW_BASELINE_UNKNOWN",
+    "DESIGN_REVIEW_NOT_INDEPENDENT",
+    "DESIGN_REVIEW_PARTICIPANT_INVALID",
     "check_design_review_action_open",
     "check_design_review_action_overdue",
     "check_design_review_action_unresolved",
@@ -32,6 +41,52 @@ __all__ = [
     "check_design_review_not_independent",
     "check_design_review_participant_invalid",
 ]
+
+DESIGN_REVIEW_NOT_INDEPENDENT = CheckSpec(
+    check_id="design_review_not_independent",
+    severity="error",
+    summary=(
+        "design review without a participant independent of the stage (ISO 13485 7.3.5)"
+    ),
+    clause="ISO 13485 7.3.5 via 21 CFR 820.10",
+)
+DESIGN_REVIEW_PARTICIPANT_INVALID = CheckSpec(
+    check_id="design_review_participant_invalid",
+    severity="error",
+    summary="design review participant not written as 'name (role, ...)'",
+    clause="ISO 13485 7.3.5 via 21 CFR 820.10",
+)
+DESIGN_REVIEW_ACTION_OPEN = CheckSpec(
+    check_id="design_review_action_open",
+    severity="warning",
+    summary="design review action still open (release fails; ISO 13485 7.3.5)",
+    clause="ISO 13485 7.3.5, 7.3.2 via 21 CFR 820.10",
+)
+DESIGN_REVIEW_ACTION_OVERDUE = CheckSpec(
+    check_id="design_review_action_overdue",
+    severity="warning",
+    summary="open design review action past its due date on the build date",
+    clause="ISO 13485 7.3.5 via 21 CFR 820.10",
+)
+DESIGN_REVIEW_ACTION_UNRESOLVED = CheckSpec(
+    check_id="design_review_action_unresolved",
+    severity="error",
+    summary="closed design review action without its resolution",
+    clause="ISO 13485 7.3.5, 4.2.5 via 21 CFR 820.10",
+)
+DESIGN_REVIEW_BASELINE_UNKNOWN = CheckSpec(
+    check_id="design_review_baseline_unknown",
+    severity="error",
+    summary="design review baseline is neither a commit nor a tag of the repository",
+    clause="ISO 13485 7.3.5, 4.2.5 via 21 CFR 820.10",
+    other_severities=("info",),
+)
+DESIGN_REVIEW_BASELINE_NOT_IN_HISTORY = CheckSpec(
+    check_id="design_review_baseline_not_in_history",
+    severity="error",
+    summary="design review baseline is not HEAD or an ancestor of it",
+    clause="ISO 13485 7.3.5 via 21 CFR 820.10",
+)
 
 _CLAUSE = "ISO 13485 7.3.5 via 21 CFR 820.10"
 
@@ -50,9 +105,8 @@ def check_design_review_not_independent(context: CheckContext) -> Iterator[Findi
         text = review.field(config.participants_field) or ""
         participants, _ = parse_participants(text, config.independent_role)
         if participants and not any(p.independent for p in participants):
-            yield finding_at(
+            yield DESIGN_REVIEW_NOT_INDEPENDENT.at(
                 review,
-                "design_review_not_independent",
                 f"{review.id}: no participant has the role {config.independent_role!r} "
                 f"(independent of the design stage reviewed; {_CLAUSE})",
             )
@@ -71,9 +125,8 @@ def check_design_review_participant_invalid(context: CheckContext) -> Iterator[F
         text = review.field(config.participants_field) or ""
         _, malformed = parse_participants(text, config.independent_role)
         for entry in malformed:
-            yield finding_at(
+            yield DESIGN_REVIEW_PARTICIPANT_INVALID.at(
                 review,
-                "design_review_participant_invalid",
                 f"{review.id}: participant {entry!r} does not read "
                 "'<signer login or name> (<role>, ...)'",
             )
@@ -90,12 +143,10 @@ def check_design_review_action_open(context: CheckContext) -> Iterator[Finding]:
         return
     for action in context.local_of_type(config.action_type):
         if not is_closed(action, config):
-            yield finding_at(
+            yield DESIGN_REVIEW_ACTION_OPEN.at(
                 action,
-                "design_review_action_open",
                 f"{action.id}: review action {_state(action, config)}"
                 f"{_ownership(action, config)}{_raised_in(context, action, config)}",
-                severity="warning",
             )
 
 
@@ -112,13 +163,11 @@ def check_design_review_action_overdue(context: CheckContext) -> Iterator[Findin
         due = _date(action.field(config.due_field))
         if due is None or is_closed(action, config) or due >= facts.today:
             continue
-        yield finding_at(
+        yield DESIGN_REVIEW_ACTION_OVERDUE.at(
             action,
-            "design_review_action_overdue",
             f"{action.id}: review action due {due.isoformat()} is still "
             f"{_state(action, config)} on {facts.today.isoformat()}"
             f"{_ownership(action, config)}",
-            severity="warning",
         )
 
 
@@ -135,9 +184,8 @@ def check_design_review_action_unresolved(context: CheckContext) -> Iterator[Fin
             is_closed(action, config)
             and not (action.field(config.resolution_field) or "").strip()
         ):
-            yield finding_at(
+            yield DESIGN_REVIEW_ACTION_UNRESOLVED.at(
                 action,
-                "design_review_action_unresolved",
                 f"{action.id}: review action is {_state(action, config)} without "
                 f"{config.resolution_field}: say how it was resolved and where",
             )
@@ -158,18 +206,16 @@ def check_design_review_baseline_unknown(context: CheckContext) -> Iterator[Find
         if not revision:
             continue
         if facts.history_note is not None:
-            yield finding_at(
+            yield DESIGN_REVIEW_BASELINE_UNKNOWN.at(
                 review,
-                "design_review_baseline_unknown",
                 f"{review.id}: baseline {revision!r} not checked: {facts.history_note}",
                 severity="info",
             )
             continue
         fact = facts.baseline(revision)
         if facts.baselines is not None and (fact is None or fact.commit is None):
-            yield finding_at(
+            yield DESIGN_REVIEW_BASELINE_UNKNOWN.at(
                 review,
-                "design_review_baseline_unknown",
                 f"{review.id}: baseline {revision!r} is neither a commit nor a tag of "
                 "this repository (give the full SHA or the tag reviewed)",
             )
@@ -189,9 +235,8 @@ def check_design_review_baseline_not_in_history(
     for review in context.local_of_type(config.review_type):
         fact = facts.baseline(review.field(config.baseline_field) or "")
         if fact is not None and fact.commit is not None and fact.in_history is False:
-            yield finding_at(
+            yield DESIGN_REVIEW_BASELINE_NOT_IN_HISTORY.at(
                 review,
-                "design_review_baseline_not_in_history",
                 f"{review.id}: baseline {fact.revision!r} ({fact.kind} "
                 f"{fact.commit[:12]}) is not in the history of HEAD: the review did "
                 "not review this version",
@@ -220,3 +265,31 @@ def _date(text: str | None) -> date | None:
         return date.fromisoformat((text or "").strip())
     except ValueError:
         return None
+
+
+#: the design review checks, in registry order
+CHECKS: tuple[Check, ...] = (
+    Check(
+        spec=DESIGN_REVIEW_NOT_INDEPENDENT, function=check_design_review_not_independent
+    ),
+    Check(
+        spec=DESIGN_REVIEW_PARTICIPANT_INVALID,
+        function=check_design_review_participant_invalid,
+    ),
+    Check(spec=DESIGN_REVIEW_ACTION_OPEN, function=check_design_review_action_open),
+    Check(
+        spec=DESIGN_REVIEW_ACTION_OVERDUE, function=check_design_review_action_overdue
+    ),
+    Check(
+        spec=DESIGN_REVIEW_ACTION_UNRESOLVED,
+        function=check_design_review_action_unresolved,
+    ),
+    Check(
+        spec=DESIGN_REVIEW_BASELINE_UNKNOWN,
+        function=check_design_review_baseline_unknown,
+    ),
+    Check(
+        spec=DESIGN_REVIEW_BASELINE_NOT_IN_HISTORY,
+        function=check_design_review_baseline_not_in_history,
+    ),
+)

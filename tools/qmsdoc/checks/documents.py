@@ -10,25 +10,45 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.findings import Finding
+from qmsdoc.checks.spec import Check, CheckSpec
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
+    from qmsdoc.checks.findings import Finding
     from qmsdoc.documents import DocumentDeclaration
 
 __all__ = [
-    "DOCUMENT_CHECKS",
+    "CHECKS",
+    "DOCUMENT_NUMBER_DUPLICATE",
+    "DOCUMENT_NUMBER_INVALID",
+    "DOCUMENT_NUMBER_MISSING",
     "check_document_number_duplicate",
     "check_document_number_invalid",
     "check_document_number_missing",
     "declaration_finding",
 ]
 
-#: the ids of the document checks (registered in :data:`qmsdoc.checks.REGISTRY`)
-DOCUMENT_CHECKS = frozenset(
-    {"document_number_missing", "document_number_duplicate", "document_number_invalid"}
+DOCUMENT_NUMBER_MISSING = CheckSpec(
+    check_id="document_number_missing",
+    severity="error",
+    summary="page of the device file without a document number (ISO 13485 4.2.4)",
+    clause="ISO 13485 4.2.4 via 21 CFR 820.10",
+)
+DOCUMENT_NUMBER_DUPLICATE = CheckSpec(
+    check_id="document_number_duplicate",
+    severity="error",
+    summary=(
+        "document number declared by two pages, or twice on one (ISO 13485 4.2.4)"
+    ),
+    clause="ISO 13485 4.2.4 via 21 CFR 820.10",
+)
+DOCUMENT_NUMBER_INVALID = CheckSpec(
+    check_id="document_number_invalid",
+    severity="error",
+    summary="document number off the profile's pattern, or unknown document role",
+    clause="ISO 13485 4.2.4 via 21 CFR 820.10",
 )
 
 
@@ -46,22 +66,17 @@ def check_document_number_missing(context: CheckContext) -> Iterator[Finding]:
             continue
         declared = [d for d in documents.declarations if d.docname == page.docname]
         if not declared:
-            yield Finding(
-                check_id="document_number_missing",
-                severity="error",
-                item_id="",
+            yield DOCUMENT_NUMBER_MISSING.finding(
+                f"page {page.docname} declares no document number "
+                "(.. qms-document-control:: NUMBER with :role:, after the title)",
                 path=page.path,
                 line=1,
                 docname=page.docname,
-                message=(
-                    f"page {page.docname} declares no document number "
-                    "(.. qms-document-control:: NUMBER with :role:, after the title)"
-                ),
             )
         for extra in declared[1:]:
             yield declaration_finding(
                 extra,
-                "document_number_duplicate",
+                DOCUMENT_NUMBER_DUPLICATE,
                 f"a second document declaration on the page (the first is "
                 f"{declared[0].number} at line {declared[0].line}): declare once",
             )
@@ -83,7 +98,7 @@ def check_document_number_duplicate(context: CheckContext) -> Iterator[Finding]:
         if seen is not declaration and seen.docname != declaration.docname:
             yield declaration_finding(
                 declaration,
-                "document_number_duplicate",
+                DOCUMENT_NUMBER_DUPLICATE,
                 f"document number {declaration.number} is already declared by "
                 f"{seen.docname} ({seen.path}:{seen.line})",
             )
@@ -103,36 +118,42 @@ def check_document_number_invalid(context: CheckContext) -> Iterator[Finding]:
         if not config.number_pattern.search(declaration.number):
             yield declaration_finding(
                 declaration,
-                "document_number_invalid",
+                DOCUMENT_NUMBER_INVALID,
                 f"document number {declaration.number!r} does not match the "
                 f"profile's pattern {config.number_pattern.pattern}",
             )
         if not declaration.role:
             yield declaration_finding(
                 declaration,
-                "document_number_invalid",
+                DOCUMENT_NUMBER_INVALID,
                 f"document {declaration.number} has no :role: (one of the profile's "
                 "[documents.roles])",
             )
         elif declaration.role not in roles:
             yield declaration_finding(
                 declaration,
-                "document_number_invalid",
+                DOCUMENT_NUMBER_INVALID,
                 f"document {declaration.number}: role {declaration.role!r} is not a "
                 "role of the profile's [documents.roles]",
             )
 
 
 def declaration_finding(
-    declaration: DocumentDeclaration, check_id: str, message: str
+    declaration: DocumentDeclaration, spec: CheckSpec, message: str
 ) -> Finding:
-    """A finding about a controlled document, at its declaration."""
-    return Finding(
-        check_id=check_id,
-        severity="error",
+    """A finding of ``spec`` about a controlled document, at its declaration."""
+    return spec.finding(
+        message,
         item_id=declaration.number,
         path=declaration.path,
         line=declaration.line,
         docname=declaration.docname,
-        message=message,
     )
+
+
+#: the document checks, in registry order
+CHECKS: tuple[Check, ...] = (
+    Check(spec=DOCUMENT_NUMBER_MISSING, function=check_document_number_missing),
+    Check(spec=DOCUMENT_NUMBER_DUPLICATE, function=check_document_number_duplicate),
+    Check(spec=DOCUMENT_NUMBER_INVALID, function=check_document_number_invalid),
+)

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.checks.spec import Check, CheckSpec
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
+    from qmsdoc.checks.findings import Finding
     from qmsdoc.evidence.status import State, VerificationState
     from qmsdoc.model import Item
 
 __all__ = [
+    "CHECKS",
+    "EVIDENCE_ATTACHMENT",
+    "EVIDENCE_FAILED",
+    "EVIDENCE_NOT_EXECUTED",
+    "EVIDENCE_STALE",
+    "EVIDENCE_TEST_MISSING",
+    "EVIDENCE_UNKNOWN_ITEM",
     "check_evidence_attachment",
     "check_evidence_failed",
     "check_evidence_not_executed",
@@ -21,6 +29,43 @@ __all__ = [
     "check_evidence_test_missing",
     "check_evidence_unknown_item",
 ]
+
+EVIDENCE_FAILED = CheckSpec(
+    check_id="evidence_failed",
+    severity="error",
+    summary="verification of a requirement or risk control failed (ISO 13485 7.3.6)",
+    clause="ISO 13485 7.3.6 via 21 CFR 820.10; IEC 62304 5.7.5; ISO 14971 7.2",
+)
+EVIDENCE_STALE = CheckSpec(
+    check_id="evidence_stale",
+    severity="warning",
+    summary="verification result older than the last change of the item",
+    clause="IEC 62304 5.7.5, 6.3.2; ISO 13485 7.3.9 via 21 CFR 820.10",
+)
+EVIDENCE_NOT_EXECUTED = CheckSpec(
+    check_id="evidence_not_executed",
+    severity="warning",
+    summary="verification planned but no executed record (ISO 13485 7.3.6)",
+    clause="ISO 13485 7.3.6, 7.3.7 via 21 CFR 820.10; IEC 62304 5.7.5",
+)
+EVIDENCE_TEST_MISSING = CheckSpec(
+    check_id="evidence_test_missing",
+    severity="error",
+    summary="automated_test names a test that does not exist (IEC 62304 5.7.5)",
+    clause="IEC 62304 5.5.5, 5.7.5; ISO 13485 7.3.6 via 21 CFR 820.10",
+)
+EVIDENCE_ATTACHMENT = CheckSpec(
+    check_id="evidence_attachment",
+    severity="error",
+    summary="record attachment missing or its SHA-256 differs (ISO 13485 4.2.5)",
+    clause="ISO 13485 4.2.5 via 21 CFR 820.10; 21 CFR 11.10(a)",
+)
+EVIDENCE_UNKNOWN_ITEM = CheckSpec(
+    check_id="evidence_unknown_item",
+    severity="warning",
+    summary="recorded result names an item that does not exist",
+    clause="ISO 13485 7.3.6 via 21 CFR 820.10",
+)
 
 
 def check_evidence_failed(context: CheckContext) -> Iterator[Finding]:
@@ -35,9 +80,7 @@ def check_evidence_failed(context: CheckContext) -> Iterator[Finding]:
             f"{linked.result.label} ({linked.result.outcome} in run {linked.run.run_id})"
             for linked in failed
         )
-        yield finding_at(
-            item, "evidence_failed", f"{item.id}: verification failed: {cases}"
-        )
+        yield EVIDENCE_FAILED.at(item, f"{item.id}: verification failed: {cases}")
 
 
 def check_evidence_stale(context: CheckContext) -> Iterator[Finding]:
@@ -50,11 +93,9 @@ def check_evidence_stale(context: CheckContext) -> Iterator[Finding]:
         reasons = sorted(
             {linked.stale_reason for linked in state.results if linked.stale_reason}
         )
-        yield finding_at(
+        yield EVIDENCE_STALE.at(
             item,
-            "evidence_stale",
             f"{item.id}: verification results are stale: {'; '.join(reasons)}",
-            severity="warning",
         )
 
 
@@ -74,11 +115,9 @@ def check_evidence_not_executed(context: CheckContext) -> Iterator[Finding]:
     for item in context.local_items:
         waived = view.states.get(item.id)
         if waived is not None and waived.state == "waived":
-            yield finding_at(
+            yield EVIDENCE_NOT_EXECUTED.at(
                 item,
-                "evidence_not_executed",
                 f"{item.id}: verification not executed",
-                severity="warning",
             )
 
 
@@ -94,9 +133,7 @@ def check_evidence_test_missing(context: CheckContext) -> Iterator[Finding]:
     for item in context.local_items:
         reason = view.missing_tests.get(item.id)
         if reason is not None:
-            yield finding_at(
-                item, "evidence_test_missing", f"{item.id}: automated test: {reason}"
-            )
+            yield EVIDENCE_TEST_MISSING.at(item, f"{item.id}: automated test: {reason}")
 
 
 def check_evidence_attachment(context: CheckContext) -> Iterator[Finding]:
@@ -109,14 +146,8 @@ def check_evidence_attachment(context: CheckContext) -> Iterator[Finding]:
     if view is None:
         return
     for run, problem in view.attachment_problems:
-        yield Finding(
-            check_id="evidence_attachment",
-            severity="error",
-            item_id="",
-            path=run.record_path or run.run_id,
-            line=0,
-            docname="",
-            message=f"run {run.run_id}: {problem}",
+        yield EVIDENCE_ATTACHMENT.finding(
+            f"run {run.run_id}: {problem}", path=run.record_path or run.run_id
         )
 
 
@@ -130,14 +161,10 @@ def check_evidence_unknown_item(context: CheckContext) -> Iterator[Finding]:
         return
     directory = context.profile.evidence.directory if context.profile.evidence else ""
     for run, result, item_id in view.unknown:
-        yield Finding(
-            check_id="evidence_unknown_item",
-            severity="warning",
+        yield EVIDENCE_UNKNOWN_ITEM.finding(
+            f"run {run.run_id}: {result.label} verifies {item_id!r}, which is not an item",
             item_id=item_id,
             path=run.record_path or f"{directory}/{run.run_id}.json",
-            line=0,
-            docname="",
-            message=f"run {run.run_id}: {result.label} verifies {item_id!r}, which is not an item",
         )
 
 
@@ -157,3 +184,14 @@ def _verified_items_in(
             and item.item_type in config.verified_types
         ):
             yield item, state
+
+
+#: the evidence checks, in registry order
+CHECKS: tuple[Check, ...] = (
+    Check(spec=EVIDENCE_FAILED, function=check_evidence_failed),
+    Check(spec=EVIDENCE_STALE, function=check_evidence_stale),
+    Check(spec=EVIDENCE_NOT_EXECUTED, function=check_evidence_not_executed),
+    Check(spec=EVIDENCE_TEST_MISSING, function=check_evidence_test_missing),
+    Check(spec=EVIDENCE_ATTACHMENT, function=check_evidence_attachment),
+    Check(spec=EVIDENCE_UNKNOWN_ITEM, function=check_evidence_unknown_item),
+)

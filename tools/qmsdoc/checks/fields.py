@@ -4,14 +4,42 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.checks.spec import Check, CheckSpec
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
+    from qmsdoc.checks.findings import Finding
 
-__all__ = ["check_field_missing", "check_field_unknown", "check_field_value"]
+__all__ = [
+    "CHECKS",
+    "FIELD_MISSING",
+    "FIELD_UNKNOWN",
+    "FIELD_VALUE",
+    "check_field_missing",
+    "check_field_unknown",
+    "check_field_value",
+]
+
+FIELD_UNKNOWN = CheckSpec(
+    check_id="field_unknown",
+    severity="error",
+    summary="field not declared for the item's type",
+    clause="ISO 13485 4.2.4",
+)
+FIELD_MISSING = CheckSpec(
+    check_id="field_missing",
+    severity="error",
+    summary="required field missing or empty",
+    clause="ISO 13485 7.3.3 via 21 CFR 820.10; IEC 62304 5.2.2",
+)
+FIELD_VALUE = CheckSpec(
+    check_id="field_value",
+    severity="error",
+    summary="value not allowed by the field",
+    clause="ISO 13485 4.2.4",
+)
 
 
 def check_field_unknown(context: CheckContext) -> Iterator[Finding]:
@@ -26,9 +54,8 @@ def check_field_unknown(context: CheckContext) -> Iterator[Finding]:
             continue
         for name, _ in item.fields:
             if name not in item_type.fields:
-                yield finding_at(
+                yield FIELD_UNKNOWN.at(
                     item,
-                    "field_unknown",
                     f"{item.id or item.title}: field {name!r} is not a field of "
                     f"{item_type.name}; its fields are {', '.join(item_type.fields)}",
                 )
@@ -46,9 +73,8 @@ def check_field_missing(context: CheckContext) -> Iterator[Finding]:
         for name in item_type.required:
             value = item.field(name)
             if value is None or not value.strip():
-                yield finding_at(
+                yield FIELD_MISSING.at(
                     item,
-                    "field_missing",
                     f"{item.id or item.title}: required field {name!r} of "
                     f"{item_type.name} is missing",
                 )
@@ -70,8 +96,15 @@ def check_field_value(context: CheckContext) -> Iterator[Finding]:
                 continue
             problem = spec.value_problem(value)
             if problem is not None:
-                yield finding_at(
+                yield FIELD_VALUE.at(
                     item,
-                    "field_value",
                     f"{item.id or item.title}: field {name!r}: {problem}",
                 )
+
+
+#: the field checks, in registry order
+CHECKS: tuple[Check, ...] = (
+    Check(spec=FIELD_UNKNOWN, function=check_field_unknown),
+    Check(spec=FIELD_MISSING, function=check_field_missing),
+    Check(spec=FIELD_VALUE, function=check_field_value),
+)

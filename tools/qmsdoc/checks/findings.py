@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 from qmsdoc.model.slot_state import get_slot_state, set_slot_state
 
 if TYPE_CHECKING:
-    from qmsdoc.model import Item, Location
     from qmsdoc.profile import Severity
 
-__all__ = ["Finding", "finding_at"]
+__all__ = ["Finding"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -73,24 +72,3 @@ class Finding:
     def with_waiver(self, justification: str) -> Finding:
         """The same finding, accepted as a deviation for ``justification``."""
         return replace(self, justification=justification)
-
-
-def finding_at(
-    item: Item,
-    check_id: str,
-    message: str,
-    *,
-    severity: Severity = "error",
-    location: Location | None = None,
-) -> Finding:
-    """A finding about ``item``, at its location unless another is given."""
-    where = location or item.location
-    return Finding(
-        check_id=check_id,
-        severity=severity,
-        item_id=item.id,
-        path=where.path,
-        line=where.line,
-        docname=where.docname,
-        message=message,
-    )

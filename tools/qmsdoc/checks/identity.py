@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.checks.spec import Check, CheckSpec
 from qmsdoc.input_files import excerpt
 from qmsdoc.model import MAX_ID_LENGTH
 
@@ -12,9 +12,37 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
+    from qmsdoc.checks.findings import Finding
     from qmsdoc.model import Item
 
-__all__ = ["check_id_duplicate", "check_id_malformed", "check_id_missing"]
+__all__ = [
+    "CHECKS",
+    "ID_DUPLICATE",
+    "ID_MALFORMED",
+    "ID_MISSING",
+    "check_id_duplicate",
+    "check_id_malformed",
+    "check_id_missing",
+]
+
+ID_MISSING = CheckSpec(
+    check_id="id_missing",
+    severity="error",
+    summary="item without an :id:",
+    clause="ISO 13485 4.2.5; IEC 62304 8.1.2",
+)
+ID_MALFORMED = CheckSpec(
+    check_id="id_malformed",
+    severity="error",
+    summary="id does not match its type's pattern",
+    clause="IEC 62304 8.1.2",
+)
+ID_DUPLICATE = CheckSpec(
+    check_id="id_duplicate",
+    severity="error",
+    summary="two items share an id",
+    clause="IEC 62304 8.1.2; ISO 13485 7.3.10 via 21 CFR 820.10",
+)
 
 
 def check_id_missing(context: CheckContext) -> Iterator[Finding]:
@@ -25,9 +53,7 @@ def check_id_missing(context: CheckContext) -> Iterator[Finding]:
     """
     for item in context.local_items:
         if not item.id:
-            yield finding_at(
-                item, "id_missing", f"{item.item_type} {item.title!r} has no :id:"
-            )
+            yield ID_MISSING.at(item, f"{item.item_type} {item.title!r} has no :id:")
 
 
 def check_id_malformed(context: CheckContext) -> Iterator[Finding]:
@@ -38,9 +64,8 @@ def check_id_malformed(context: CheckContext) -> Iterator[Finding]:
     for item in context.local_items:
         item_type = context.profile.item_type(item.item_type)
         if len(item.id) > MAX_ID_LENGTH:
-            yield finding_at(
+            yield ID_MALFORMED.at(
                 item,
-                "id_malformed",
                 f"id {excerpt(item.id)!r} is {len(item.id)} characters long; an id "
                 f"has at most {MAX_ID_LENGTH} (the Sphinx build does not create it)",
             )
@@ -49,9 +74,8 @@ def check_id_malformed(context: CheckContext) -> Iterator[Finding]:
             and item_type is not None
             and not item_type.id_pattern.fullmatch(item.id)
         ):
-            yield finding_at(
+            yield ID_MALFORMED.at(
                 item,
-                "id_malformed",
                 f"id {excerpt(item.id)!r} does not match the {item_type.name} pattern "
                 f"{item_type.id_pattern_text!r}",
             )
@@ -73,18 +97,24 @@ def check_id_duplicate(context: CheckContext) -> Iterator[Finding]:
         if not item.id:
             continue
         if item.id in first:
-            yield finding_at(
+            yield ID_DUPLICATE.at(
                 item,
-                "id_duplicate",
                 f"id {item.id!r} is already used at {first[item.id]}",
             )
             continue
         first[item.id] = str(item.location)
         other = external.get(item.id)
         if other is not None:
-            yield finding_at(
+            yield ID_DUPLICATE.at(
                 item,
-                "id_duplicate",
                 f"id {item.id!r} is already used by a need of {other.origin} "
                 f"({other.location})",
             )
+
+
+#: the identity checks, in registry order
+CHECKS: tuple[Check, ...] = (
+    Check(spec=ID_MISSING, function=check_id_missing),
+    Check(spec=ID_MALFORMED, function=check_id_malformed),
+    Check(spec=ID_DUPLICATE, function=check_id_duplicate),
+)

@@ -13,18 +13,31 @@ from __future__ import annotations
 import difflib
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.findings import Finding
+from qmsdoc.checks.spec import CheckSpec
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Sequence
 
+    from qmsdoc.checks.findings import Finding
     from qmsdoc.model import RawItem
 
-__all__ = ["DIRECTIVE", "check_intended_use"]
+__all__ = ["DIRECTIVE", "INTENDED_USE_MISMATCH", "SPECS", "check_intended_use"]
 
 #: the directive that marks an intended-use statement
 DIRECTIVE = "qms-intended-use"
-CHECK_ID = "intended_use_mismatch"
+
+INTENDED_USE_MISMATCH = CheckSpec(
+    check_id="intended_use_mismatch",
+    severity="error",
+    summary=(
+        "intended-use statement differs from the controlled one "
+        "(807.92(a)(5); MDR Annex II 1.1)"
+    ),
+    clause="21 CFR 807.92(a)(5), 814.20; MDR Annex II 1.1(c)",
+)
+#: the findings about statements in documents, made outside the check run (the
+#: statements are read from the pages, not the items)
+SPECS: tuple[CheckSpec, ...] = (INTENDED_USE_MISMATCH,)
 
 
 def check_intended_use(statements: Sequence[RawItem]) -> Iterator[Finding]:
@@ -76,12 +89,7 @@ def _first_difference(expected: list[str], found: list[str]) -> str:
 
 
 def _finding(statement: RawItem, message: str) -> Finding:
-    return Finding(
-        check_id=CHECK_ID,
-        severity="error",
-        item_id="",
-        path=statement.location.path,
-        line=statement.location.line,
-        docname=statement.location.docname,
-        message=message,
+    where = statement.location
+    return INTENDED_USE_MISMATCH.finding(
+        message, path=where.path, line=where.line, docname=where.docname
     )

@@ -4,19 +4,50 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.checks.spec import Check, CheckSpec
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
+    from qmsdoc.checks.findings import Finding
 
 __all__ = [
+    "CHECKS",
+    "LINK_CYCLE",
+    "LINK_NOT_ALLOWED",
+    "LINK_SELF",
+    "LINK_TARGET_UNKNOWN",
     "check_link_cycle",
     "check_link_not_allowed",
     "check_link_self",
     "check_link_target_unknown",
 ]
+
+LINK_TARGET_UNKNOWN = CheckSpec(
+    check_id="link_target_unknown",
+    severity="error",
+    summary="link to an item that does not exist",
+    clause="ISO 13485 7.3.10 via 21 CFR 820.10; IEC 62304 5.1.1",
+)
+LINK_NOT_ALLOWED = CheckSpec(
+    check_id="link_not_allowed",
+    severity="error",
+    summary="link not allowed by the profile's rules",
+    clause="ISO 13485 7.3; IEC 62304 5.1.1",
+)
+LINK_SELF = CheckSpec(
+    check_id="link_self",
+    severity="error",
+    summary="item links to itself",
+    clause="IEC 62304 5.1.1",
+)
+LINK_CYCLE = CheckSpec(
+    check_id="link_cycle",
+    severity="error",
+    summary="links form a cycle",
+    clause="ISO 13485 7.3.10 via 21 CFR 820.10; ISO 14971 4.5",
+)
 
 #: members named in a cycle's finding: a chain closed into a cycle has thousands
 CYCLE_SHOWN = 10
@@ -31,9 +62,8 @@ def check_link_target_unknown(context: CheckContext) -> Iterator[Finding]:
     for item in context.local_items:
         for link in item.links:
             if link.target != item.id and link.target not in context.graph:
-                yield finding_at(
+                yield LINK_TARGET_UNKNOWN.at(
                     item,
-                    "link_target_unknown",
                     f"{item.id or item.title}: {link.link_type} {link.target!r}: no such item",
                 )
 
@@ -54,9 +84,8 @@ def check_link_not_allowed(context: CheckContext) -> Iterator[Finding]:
                 carried = (
                     ", ".join(name for name, _ in item_type.allowed_links) or "none"
                 )
-                yield finding_at(
+                yield LINK_NOT_ALLOWED.at(
                     item,
-                    "link_not_allowed",
                     f"{item.id or item.title}: a {item_type.name} cannot carry "
                     f"{link.link_type!r} links (allowed: {carried})",
                 )
@@ -67,9 +96,8 @@ def check_link_not_allowed(context: CheckContext) -> Iterator[Finding]:
                 and target is not item
                 and target.item_type not in allowed
             ):
-                yield finding_at(
+                yield LINK_NOT_ALLOWED.at(
                     item,
-                    "link_not_allowed",
                     f"{item.id}: {item_type.name} {link.link_type} {target.item_type} "
                     f"{target.id} is not allowed; allowed targets: {', '.join(allowed)}",
                 )
@@ -83,9 +111,8 @@ def check_link_self(context: CheckContext) -> Iterator[Finding]:
     for item in context.local_items:
         for link in item.links:
             if item.id and link.target == item.id:
-                yield finding_at(
+                yield LINK_SELF.at(
                     item,
-                    "link_self",
                     f"{item.id}: {link.link_type} links the item to itself",
                 )
 
@@ -113,6 +140,13 @@ def check_link_cycle(context: CheckContext) -> Iterator[Finding]:
         through = ", ".join(group[:CYCLE_SHOWN])
         if len(group) > CYCLE_SHOWN:
             through += f" and {len(group) - CYCLE_SHOWN} more ({len(group)} items)"
-        yield finding_at(
-            first, "link_cycle", f"{first.id}: links form a cycle through {through}"
-        )
+        yield LINK_CYCLE.at(first, f"{first.id}: links form a cycle through {through}")
+
+
+#: the link checks, in registry order
+CHECKS: tuple[Check, ...] = (
+    Check(spec=LINK_TARGET_UNKNOWN, function=check_link_target_unknown),
+    Check(spec=LINK_NOT_ALLOWED, function=check_link_not_allowed),
+    Check(spec=LINK_SELF, function=check_link_self),
+    Check(spec=LINK_CYCLE, function=check_link_cycle),
+)

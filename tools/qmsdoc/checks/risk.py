@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.checks.spec import Check, CheckSpec
 from qmsdoc.profile.risk_model import is_justified
 from qmsdoc.risk.views import control_verification
 
@@ -12,9 +12,20 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
+    from qmsdoc.checks.findings import Finding
     from qmsdoc.profile.risk_model import RiskModel
 
 __all__ = [
+    "CHECKS",
+    "RISK_CONTROL_UNVERIFIED",
+    "RISK_ESTIMATE",
+    "RISK_INFORMATION_ONLY",
+    "RISK_NEW_HAZARD",
+    "RISK_OVERALL_EVALUATION",
+    "RISK_RESIDUAL_MISSING",
+    "RISK_RESIDUAL_UNJUSTIFIED",
+    "RISK_UNCONTROLLED",
+    "RISK_VALUE_MISMATCH",
     "check_risk_control_unverified",
     "check_risk_estimate",
     "check_risk_information_only",
@@ -26,6 +37,65 @@ __all__ = [
     "check_risk_value_mismatch",
 ]
 
+RISK_ESTIMATE = CheckSpec(
+    check_id="risk_estimate",
+    severity="error",
+    summary="severity or probability missing or off the plan's scale (ISO 14971 5.5)",
+    clause="ISO 14971 5.5, 4.4 d)",
+)
+RISK_UNCONTROLLED = CheckSpec(
+    check_id="risk_uncontrolled",
+    severity="error",
+    summary="risk needing control has no risk control (7.1)",
+    clause="ISO 14971 7.1, 6",
+)
+RISK_INFORMATION_ONLY = CheckSpec(
+    check_id="risk_information_only",
+    severity="warning",
+    summary=(
+        "only information for safety where a design control may be feasible (7.1)"
+    ),
+    clause="ISO 14971 7.1",
+)
+RISK_CONTROL_UNVERIFIED = CheckSpec(
+    check_id="risk_control_unverified",
+    severity="error",
+    summary=(
+        "risk control without verification of implementation and effectiveness (7.2)"
+    ),
+    clause="ISO 14971 7.2",
+)
+RISK_RESIDUAL_MISSING = CheckSpec(
+    check_id="risk_residual_missing",
+    severity="error",
+    summary="controlled situation without residual estimate (7.3)",
+    clause="ISO 14971 7.3",
+)
+RISK_RESIDUAL_UNJUSTIFIED = CheckSpec(
+    check_id="risk_residual_unjustified",
+    severity="error",
+    summary="residual risk not acceptable without benefit-risk justification (7.4)",
+    clause="ISO 14971 7.4, 8",
+)
+RISK_NEW_HAZARD = CheckSpec(
+    check_id="risk_new_hazard",
+    severity="error",
+    summary="hazard introduced by a control not analysed (7.5)",
+    clause="ISO 14971 7.5",
+)
+RISK_VALUE_MISMATCH = CheckSpec(
+    check_id="risk_value_mismatch",
+    severity="error",
+    summary="typed risk disagrees with the computed risk (5.5, 6)",
+    clause="ISO 14971 5.5, 6",
+)
+RISK_OVERALL_EVALUATION = CheckSpec(
+    check_id="risk_overall_evaluation",
+    severity="error",
+    summary="overall residual risk evaluation missing (8)",
+    clause="ISO 14971 8",
+)
+
 
 def check_risk_estimate(context: CheckContext) -> Iterator[Finding]:
     """Severity and probabilities are present and on the plan's scales.
@@ -34,9 +104,8 @@ def check_risk_estimate(context: CheckContext) -> Iterator[Finding]:
     """
     for estimate in context.local_risks:
         for problem in estimate.problems:
-            yield finding_at(
+            yield RISK_ESTIMATE.at(
                 estimate.situation,
-                "risk_estimate",
                 f"{estimate.situation.id}: {problem}",
             )
 
@@ -53,9 +122,8 @@ def check_risk_uncontrolled(context: CheckContext) -> Iterator[Finding]:
             and initial.region.needs_control
             and not estimate.controls
         ):
-            yield finding_at(
+            yield RISK_UNCONTROLLED.at(
                 estimate.situation,
-                "risk_uncontrolled",
                 f"{estimate.situation.id}: initial risk {_cell(context, initial.severity, initial.probability)} "
                 f"is {initial.region.label.lower()} and no risk control mitigates it",
             )
@@ -73,9 +141,8 @@ def check_risk_residual_missing(context: CheckContext) -> Iterator[Finding]:
         if estimate.residual is None and not _residual_problem(
             estimate.problems, model
         ):
-            yield finding_at(
+            yield RISK_RESIDUAL_MISSING.at(
                 estimate.situation,
-                "risk_residual_missing",
                 f"{estimate.situation.id}: controlled by {', '.join(estimate.controls)} "
                 f"but the residual risk is not estimated ({_residual_names(model)})",
             )
@@ -93,9 +160,8 @@ def check_risk_residual_unjustified(context: CheckContext) -> Iterator[Finding]:
             continue
         justification = estimate.situation.field(model.fields.benefit_risk)
         if not is_justified(justification):
-            yield finding_at(
+            yield RISK_RESIDUAL_UNJUSTIFIED.at(
                 estimate.situation,
-                "risk_residual_unjustified",
                 f"{estimate.situation.id}: residual risk {_cell(context, residual.severity, residual.probability)} "
                 f"is {residual.region.label.lower()} and has no benefit-risk justification "
                 f"(field {model.fields.benefit_risk!r})",
@@ -130,9 +196,8 @@ def check_risk_control_unverified(context: CheckContext) -> Iterator[Finding]:
             if not shown
         ]
         if missing:
-            yield finding_at(
+            yield RISK_CONTROL_UNVERIFIED.at(
                 control,
-                "risk_control_unverified",
                 f"{control.id}: no verification of {' or '.join(missing)} of this risk control",
             )
 
@@ -156,9 +221,8 @@ def check_risk_new_hazard(context: CheckContext) -> Iterator[Finding]:
                 for other in context.graph.incoming(hazard.id)
             )
             if not analysed:
-                yield finding_at(
+                yield RISK_NEW_HAZARD.at(
                     control,
-                    "risk_new_hazard",
                     f"{control.id}: introduces {hazard.id}, which has no hazardous situation "
                     "analysed",
                 )
@@ -185,13 +249,11 @@ def check_risk_information_only(context: CheckContext) -> Iterator[Finding]:
             continue
         if estimate.situation.field(model.fields.information_only):
             continue
-        yield finding_at(
+        yield RISK_INFORMATION_ONLY.at(
             estimate.situation,
-            "risk_information_only",
             f"{estimate.situation.id}: only information for safety controls this situation; "
             f"add a design or protective control or state why none is feasible "
             f"(field {model.fields.information_only!r})",
-            severity="warning",
         )
 
 
@@ -212,9 +274,8 @@ def check_risk_value_mismatch(context: CheckContext) -> Iterator[Finding]:
             if typed is None or level is None:
                 continue
             if not level.region.is_named_by(typed):
-                yield finding_at(
+                yield RISK_VALUE_MISMATCH.at(
                     estimate.situation,
-                    "risk_value_mismatch",
                     f"{estimate.situation.id}: {field_name} says {typed.strip()!r} but the plan's "
                     f"matrix gives {level.region.label!r} for {_cell(context, level.severity, level.probability)}",
                 )
@@ -232,9 +293,8 @@ def check_risk_overall_evaluation(context: CheckContext) -> Iterator[Finding]:
     if context.graph.of_type(model.evaluation_type):
         return
     first = risks[0].situation
-    yield finding_at(
+    yield RISK_OVERALL_EVALUATION.at(
         first,
-        "risk_overall_evaluation",
         f"the risk file has {len(risks)} hazardous situations but no "
         f"{model.evaluation_type} item evaluating the overall residual risk",
     )
@@ -255,3 +315,17 @@ def _residual_names(model: RiskModel) -> str:
 def _residual_problem(problems: tuple[str, ...], model: RiskModel) -> bool:
     names = (model.fields.residual_p1, model.fields.residual_p2)
     return any(problem.startswith(names) for problem in problems)
+
+
+#: the ISO 14971 checks, in registry order
+CHECKS: tuple[Check, ...] = (
+    Check(spec=RISK_ESTIMATE, function=check_risk_estimate),
+    Check(spec=RISK_UNCONTROLLED, function=check_risk_uncontrolled),
+    Check(spec=RISK_INFORMATION_ONLY, function=check_risk_information_only),
+    Check(spec=RISK_CONTROL_UNVERIFIED, function=check_risk_control_unverified),
+    Check(spec=RISK_RESIDUAL_MISSING, function=check_risk_residual_missing),
+    Check(spec=RISK_RESIDUAL_UNJUSTIFIED, function=check_risk_residual_unjustified),
+    Check(spec=RISK_NEW_HAZARD, function=check_risk_new_hazard),
+    Check(spec=RISK_VALUE_MISMATCH, function=check_risk_value_mismatch),
+    Check(spec=RISK_OVERALL_EVALUATION, function=check_risk_overall_evaluation),
+)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.findings import finding_at
+from qmsdoc.checks.spec import Check, CheckSpec
 from qmsdoc.profile.risk_model import is_justified
 
 if TYPE_CHECKING:
@@ -21,12 +21,49 @@ if TYPE_CHECKING:
     from qmsdoc.security.estimate import SecurityLevel
 
 __all__ = [
+    "CHECKS",
+    "SECURITY_ESTIMATE",
+    "SECURITY_RESIDUAL_MISSING",
+    "SECURITY_RESIDUAL_UNJUSTIFIED",
+    "SECURITY_UNCONTROLLED",
+    "SECURITY_VALUE_MISMATCH",
     "check_security_estimate",
     "check_security_residual_missing",
     "check_security_residual_unjustified",
     "check_security_uncontrolled",
     "check_security_value_mismatch",
 ]
+
+SECURITY_ESTIMATE = CheckSpec(
+    check_id="security_estimate",
+    severity="error",
+    summary="threat impact or exploitability missing or off the scale",
+    clause="FDA premarket cybersecurity guidance V.A.2; IEC 81001-5-1 7.2",
+)
+SECURITY_UNCONTROLLED = CheckSpec(
+    check_id="security_uncontrolled",
+    severity="error",
+    summary="security risk needing control has no security control",
+    clause="FDA premarket cybersecurity guidance V.A.2; IEC 81001-5-1 7.3",
+)
+SECURITY_RESIDUAL_MISSING = CheckSpec(
+    check_id="security_residual_missing",
+    severity="error",
+    summary="controlled threat without residual exploitability",
+    clause="FDA premarket cybersecurity guidance V.A.2",
+)
+SECURITY_RESIDUAL_UNJUSTIFIED = CheckSpec(
+    check_id="security_residual_unjustified",
+    severity="error",
+    summary="residual security risk not acceptable without justification",
+    clause="FDA premarket cybersecurity guidance V.A.2; ISO 14971 7.4",
+)
+SECURITY_VALUE_MISMATCH = CheckSpec(
+    check_id="security_value_mismatch",
+    severity="error",
+    summary="typed security risk disagrees with the computed one",
+    clause="FDA premarket cybersecurity guidance V.A.2",
+)
 
 
 def _cell(level: SecurityLevel) -> str:
@@ -41,7 +78,7 @@ def check_security_estimate(context: CheckContext) -> Iterator[Finding]:
     """
     for estimate in context.local_threats:
         for problem in estimate.problems:
-            yield finding_at(estimate.threat, "security_estimate", problem)
+            yield SECURITY_ESTIMATE.at(estimate.threat, problem)
 
 
 def check_security_uncontrolled(context: CheckContext) -> Iterator[Finding]:
@@ -52,9 +89,8 @@ def check_security_uncontrolled(context: CheckContext) -> Iterator[Finding]:
     for estimate in context.local_threats:
         level = estimate.initial
         if level is not None and level.region.needs_control and not estimate.controls:
-            yield finding_at(
+            yield SECURITY_UNCONTROLLED.at(
                 estimate.threat,
-                "security_uncontrolled",
                 f"initial security risk {level.region.label!r} ({_cell(level)}) needs"
                 " a security control, and none mitigates this threat",
             )
@@ -71,9 +107,8 @@ def check_security_residual_missing(context: CheckContext) -> Iterator[Finding]:
         return
     for estimate in context.local_threats:
         if estimate.controls and estimate.residual is None and not estimate.problems:
-            yield finding_at(
+            yield SECURITY_RESIDUAL_MISSING.at(
                 estimate.threat,
-                "security_residual_missing",
                 f"mitigated by {', '.join(estimate.controls)} but"
                 f" {model.fields.residual_exploitability} is missing",
             )
@@ -93,9 +128,8 @@ def check_security_residual_unjustified(context: CheckContext) -> Iterator[Findi
         if level is None or not level.region.needs_benefit_risk:
             continue
         if not is_justified(estimate.threat.field(model.fields.benefit_risk)):
-            yield finding_at(
+            yield SECURITY_RESIDUAL_UNJUSTIFIED.at(
                 estimate.threat,
-                "security_residual_unjustified",
                 f"residual security risk {level.region.label!r} ({_cell(level)})"
                 f" without a justification in {model.fields.benefit_risk}",
             )
@@ -119,9 +153,20 @@ def check_security_value_mismatch(context: CheckContext) -> Iterator[Finding]:
             if typed is None or level is None:
                 continue
             if not level.region.is_named_by(typed):
-                yield finding_at(
+                yield SECURITY_VALUE_MISMATCH.at(
                     estimate.threat,
-                    "security_value_mismatch",
                     f"{field_name} says {typed.strip()!r} but the security matrix"
                     f" gives {level.region.label!r} for {_cell(level)}",
                 )
+
+
+#: the security risk checks, in registry order
+CHECKS: tuple[Check, ...] = (
+    Check(spec=SECURITY_ESTIMATE, function=check_security_estimate),
+    Check(spec=SECURITY_UNCONTROLLED, function=check_security_uncontrolled),
+    Check(spec=SECURITY_RESIDUAL_MISSING, function=check_security_residual_missing),
+    Check(
+        spec=SECURITY_RESIDUAL_UNJUSTIFIED, function=check_security_residual_unjustified
+    ),
+    Check(spec=SECURITY_VALUE_MISMATCH, function=check_security_value_mismatch),
+)

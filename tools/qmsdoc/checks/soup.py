@@ -11,19 +11,25 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qmsdoc.checks.context import local_only
-from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.checks.spec import Check, CheckSpec
 from qmsdoc.soup.records import component_key
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from qmsdoc.checks.context import CheckContext
+    from qmsdoc.checks.findings import Finding
     from qmsdoc.model import Item
     from qmsdoc.profile.model import SoupConfig
     from qmsdoc.soup.records import Component, SbomRecord
     from qmsdoc.trace import TraceGraph
 
 __all__ = [
+    "CHECKS",
+    "SOUP_HAZARD_UNLINKED",
+    "SOUP_NOT_IN_SBOM",
+    "SOUP_UNLISTED",
+    "SOUP_VERSION_MISMATCH",
     "check_soup_hazard_unlinked",
     "check_soup_not_in_sbom",
     "check_soup_unlisted",
@@ -31,6 +37,31 @@ __all__ = [
     "soup_items_by_key",
     "soup_key",
 ]
+
+SOUP_UNLISTED = CheckSpec(
+    check_id="soup_unlisted",
+    severity="error",
+    summary="SBOM component without a SOUP item (IEC 62304 8.1.2)",
+    clause="IEC 62304 8.1.2, 5.3.3, 5.3.4",
+)
+SOUP_VERSION_MISMATCH = CheckSpec(
+    check_id="soup_version_mismatch",
+    severity="error",
+    summary="SOUP item version differs from the SBOM (IEC 62304 8.1.2)",
+    clause="IEC 62304 8.1.2, 6.1",
+)
+SOUP_NOT_IN_SBOM = CheckSpec(
+    check_id="soup_not_in_sbom",
+    severity="error",
+    summary="SOUP item whose component is in no imported SBOM (IEC 62304 6.1)",
+    clause="IEC 62304 8.1.2, 6.1",
+)
+SOUP_HAZARD_UNLINKED = CheckSpec(
+    check_id="soup_hazard_unlinked",
+    severity="error",
+    summary="safety-relevant SOUP without a link to a hazard (IEC 62304 7.1.2)",
+    clause="IEC 62304 7.1.2; ISO 14971 5.4",
+)
 
 
 def soup_key(item: Item, config: SoupConfig) -> str:
@@ -71,18 +102,13 @@ def check_soup_unlisted(context: CheckContext) -> Iterator[Finding]:
         if component.key in items:
             continue
         version = f" {component.version}" if component.version else ""
-        yield Finding(
-            check_id="soup_unlisted",
-            severity="error",
+        yield SOUP_UNLISTED.finding(
+            f"SBOM {record.name} lists {component.name}{version}"
+            f" ({component.purl or 'no purl'}) but no {config.soup_type} item"
+            f" has {config.purl_field} {component.purl or component.name!r}",
             item_id=component.purl or component.name,
             path=f"{config.directory}/{record.name}.json",
             line=component.line,
-            docname="",
-            message=(
-                f"SBOM {record.name} lists {component.name}{version}"
-                f" ({component.purl or 'no purl'}) but no {config.soup_type} item"
-                f" has {config.purl_field} {component.purl or component.name!r}"
-            ),
         )
 
 
@@ -107,9 +133,8 @@ def check_soup_version_mismatch(context: CheckContext) -> Iterator[Finding]:
         for item in local_only(items):
             written = (item.field(config.version_field) or "").strip()
             if written not in expected:
-                yield finding_at(
+                yield SOUP_VERSION_MISMATCH.at(
                     item,
-                    "soup_version_mismatch",
                     f"{config.version_field} is {written or 'empty'!r} but the SBOM"
                     f" records {', '.join(sorted(expected))}",
                 )
@@ -131,9 +156,8 @@ def check_soup_not_in_sbom(context: CheckContext) -> Iterator[Finding]:
         for item in local_only(items):
             if item.field("status") == "obsolete":
                 continue
-            yield finding_at(
+            yield SOUP_NOT_IN_SBOM.at(
                 item,
-                "soup_not_in_sbom",
                 f"{item.field(config.purl_field) or item.title!r} is in no imported"
                 f" SBOM ({', '.join(r.name for r in context.sboms)})",
             )
@@ -153,9 +177,17 @@ def check_soup_hazard_unlinked(context: CheckContext) -> Iterator[Finding]:
         if relevance is None or relevance in config.irrelevant_values:
             continue
         if not context.graph.outgoing(item.id, config.hazard_link):
-            yield finding_at(
+            yield SOUP_HAZARD_UNLINKED.at(
                 item,
-                "soup_hazard_unlinked",
                 f"{config.relevance_field} is {relevance!r} but the item has no"
                 f" {config.hazard_link} link to a hazard or hazardous situation",
             )
+
+
+#: the SOUP checks, in registry order
+CHECKS: tuple[Check, ...] = (
+    Check(spec=SOUP_UNLISTED, function=check_soup_unlisted),
+    Check(spec=SOUP_VERSION_MISMATCH, function=check_soup_version_mismatch),
+    Check(spec=SOUP_NOT_IN_SBOM, function=check_soup_not_in_sbom),
+    Check(spec=SOUP_HAZARD_UNLINKED, function=check_soup_hazard_unlinked),
+)

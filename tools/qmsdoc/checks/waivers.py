@@ -8,14 +8,37 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks.findings import Finding, finding_at
+from qmsdoc.checks.spec import CheckSpec
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
 
+    from qmsdoc.checks.findings import Finding
     from qmsdoc.model import Item
 
-__all__ = ["MINIMUM_JUSTIFICATION_WORDS", "UNWAIVABLE_PREFIXES", "apply_waivers"]
+__all__ = [
+    "MINIMUM_JUSTIFICATION_WORDS",
+    "SPECS",
+    "UNWAIVABLE_PREFIXES",
+    "WAIVER_INVALID",
+    "WAIVER_UNUSED",
+    "apply_waivers",
+]
+
+WAIVER_INVALID = CheckSpec(
+    check_id="waiver_invalid",
+    severity="error",
+    summary="waiver that is malformed, names no check or is not justified",
+    clause="ISO 13485 8.3 via 21 CFR 820.10",
+)
+WAIVER_UNUSED = CheckSpec(
+    check_id="waiver_unused",
+    severity="warning",
+    summary="waiver that matches no finding",
+    clause="ISO 13485 8.3 via 21 CFR 820.10",
+)
+#: the findings :func:`apply_waivers` makes about the waivers themselves
+SPECS: tuple[CheckSpec, ...] = (WAIVER_INVALID, WAIVER_UNUSED)
 
 #: a justification shorter than this is not a justification
 MINIMUM_JUSTIFICATION_WORDS = 5
@@ -49,9 +72,8 @@ def apply_waivers(
     extra: list[Finding] = []
     for item in items:
         extra.extend(
-            finding_at(
+            WAIVER_INVALID.at(
                 item,
-                "waiver_invalid",
                 f"{item.id}: waiver {line!r} does not read 'check_id: justification'",
             )
             for line in item.malformed_waivers
@@ -60,9 +82,8 @@ def apply_waivers(
             problem = _problem(waiver.check_id, waiver.justification, check_ids)
             if problem is not None:
                 extra.append(
-                    finding_at(
+                    WAIVER_INVALID.at(
                         item,
-                        "waiver_invalid",
                         f"{item.id}: waiver of {waiver.check_id!r}: {problem}",
                     )
                 )
@@ -71,11 +92,9 @@ def apply_waivers(
             matches = by_key.get(key, [])
             if not matches:
                 extra.append(
-                    finding_at(
+                    WAIVER_UNUSED.at(
                         item,
-                        "waiver_unused",
                         f"{item.id}: waiver of {waiver.check_id!r} matches no finding; remove it",
-                        severity="warning",
                     )
                 )
             for index in matches:
