@@ -6,6 +6,7 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from docutils import nodes
+from sphinx import addnodes
 
 from qmsdoc.errors import QmsError
 from qmsdoc.model import MAX_ID_LENGTH, RawItem
@@ -74,6 +75,7 @@ class ItemDirective(NeedDirective):
             domain.note_evidence_page(self.env.docname)
         if item_id:
             output.append(history_node(item_id=item_id.strip()))
+            output.insert(0, _index_entry(item_id.strip()))
         return output
 
     def _drop_overlong_targets(self) -> None:
@@ -122,6 +124,14 @@ class ItemDirective(NeedDirective):
         known.update(self.config.needs_fields)
         known.update(self.config.needs_links)
         return known
+
+
+def _index_entry(item_id: str) -> addnodes.index:
+    """A main index entry for the item's id at its anchor: the general index lists
+    every item, and the HTML search, which scores an index entry that matches the
+    whole query above titles and words, gives the item's own page first for its id
+    (the word index alone splits ``REQ-022`` into ``req`` and ``022``)."""
+    return addnodes.index(entries=[("single", item_id, item_id, "main", None)])
 
 
 class DocutilsItemDirective(ItemDirective):
