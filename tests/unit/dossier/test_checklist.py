@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from qmsdoc.dossier.checklist import (
     EvidenceSources,
+    GsprRow,
     checklist_rows,
     file_versions,
     gspr_rows,
@@ -13,10 +16,14 @@ from qmsdoc.dossier.checklist import (
     parse_checklist,
 )
 from qmsdoc.errors import InputError
+from qmsdoc.profile import load_profile
 from qmsdoc.trace import TraceGraph
 from qmsdoc.vcs import CommitRecord
 
 from .._rst import VALID_CHAIN, default_profile, items_from, rst
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 #: Table A.1 of IEC 62304:2006+A1:2015 as summarised in the regulatory reference
 TABLE_A1 = {
@@ -280,6 +287,11 @@ def test_malformed_data_names_the_file_and_the_entry(body: str, message: str) ->
         parse_checklist(body, source="example.toml")
 
 
+#: the packaged profile's [gspr] table
+_GSPR = default_profile().gspr
+assert _GSPR is not None
+GSPR = _GSPR
+
 GSPR_ITEMS = """\
 .. standard_clause:: Software life cycle
    :id: STD-IEC62304-5
@@ -330,6 +342,7 @@ def test_gspr_rows_in_number_order_with_standards_evidence_and_gaps() -> None:
     graph = TraceGraph(items_from(VALID_CHAIN + "\n" + GSPR_ITEMS))
     rows = gspr_rows(
         graph,
+        GSPR,
         versions={"items.rst": "1a2b3c4"},
         states={"VT-001": "passed", "VAL-001": "waived"},
     )
@@ -364,7 +377,7 @@ def test_gspr_references_to_missing_items_are_gaps() -> None:
         "STD-X\n   :demonstrated_by: VT-999",
     )
     graph = TraceGraph(items_from(text))
-    row = next(row for row in gspr_rows(graph, states={}) if row.number == "17.2")
+    row = next(row for row in gspr_rows(graph, GSPR, states={}) if row.number == "17.2")
     assert row.standards[0].found is False
     assert row.evidence[0].docname is None and row.evidence[0].version is None
     assert row.gaps == ("unknown standard clause STD-X", "unknown evidence item VT-999")
@@ -373,7 +386,7 @@ def test_gspr_references_to_missing_items_are_gaps() -> None:
 @pytest.mark.parametrize("state", ["planned", "failed", "stale", "not_planned"])
 def test_gspr_evidence_without_a_passed_result_is_a_gap(state: str) -> None:
     graph = TraceGraph(items_from(VALID_CHAIN + "\n" + GSPR_ITEMS))
-    rows = gspr_rows(graph, states={"VT-001": "passed", "VAL-001": state})
+    rows = gspr_rows(graph, GSPR, states={"VT-001": "passed", "VAL-001": state})
     row = next(row for row in rows if row.number == "17.2")
     assert row.gaps == (
         f"VAL-001 is not evidence yet: verification {state.replace('_', ' ')}, "
@@ -383,7 +396,7 @@ def test_gspr_evidence_without_a_passed_result_is_a_gap(state: str) -> None:
 
 def test_gspr_without_evidence_records_says_results_cannot_be_shown() -> None:
     graph = TraceGraph(items_from(VALID_CHAIN + "\n" + GSPR_ITEMS))
-    by_number = {row.number: row for row in gspr_rows(graph)}
+    by_number = {row.number: row for row in gspr_rows(graph, GSPR)}
     assert by_number["17.2"].gaps == (
         "no evidence records configured: results cannot be shown",
     )
@@ -393,8 +406,76 @@ def test_gspr_without_evidence_records_says_results_cannot_be_shown() -> None:
 
 def test_gspr_without_version_history_has_no_versions() -> None:
     graph = TraceGraph(items_from(VALID_CHAIN + "\n" + GSPR_ITEMS))
-    row = next(row for row in gspr_rows(graph) if row.number == "17.2")
+    row = next(row for row in gspr_rows(graph, GSPR) if row.number == "17.2")
     assert row.evidence[0].version is None
+
+
+#: the packaged profile with the GSPR evidence link and the applicability field renamed
+RENAMED_GSPR = """\
+extends = "medical-device"
+
+[links.shown_by]
+incoming = "shows"
+
+[fields.applies]
+kind = "choice"
+values = ["ja", "nein"]
+
+[types.gspr]
+required = ["status", "applies"]
+links = { complies_with = ["standard_clause"], shown_by = ["verification_test", "validation"] }
+
+[gspr]
+evidence_link = "shown_by"
+applicable_field = "applies"
+applicable_value = "ja"
+not_applicable_value = "nein"
+"""
+
+
+def test_gspr_rows_read_the_names_of_the_profile(tmp_path: Path) -> None:
+    path = tmp_path / "qms.toml"
+    path.write_text(RENAMED_GSPR, encoding="utf-8")
+    profile = load_profile(path)
+    assert profile.gspr is not None
+    renamed = (
+        GSPR_ITEMS.replace(":demonstrated_by:", ":shown_by:")
+        .replace(":applicable: yes", ":applies: ja")
+        .replace(":applicable: no", ":applies: nein")
+    )
+    states = {"VT-001": "passed", "VAL-001": "waived"}
+    versions = {"items.rst": "1a2b3c4"}
+    default_rows = gspr_rows(
+        TraceGraph(items_from(VALID_CHAIN + "\n" + GSPR_ITEMS)),
+        GSPR,
+        versions=versions,
+        states=states,
+    )
+    rows = gspr_rows(
+        TraceGraph(items_from(VALID_CHAIN + "\n" + renamed, profile)),
+        profile.gspr,
+        versions=versions,
+        states=states,
+    )
+
+    def content(row: GsprRow) -> tuple[object, ...]:
+        return (row.number, row.applicable, row.justification, row.method,
+                row.standards, row.evidence, row.gaps)  # fmt: skip
+
+    assert [content(row) for row in rows] == [content(row) for row in default_rows]
+    # the packaged names mean nothing to this profile: no evidence, no answer
+    read_default = gspr_rows(
+        TraceGraph(items_from(VALID_CHAIN + "\n" + renamed, profile)), GSPR
+    )
+    row = next(row for row in read_default if row.number == "17.2")
+    assert row.applicable is None
+    assert row.evidence == ()
+    assert row.gaps[0] == "applicability not stated (yes or no)"
+    unstated = gspr_rows(
+        TraceGraph(items_from(renamed.replace(":applies: ja\n", ""), profile)),
+        profile.gspr,
+    )
+    assert "applicability not stated (ja or nein)" in unstated[-1].gaps
 
 
 def _commit(sha: str, *changed: tuple[str, str]) -> CommitRecord:

@@ -5,10 +5,11 @@ The IEC 62304 checklist: the clause groups of IEC 62304:2006+A1:2015 Annex A (da
 safety class, and what in the device file meets it (pages, items, trace matrices,
 records) or that it is missing.
 
-The EU MDR/IVDR Annex I GSPR checklist (MDR Annex II section 4): one row per ``gspr``
+The EU MDR/IVDR Annex I GSPR checklist (MDR Annex II section 4): one row per GSPR
 item with its applicability, justification, method of conformity, standards and the
 evidence items with the page and version they are recorded in, and the gaps of a row
-(applicable without method or evidence, not applicable without justification).
+(applicable without method or evidence, not applicable without justification). Its
+type, field and link names come from the profile's ``[gspr]`` table.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
     from qmsdoc.model import Item
     from qmsdoc.profile import Profile
+    from qmsdoc.profile.gspr import GsprConfig
     from qmsdoc.trace import TraceGraph
     from qmsdoc.vcs import CommitRecord
 
@@ -147,7 +149,7 @@ class ChecklistRow:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StandardReference:
-    """A standard clause a GSPR row complies with (``complies_with``)."""
+    """A standard clause a GSPR row complies with (``[gspr] standards_link``)."""
 
     item_id: str
     text: str
@@ -157,7 +159,8 @@ class StandardReference:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EvidenceReference:
-    """An item that demonstrates a GSPR row (``demonstrated_by``), where it is recorded."""
+    """An item that demonstrates a GSPR row (``[gspr] evidence_link``), where it is
+    recorded."""
 
     item_id: str
     docname: str | None
@@ -256,23 +259,36 @@ def checklist_rows(
 
 def gspr_rows(
     graph: TraceGraph,
+    config: GsprConfig,
     *,
-    item_type: str = "gspr",
+    item_type: str | None = None,
     prefix: str = "GSPR-",
     versions: Mapping[str, str] | None = None,
     states: Mapping[str, str] | None = None,
 ) -> list[GsprRow]:
     """The GSPR checklist: one row per item of ``item_type``, in GSPR number order.
 
+    :param config: The profile's ``[gspr]`` table: the field and link names.
+    :param item_type: The row type (default ``config.gspr_type``).
     :param prefix: The type's id prefix, left out of the GSPR number.
     :param versions: File path -> version of the file (see :func:`file_versions`).
     :param states: Item id -> verification state of every verifiable item: an
         evidence item with a state other than passed or waived (a protocol without a
         result) is a gap, not evidence.
     """
-    items = sorted(graph.of_type(item_type), key=lambda item: natural_key(item.id))
+    items = sorted(
+        graph.of_type(item_type or config.gspr_type),
+        key=lambda item: natural_key(item.id),
+    )
     return [
-        _gspr_row(item, graph, prefix=prefix, versions=versions or {}, states=states)
+        _gspr_row(
+            item,
+            graph,
+            config,
+            prefix=prefix,
+            versions=versions or {},
+            states=states,
+        )
         for item in items
     ]
 
@@ -421,28 +437,30 @@ def _items_found(wanted: ItemEvidence, sources: EvidenceSources) -> EvidenceFoun
 def _gspr_row(
     item: Item,
     graph: TraceGraph,
+    config: GsprConfig,
     *,
     prefix: str,
     versions: Mapping[str, str],
     states: Mapping[str, str] | None,
 ) -> GsprRow:
-    answer = (item.field("applicable") or "").strip().lower()
-    applicable = {"yes": True, "no": False}.get(answer)
-    justification = " ".join((item.field("rationale") or "").split())
-    method = " ".join((item.field("conformity_method") or "").split())
+    yes, no = config.applicable_value, config.not_applicable_value
+    answer = (item.field(config.applicable_field) or "").strip().lower()
+    applicable = {yes.lower(): True, no.lower(): False}.get(answer)
+    justification = " ".join((item.field(config.justification_field) or "").split())
+    method = " ".join((item.field(config.method_field) or "").split())
     standards = tuple(
-        _standard(graph.item(link.target), link.target)
+        _standard(config, graph.item(link.target), link.target)
         for link in item.links
-        if link.link_type == "complies_with"
+        if link.link_type == config.standards_link
     )
     evidence = tuple(
         _evidence_reference(graph.item(link.target), link.target, versions)
         for link in item.links
-        if link.link_type == "demonstrated_by"
+        if link.link_type == config.evidence_link
     )
     gaps: list[str] = []
     if applicable is None:
-        gaps.append("applicability not stated (yes or no)")
+        gaps.append(f"applicability not stated ({yes} or {no})")
     elif applicable:
         if not method:
             gaps.append("no method of conformity")
@@ -475,11 +493,13 @@ def _gspr_row(
     )
 
 
-def _standard(target: Item | None, item_id: str) -> StandardReference:
+def _standard(
+    config: GsprConfig, target: Item | None, item_id: str
+) -> StandardReference:
     if target is None:
         return StandardReference(item_id=item_id, text="unknown item", found=False)
-    standard = " ".join((target.field("standard") or "").split())
-    clause = " ".join((target.field("clause") or "").split())
+    standard = " ".join((target.field(config.standard_field) or "").split())
+    clause = " ".join((target.field(config.clause_field) or "").split())
     text = ", clause ".join(part for part in (standard, clause) if part)
     return StandardReference(item_id=item_id, text=text or target.title, found=True)
 

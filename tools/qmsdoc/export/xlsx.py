@@ -370,8 +370,8 @@ class _SheetWriter:
                         if item is not None
                         else self.text("MISSING", gap=True),
                         self.text(_field(item, config.relevance_field)),
-                        self.text(_field(item, "support_level")),
-                        self.text(_field(item, "end_of_support")),
+                        self.text(_field(item, config.support_level_field)),
+                        self.text(_field(item, config.end_of_support_field)),
                     ]
                 )
         self.table(sheet, headers, rows, [14, 24, 12, 24, 36, 18, 20, 11, 10, 16, 12])

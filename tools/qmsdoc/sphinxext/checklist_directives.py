@@ -5,9 +5,9 @@
     (``[project.classification] software_safety_class``, or option ``:safety-class:``):
     required or not, the evidence found in the device file, and the state.
 ``.. qms-gspr-checklist::``
-    EU MDR/IVDR Annex I checklist from the ``gspr`` items (MDR Annex II section 4):
+    EU MDR/IVDR Annex I checklist from the GSPR items (MDR Annex II section 4):
     applicability, justification, method, standards, evidence with page and version,
-    and the gaps of each row.
+    and the gaps of each row; names from the profile's ``[gspr]`` table.
 
 The rows are computed by :mod:`qmsdoc.dossier.checklist`; this module only renders.
 """
@@ -56,7 +56,8 @@ class Iec62304ChecklistDirective(AggregateDirective):
 
 
 class GsprChecklistDirective(AggregateDirective):
-    """Option ``:type:`` names the GSPR item type (default ``gspr``)."""
+    """Option ``:type:`` names the GSPR item type (default: the profile's ``[gspr]
+    gspr_type``)."""
 
     kind = "gspr-checklist"
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
@@ -117,7 +118,13 @@ def render_iec62304_checklist(request: RenderRequest) -> Sequence[nodes.Node]:
 
 def render_gspr_checklist(request: RenderRequest) -> Sequence[nodes.Node]:
     """One row per GSPR item; rows with gaps are marked."""
-    item_type = str(request.option("type") or "gspr")
+    config = request.context.profile.gspr
+    if config is None:
+        request.warn(
+            "qms-gspr-checklist: the profile has no [gspr] table; nothing to show"
+        )
+        return []
+    item_type = str(request.option("type") or config.gspr_type)
     spec = request.context.profile.item_type(item_type)
     if spec is None:
         request.warn(f"qms-gspr-checklist: unknown item type {item_type!r}")
@@ -125,6 +132,7 @@ def render_gspr_checklist(request: RenderRequest) -> Sequence[nodes.Node]:
     versions = _file_versions(QmsDomain.of(request.builder.env))
     rows = gspr_rows(
         request.context.graph,
+        config,
         item_type=item_type,
         prefix=spec.prefix,
         versions=versions,

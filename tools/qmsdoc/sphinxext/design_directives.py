@@ -9,7 +9,8 @@
     The software items of the architecture as a compact table: hierarchy, element
     kind, safety class, parts and interfaces.
 
-Both take ``:type:`` (default ``design_output``).
+Both take ``:type:`` (default: the profile's ``[design] output_type``). Every type,
+field and link name comes from the profile's ``[design]`` table.
 """
 
 from __future__ import annotations
@@ -29,15 +30,13 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from qmsdoc.model import Item
+    from qmsdoc.profile.design import DesignConfig
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
     from qmsdoc.sphinxext.tables import Cell
     from qmsdoc.trace import TraceGraph
 
 __all__ = ["DESIGN_DIRECTIVES", "DESIGN_RENDERERS", "item_text"]
 
-#: element kinds that are software (the architecture listing leaves out labeling)
-_SOFTWARE = ("software_system", "software_item", "software_unit", "interface")
-_CLASS_ORDER = {"A": 1, "B": 2, "C": 3}
 _INLINE = re.compile(r":need:`([^`]+)`|:doc:`([^`]+)`|``([^`]+)``")
 
 
@@ -63,20 +62,21 @@ DESIGN_DIRECTIVES: dict[str, type[AggregateDirective]] = {
 
 def render_sds(request: RenderRequest) -> Sequence[nodes.Node]:
     """Every design output in hierarchy order, with its trace and text."""
-    outputs = _outputs(request, "qms-sds")
-    if outputs is None:
+    found = _outputs(request, "qms-sds")
+    if found is None:
         return []
+    design, outputs = found
     if not outputs:
-        return [_missing(request)]
+        return [_missing(request, design)]
     graph = request.context.graph
-    kinds = Counter(_element(item) for item in outputs)
+    kinds = Counter(_element(design, item) for item in outputs)
     summary = ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
     output: list[nodes.Node] = [
         paragraph(
             f"{len(outputs)} design outputs ({summary}), generated from the items."
         )
     ]
-    for number, item in _hierarchy(outputs, graph):
+    for number, item in _hierarchy(design, outputs, graph):
         output.append(
             nodes.rubric(
                 "",
@@ -97,7 +97,7 @@ def render_sds(request: RenderRequest) -> Sequence[nodes.Node]:
                     "Risk controls",
                     "SOUP used",
                 ],
-                [_trace_row(request, item)],
+                [_trace_row(request, design, item)],
                 classes=["qms-sds"],
                 widths=[12, 8, 12, 30, 26, 12],
             )
@@ -108,31 +108,36 @@ def render_sds(request: RenderRequest) -> Sequence[nodes.Node]:
 
 def render_architecture_listing(request: RenderRequest) -> Sequence[nodes.Node]:
     """Software items in hierarchy order with class, parts and interfaces."""
-    outputs = _outputs(request, "qms-architecture-listing")
-    if outputs is None:
+    found = _outputs(request, "qms-architecture-listing")
+    if found is None:
         return []
+    design, outputs = found
     software = [
-        item for item in outputs if _element(item).replace(" ", "_") in _SOFTWARE
+        item for item in outputs if _kind(design, item) in design.software_elements
     ]
     if not software:
-        return [_missing(request)]
+        return [_missing(request, design)]
     graph = request.context.graph
     rows: list[list[Cell]] = []
-    for number, item in _hierarchy(software, graph):
+    for number, item in _hierarchy(design, software, graph):
         children = [
-            graph.item(edge.source) for edge in graph.incoming(item.id, "part_of")
+            child
+            for edge in graph.incoming(item.id, design.part_of_link)
+            if (child := graph.item(edge.source)) is not None
         ]
-        parts = [c.id for c in children if c is not None and _element(c) != "interface"]
+        parts = [
+            c.id for c in children if _kind(design, c) not in design.interface_elements
+        ]
         interfaces = [
-            c.id for c in children if c is not None and _element(c) == "interface"
+            c.id for c in children if _kind(design, c) in design.interface_elements
         ]
         rows.append(
             [
                 number,
                 request.link(item.id),
                 item.title,
-                _element(item),
-                _class_text(item, graph),
+                _element(design, item),
+                _class_text(request, design, item),
                 _links(request, sorted(parts, key=natural_key)) or "-",
                 _links(request, sorted(interfaces, key=natural_key)) or "-",
             ]
@@ -183,20 +188,30 @@ def item_text(request: RenderRequest, content: str) -> list[nodes.Node]:
     return output
 
 
-def _outputs(request: RenderRequest, directive: str) -> list[Item] | None:
-    item_type = str(request.option("type") or "design_output")
+def _outputs(
+    request: RenderRequest, directive: str
+) -> tuple[DesignConfig, list[Item]] | None:
+    """The profile's design roles and the items of the directive's type; None (and a
+    warning) without a ``[design]`` table or with an unknown type."""
+    design = request.context.profile.design
+    if design is None:
+        request.warn(f"{directive}: the profile has no [design] table; nothing to show")
+        return None
+    item_type = str(request.option("type") or design.output_type)
     if request.context.profile.item_type(item_type) is None:
         request.warn(f"{directive}: unknown item type {item_type!r}")
         return None
-    return request.context.graph.of_type(item_type)
+    return design, request.context.graph.of_type(item_type)
 
 
-def _missing(request: RenderRequest) -> nodes.Node:
-    item_type = str(request.option("type") or "design_output")
+def _missing(request: RenderRequest, design: DesignConfig) -> nodes.Node:
+    item_type = str(request.option("type") or design.output_type)
     return paragraph(f"Missing input: the device file has no {item_type} items.")
 
 
-def _hierarchy(items: Sequence[Item], graph: TraceGraph) -> list[tuple[str, Item]]:
+def _hierarchy(
+    design: DesignConfig, items: Sequence[Item], graph: TraceGraph
+) -> list[tuple[str, Item]]:
     """(outline number, item) depth first; an item whose parent is not listed is a root."""
     listed = {item.id for item in items}
     children: dict[str, list[Item]] = {}
@@ -204,7 +219,7 @@ def _hierarchy(items: Sequence[Item], graph: TraceGraph) -> list[tuple[str, Item
     for item in sorted(items, key=lambda entry: natural_key(entry.id)):
         parents = [
             e.target
-            for e in graph.outgoing(item.id, "part_of")
+            for e in graph.outgoing(item.id, design.part_of_link)
             if e.target in listed and e.target != item.id
         ]
         if parents:
@@ -222,24 +237,27 @@ def _hierarchy(items: Sequence[Item], graph: TraceGraph) -> list[tuple[str, Item
         ordered.append((number, item))
         below = list(enumerate(children.get(item.id, []), 1))
         stack.extend((f"{number}.{index}", child) for index, child in reversed(below))
-    # items on a part_of cycle have no root: listed after the hierarchy
+    # items on a part-of cycle have no root: listed after the hierarchy
     rest = [item for item in items if item.id not in seen]
     ordered += [(str(len(roots) + index), item) for index, item in enumerate(rest, 1)]
     return ordered
 
 
-def _trace_row(request: RenderRequest, item: Item) -> list[Cell]:
+def _trace_row(request: RenderRequest, design: DesignConfig, item: Item) -> list[Cell]:
     graph = request.context.graph
+    risk = request.context.profile.risk
+    control_type = risk.control_type if risk is not None else None
+    implements = design.implements_link
     requirements: list[str] = []
     controls: list[tuple[str, str | None]] = []
-    for edge in graph.outgoing(item.id, "implements"):
+    for edge in graph.outgoing(item.id, implements):
         target = graph.item(edge.target)
-        if target is not None and target.item_type == "risk_control":
+        if target is not None and target.item_type == control_type:
             controls.append((target.id, None))
             continue
         requirements.append(edge.target)
         controls += [
-            (e.target, edge.target) for e in graph.outgoing(edge.target, "implements")
+            (e.target, edge.target) for e in graph.outgoing(edge.target, implements)
         ]
     control_cell: list[nodes.Node] = []
     for control_id, via in controls:
@@ -248,11 +266,11 @@ def _trace_row(request: RenderRequest, item: Item) -> list[Cell]:
         control_cell.append(request.link(control_id))
         if via:
             control_cell.append(nodes.Text(f" (via {via})"))
-    parents = [edge.target for edge in graph.outgoing(item.id, "part_of")]
-    soup = [edge.target for edge in graph.outgoing(item.id, "uses")]
+    parents = [edge.target for edge in graph.outgoing(item.id, design.part_of_link)]
+    soup = [edge.target for edge in graph.outgoing(item.id, design.uses_link)]
     return [
-        _element(item),
-        _class_text(item, graph),
+        _element(design, item),
+        _class_text(request, design, item),
         _links(request, parents) or "-",
         _links(request, requirements) or "none",
         control_cell or "none",
@@ -260,17 +278,29 @@ def _trace_row(request: RenderRequest, item: Item) -> list[Cell]:
     ]
 
 
-def _element(item: Item) -> str:
-    return (item.field("element") or "unspecified").strip().replace("_", " ")
+def _kind(design: DesignConfig, item: Item) -> str:
+    """The element kind as a value of the element field (``software_item``)."""
+    return _element(design, item).replace(" ", "_")
 
 
-def _class_text(item: Item, graph: TraceGraph) -> str:
-    """The safety class, and a note when it is above the class of its parent."""
-    own = (item.field("safety_class") or "").strip() or "not stated"
-    for edge in graph.outgoing(item.id, "part_of"):
+def _element(design: DesignConfig, item: Item) -> str:
+    """The element kind as shown (``software item``)."""
+    return (item.field(design.element_field) or "unspecified").strip().replace("_", " ")
+
+
+def _class_text(request: RenderRequest, design: DesignConfig, item: Item) -> str:
+    """The safety class, and a note when it is above the class of its parent (the
+    classes in the order of the safety class field's values)."""
+    graph = request.context.graph
+    spec = request.context.profile.field_spec(design.safety_class_field)
+    order = {value: rank for rank, value in enumerate(spec.values if spec else (), 1)}
+    own = (item.field(design.safety_class_field) or "").strip() or "not stated"
+    for edge in graph.outgoing(item.id, design.part_of_link):
         parent = graph.item(edge.target)
-        theirs = (parent.field("safety_class") or "").strip() if parent else ""
-        if _CLASS_ORDER.get(own, 0) > _CLASS_ORDER.get(theirs, 9):
+        theirs = (
+            (parent.field(design.safety_class_field) or "").strip() if parent else ""
+        )
+        if order.get(own, 0) > order.get(theirs, len(order) + 9):
             return f"{own} (above {edge.target}, class {theirs})"
     return own
 

@@ -8,6 +8,7 @@
     and the latest result states from the recorded evidence.
 
 A document whose input is missing says what is missing instead of an empty heading.
+The types and fields default to the profile's ``[design]`` table.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ __all__ = ["DOCUMENT_DIRECTIVES", "DOCUMENT_RENDERERS"]
 
 class SrsDirective(AggregateDirective):
     """Options name the profile's type and grouping field (defaults: the
-    medical-device profile's ``requirement`` and ``kind``)."""
+    ``[design]`` table's ``requirement_type`` and ``kind_field``)."""
 
     kind = "srs"
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
@@ -43,7 +44,9 @@ class SrsDirective(AggregateDirective):
 
 
 class VvSummaryDirective(AggregateDirective):
-    """Options: ``:type:`` (tests), ``:level-field:``, ``:validation-type:``."""
+    """Options: ``:type:`` (tests), ``:level-field:``, ``:validation-type:``
+    (defaults: the ``[design]`` table's ``test_type``, ``test_level_field`` and
+    ``validation_type``)."""
 
     kind = "vv-summary"
     option_spec: ClassVar[dict[str, Callable[[str], Any]]] = {
@@ -62,8 +65,12 @@ DOCUMENT_DIRECTIVES: dict[str, type[AggregateDirective]] = {
 def render_srs(request: RenderRequest) -> Sequence[nodes.Node]:
     """Requirements by kind, each with its text and links."""
     graph = request.context.graph
-    requirement_type = str(request.option("type") or "requirement")
-    group_field = str(request.option("group-by") or "kind")
+    design = request.context.profile.design
+    if design is None:
+        request.warn("qms-srs: the profile has no [design] table; nothing to show")
+        return []
+    requirement_type = str(request.option("type") or design.requirement_type)
+    group_field = str(request.option("group-by") or design.kind_field)
     if request.context.profile.item_type(requirement_type) is None:
         request.warn(f"qms-srs: unknown item type {requirement_type!r}")
         return []
@@ -140,9 +147,15 @@ def _verification_cell(request: RenderRequest, item: Item) -> str:
 def render_vv_summary(request: RenderRequest) -> Sequence[nodes.Node]:
     """Tests per level with their automation and latest result states; validations."""
     graph = request.context.graph
-    test_type = str(request.option("type") or "verification_test")
-    level_field = str(request.option("level-field") or "test_level")
-    validation_type = str(request.option("validation-type") or "validation")
+    design = request.context.profile.design
+    if design is None:
+        request.warn(
+            "qms-vv-summary: the profile has no [design] table; nothing to show"
+        )
+        return []
+    test_type = str(request.option("type") or design.test_type)
+    level_field = str(request.option("level-field") or design.test_level_field)
+    validation_type = str(request.option("validation-type") or design.validation_type)
     for name in (test_type, validation_type):
         if request.context.profile.item_type(name) is None:
             request.warn(f"qms-vv-summary: unknown item type {name!r}")

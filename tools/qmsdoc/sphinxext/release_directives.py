@@ -9,7 +9,9 @@
     Anomaly items still open or deferred, with SW91 category, impact and affected
     items (IEC 62304 5.8.2, 5.8.3; FDA element "Unresolved Anomalies"), and the
     vulnerability assessments whose VEX status is affected or under investigation as
-    security anomalies. Options ``:type:`` and ``:vulnerability-type:``.
+    security anomalies. Options ``:type:`` and ``:vulnerability-type:`` (defaults: the
+    profile's ``[anomalies] anomaly_type`` and ``[soup] assessment_type``); every
+    field and link name comes from those tables.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 
     from qmsdoc.evidence.records import EvidenceRun
     from qmsdoc.model import Item, RawItem
+    from qmsdoc.profile.anomalies import AnomalyConfig
     from qmsdoc.project import Project
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
     from qmsdoc.sphinxext.tables import Cell
@@ -49,8 +52,7 @@ __all__ = [
 
 LOGGER = logging.getLogger(__name__)
 
-_UNRESOLVED_ANOMALY = ("open", "deferred")
-_RESOLVED_ANOMALY = ("fixed", "closed")
+#: VEX statuses (CISA minimum VEX elements) that leave a vulnerability unresolved
 _UNRESOLVED_VEX = ("affected", "under_investigation")
 _VERSION_HEADERS = ("Version", "Date", "Commit", "Items", "Added", "Changed", "Removed")
 
@@ -135,13 +137,20 @@ def render_anomalies(request: RenderRequest) -> Sequence[nodes.Node]:
     """Open and deferred anomalies; affected or under-investigation vulnerabilities."""
     profile = request.context.profile
     graph = request.context.graph
-    anomaly_type = str(request.option("type") or "anomaly")
+    config = profile.anomalies
+    if config is None:
+        request.warn(
+            "qms-anomalies: the profile has no [anomalies] table; nothing to show"
+        )
+        return []
+    anomaly_type = str(request.option("type") or config.anomaly_type)
     if profile.item_type(anomaly_type) is None:
         request.warn(f"qms-anomalies: unknown item type {anomaly_type!r}")
         return []
     anomalies = _sorted(graph.of_type(anomaly_type))
+    state = config.state_field
     unresolved = [
-        a for a in anomalies if _value(a, "anomaly_state") not in _RESOLVED_ANOMALY
+        a for a in anomalies if _value(a, state) not in config.resolved_states
     ]
     resolved = len(anomalies) - len(unresolved)
     output: list[nodes.Node] = []
@@ -154,8 +163,8 @@ def render_anomalies(request: RenderRequest) -> Sequence[nodes.Node]:
         )
     else:
         states = ", ".join(
-            f"{sum(1 for a in unresolved if _value(a, 'anomaly_state') == s)} {s}"
-            for s in _UNRESOLVED_ANOMALY
+            f"{sum(1 for a in unresolved if _value(a, state) == s)} {s}"
+            for s in config.unresolved_states
         )
         output.append(
             paragraph(
@@ -167,7 +176,7 @@ def render_anomalies(request: RenderRequest) -> Sequence[nodes.Node]:
         output.append(
             table(
                 ["ID", "Anomaly", "State", "SW91 category", "Impact", "Affects"],
-                [_anomaly_row(request, item) for item in unresolved],
+                [_anomaly_row(request, config, item) for item in unresolved],
                 classes=["qms-anomalies"],
                 widths=[8, 38, 8, 10, 26, 10],
             )
@@ -272,11 +281,18 @@ def _count(items: Sequence[RawItem]) -> int:
 
 
 def _security_anomalies(request: RenderRequest) -> list[nodes.Node]:
-    vulnerability_type = str(request.option("vulnerability-type") or "vulnerability")
+    soup = request.context.profile.soup
+    if soup is None:
+        return []
+    vulnerability_type = str(
+        request.option("vulnerability-type") or soup.assessment_type
+    )
     if request.context.profile.item_type(vulnerability_type) is None:
         return []
     assessments = _sorted(request.context.graph.of_type(vulnerability_type))
-    open_ones = [v for v in assessments if _value(v, "vex_status") in _UNRESOLVED_VEX]
+    open_ones = [
+        v for v in assessments if _value(v, soup.status_field) in _UNRESOLVED_VEX
+    ]
     output: list[nodes.Node] = [nodes.rubric("", "Security anomalies")]
     if not open_ones:
         output.append(
@@ -296,17 +312,17 @@ def _security_anomalies(request: RenderRequest) -> list[nodes.Node]:
     for item in open_ones:
         affects = [
             request.link(edge.target)
-            for edge in request.context.graph.outgoing(item.id, "affects")
+            for edge in request.context.graph.outgoing(item.id, soup.component_link)
         ]
         rows.append(
             [
                 request.link(item.id),
                 [
                     nodes.strong("", item.title),
-                    nodes.Text(" " + _value(item, "vulnerability_id")),
+                    nodes.Text(" " + _value(item, soup.identifier_field)),
                 ],
-                _value(item, "vex_status").replace("_", " "),
-                _value(item, "vex_action") or "no action stated",
+                _value(item, soup.status_field).replace("_", " "),
+                _value(item, soup.action_field) or "no action stated",
                 _joined(affects) or "-",
             ]
         )
@@ -321,9 +337,14 @@ def _security_anomalies(request: RenderRequest) -> list[nodes.Node]:
     return output
 
 
-def _anomaly_row(request: RenderRequest, item: Item) -> list[Cell]:
+def _anomaly_row(
+    request: RenderRequest, config: AnomalyConfig, item: Item
+) -> list[Cell]:
     graph = request.context.graph
-    affects = [request.link(edge.target) for edge in graph.outgoing(item.id, "affects")]
+    affects = [
+        request.link(edge.target)
+        for edge in graph.outgoing(item.id, config.affects_link)
+    ]
     description: list[nodes.Node] = [nodes.strong("", item.title)]
     for index, block in enumerate(item_text(request, item.content)):
         description.append(nodes.Text(". " if index == 0 else " "))
@@ -331,9 +352,9 @@ def _anomaly_row(request: RenderRequest, item: Item) -> list[Cell]:
     return [
         request.link(item.id),
         description,
-        _value(item, "anomaly_state") or "not stated",
-        (_value(item, "sw91_category") or "not categorised").replace("_", " "),
-        _value(item, "impact"),
+        _value(item, config.state_field) or "not stated",
+        (_value(item, config.category_field) or "not categorised").replace("_", " "),
+        _value(item, config.impact_field),
         _joined(affects) or "-",
     ]
 

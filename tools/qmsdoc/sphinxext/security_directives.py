@@ -11,6 +11,7 @@
     support, end of support and each reported vulnerability's VEX status.
 
 All computed from the items and records at resolve time; missing input is named.
+Field names come from the profile's ``[security.fields]`` and ``[soup]`` tables.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from qmsdoc.model import Item
+    from qmsdoc.profile.model import SoupConfig
     from qmsdoc.profile.risk_model import Region
     from qmsdoc.profile.security_model import SecurityModel
     from qmsdoc.security.estimate import SecurityEstimate, SecurityLevel
@@ -126,8 +128,8 @@ def render_table(request: RenderRequest) -> Sequence[nodes.Node]:
         rows.append(
             [
                 [request.link(threat.id), nodes.Text(f" {threat.title}")],
-                (threat.field("stride") or "-").replace("_", " "),
-                threat.field("asset") or "-",
+                (threat.field(model.fields.stride) or "-").replace("_", " "),
+                threat.field(model.fields.asset) or "-",
                 request.links(estimate.situations) or "-",
                 _level(model, estimate.initial),
                 request.links(estimate.controls) or "none",
@@ -196,11 +198,11 @@ def render_soup_list(request: RenderRequest) -> Sequence[nodes.Node]:
             rows.append(
                 [
                     f"{component.name} {component.version or ''}".strip(),
-                    _supplier(component.supplier, item),
+                    _supplier(config, component.supplier, item),
                     ", ".join(component.licenses) or "-",
                     request.link(item.id) if item is not None else "missing",
                     (item.field(config.relevance_field) or "-") if item else "-",
-                    _support(item),
+                    _support(config, item),
                     vulnerabilities or "none reported",
                 ]
             )
@@ -257,19 +259,19 @@ def _vulnerabilities(request: RenderRequest, key: str, version: str | None) -> s
     return "; ".join(sorted(parts))
 
 
-def _supplier(stated: str | None, item: Item | None) -> str:
+def _supplier(config: SoupConfig, stated: str | None, item: Item | None) -> str:
     """The SBOM's supplier; where the SBOM names none, the SOUP item's, marked so."""
     if stated:
         return stated
-    written = item.field("supplier") if item is not None else None
+    written = item.field(config.supplier_field) if item is not None else None
     return f"{written} (from the SOUP item; not in the SBOM)" if written else "-"
 
 
-def _support(item: Item | None) -> str:
+def _support(config: SoupConfig, item: Item | None) -> str:
     if item is None:
         return "-"
-    level = (item.field("support_level") or "-").replace("_", " ")
-    end = item.field("end_of_support")
+    level = (item.field(config.support_level_field) or "-").replace("_", " ")
+    end = item.field(config.end_of_support_field)
     return f"{level}, until {end}" if end else level
 
 
