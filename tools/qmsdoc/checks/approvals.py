@@ -41,8 +41,8 @@ APPROVAL_MISSING = CheckSpec(
     check_id="approval_missing",
     severity="error",
     summary=(
-        "item of a required type whose current content no approval covers (Part 11 "
-        "11.70)"
+        "item of a required type whose current content no approval covers "
+        "(Part 11 11.70)"
     ),
     clause="ISO 13485 7.3.9 via 21 CFR 820.10; 21 CFR 11.50, 11.70",
 )
@@ -65,8 +65,8 @@ APPROVAL_NOT_INDEPENDENT = CheckSpec(
     check_id="approval_not_independent",
     severity="error",
     summary=(
-        "signature required to be independent given only by the author (ISO 13485 "
-        "7.3.5)"
+        "signature required to be independent given only by the author "
+        "(ISO 13485 7.3.5)"
     ),
     clause="ISO 13485 7.3.5 via 21 CFR 820.10",
 )

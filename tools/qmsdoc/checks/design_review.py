@@ -88,8 +88,6 @@ DESIGN_REVIEW_BASELINE_NOT_IN_HISTORY = CheckSpec(
     clause="ISO 13485 7.3.5 via 21 CFR 820.10",
 )
 
-_CLAUSE = "ISO 13485 7.3.5 via 21 CFR 820.10"
-
 
 def check_design_review_not_independent(context: CheckContext) -> Iterator[Finding]:
     """Every design review has a participant independent of the design stage.
@@ -108,7 +106,7 @@ def check_design_review_not_independent(context: CheckContext) -> Iterator[Findi
             yield DESIGN_REVIEW_NOT_INDEPENDENT.at(
                 review,
                 f"{review.id}: no participant has the role {config.independent_role!r} "
-                f"(independent of the design stage reviewed; {_CLAUSE})",
+                f"(independent of the design stage reviewed; {DESIGN_REVIEW_NOT_INDEPENDENT.clause})",
             )
 
 
