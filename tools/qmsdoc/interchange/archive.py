@@ -15,7 +15,7 @@ import zlib
 from qmsdoc.errors import InputError
 from qmsdoc.input_files import limit_of
 
-__all__ = ["check_inflated_size", "single_member"]
+__all__ = ["check_inflated_size", "single_member", "zip_single"]
 
 _BLOCK = 1 << 16
 
@@ -80,3 +80,17 @@ def _inflate(archive: zipfile.ZipFile, name: str, *, source: str, limit: int) ->
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, zlib.error) as error:
         raise InputError(f"{source}: {name} cannot be inflated ({error})") from None
     return b"".join(chunks)
+
+
+def zip_single(
+    name: str, data: bytes, *, when: tuple[int, int, int, int, int, int]
+) -> bytes:
+    """A zip of one member ``name`` dated ``when`` (the same bytes for the same
+    input: ``.reqifz`` exports are reproducible)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        info = zipfile.ZipInfo(name, date_time=when)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        archive.writestr(info, data)
+    return buffer.getvalue()
