@@ -1,14 +1,15 @@
-"""Fixtures of the interchange tests: an empty project and the test data."""
+"""Fixtures of the interchange tests: an empty project."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from qmsdoc.project import Project, load_project
 
-DATA = Path(__file__).parent.parent.parent / "data" / "interchange"
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.fixture

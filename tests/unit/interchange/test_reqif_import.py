@@ -31,13 +31,14 @@ from qmsdoc.errors import InputError
 from qmsdoc.input_files import configure_limits, limits_scope
 from qmsdoc.interchange.mapping import load_mapping, same_name_mapping
 from qmsdoc.interchange.reqif_format import read_reqif
-from tests.unit.interchange.conftest import DATA
+from qmstest import TESTS
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from qmsdoc.project import Project
 
+DATA = TESTS / "data" / "interchange"
 _STAMP = "2025-01-01T00:00:00+00:00"
 
 
@@ -61,7 +62,7 @@ def _unparsed_reqif() -> str:
             datatype_definition=dt,
             long_name=name,
             last_change=_STAMP,
-        )  # fmt: skip
+        )
         for name, dt in (("ReqIF.ForeignID", "DT-S"), ("ReqIF.Name", "DT-S"))
     ]
     definitions.append(
@@ -71,7 +72,7 @@ def _unparsed_reqif() -> str:
             datatype_definition="DT-X",
             long_name="ReqIF.Text",
             last_change=_STAMP,
-        )  # fmt: skip
+        )
     )
     object_type = ReqIFSpecObjectType(
         identifier="SOT-need", long_name="user_need", last_change=_STAMP,
@@ -100,7 +101,7 @@ def _unparsed_reqif() -> str:
             source=f"SO-{source}",
             target="SO-1",
             last_change=_STAMP,
-        )  # fmt: skip
+        )
         for source in (2, 3)
     ]
     content = ReqIFReqIFContent(
