@@ -162,7 +162,7 @@ LAYER_ORDER: tuple[tuple[str, ...], ...] = (
     ("security",),
     ("checks",),
     ("device_file", "report", "export"),
-    ("dossier",),
+    ("dossier", "interchange"),
     ("cli", "sphinxext", "pytest_plugin"),
 )
 
