@@ -78,7 +78,7 @@ def test_written_items_read_back_the_same(fmt: str) -> None:
 def test_plain_text_is_escaped_and_sections_follow_the_hierarchy() -> None:
     text = render(_ITEMS, title="Imported", command="reqif", source="s", fmt="rst")
     lines = text.splitlines()
-    assert lines[2:4] == ["Imported", "========"]
+    assert lines[4:6] == ["Imported", "========"]
     assert "Chapter 1\n---------\n\nSection 1.1\n~~~~~~~~~~~" in text
     assert "   Plain \\*text\\* with \\`ticks\\`, a\\_b\\_ and \\[brackets\\]." in lines
     assert "   \\.. not a comment" in lines

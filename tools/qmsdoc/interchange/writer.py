@@ -69,14 +69,14 @@ def render(
 
 
 def _header(command: str, source: str, fmt: Format) -> list[str]:
-    words = (
-        f"{GENERATED} {command}` from {' '.join(source.split())}. Review it and make "
-        "it your own: "
-        "an import with --update rewrites only files that start with this comment."
+    first = f"{GENERATED} {command}` from {' '.join(source.split())}."
+    rest = (
+        "Review it and make it your own: an import with --update rewrites only",
+        "files that start with this comment.",
     )
-    if fmt == "md":
-        return [f"<!-- {words.replace('--', '- -')} -->", ""]
-    return [f".. {words}", ""]
+    if fmt == "md":  # MyST's comment lines
+        return [*(f"% {line}" for line in (first, *rest)), ""]
+    return [f".. {first}", *(f"   {line}" for line in rest), ""]
 
 
 def _heading(text: str, depth: int, fmt: Format) -> list[str]:
