@@ -65,7 +65,13 @@ def import_group() -> None:
 @import_group.command("reqif")
 @click.argument("file", type=_FILE)
 @click.option(
-    "--map", "map_file", type=_FILE, default=None, help="Mapping file (TOML)."
+    "--map",
+    "map_file",
+    type=_FILE,
+    default=None,
+    help="Mapping file (TOML) with [reqif] tables; without it, types, attributes "
+    "and relation types named as the profile's types, fields and links map to them "
+    "(what qms export reqif writes).",
 )
 @_import_options
 @click.pass_obj
@@ -126,7 +132,8 @@ def import_xlsx_command(
     "map_file",
     type=_FILE,
     default=None,
-    help="Mapping file (TOML) with [needs.types].",
+    help="Mapping file (TOML) with [needs.types]; without it, need types named "
+    "as the profile's types (or their directives) map to them.",
 )
 @click.option(
     "--version",
