@@ -52,7 +52,8 @@ def _import_options(command: Callable[..., None]) -> Callable[..., None]:
         "--out",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
-        help="Folder for the item file and its report (default: <first source "
+        help="Folder for the item file and its report, from the project root "
+        "(default: <first source "
         "folder>/imported); must be in a source folder.",
     )(command)
 
