@@ -71,6 +71,7 @@ SINGLE_IMPORTERS = {
     "packaging": "qmsdoc.soup.diff",
     "git": "qmsdoc.vcs.git",
     "re2": "qmsdoc.profile._sections",
+    "reqif": "qmsdoc.interchange.reqif_format",
 }
 
 
@@ -161,6 +162,7 @@ LAYER_ORDER: tuple[tuple[str, ...], ...] = (
     ("risk", "documents"),
     ("security",),
     ("checks",),
+    ("processes",),
     ("device_file", "report", "export"),
     ("dossier", "interchange"),
     ("cli", "sphinxext", "pytest_plugin"),

@@ -26,11 +26,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qmsdoc.checks import run_checks
 from qmsdoc.errors import QmsError
 from qmsdoc.evidence.reports import read_result_file
 from qmsdoc.model import load_items
 from qmsdoc.model.rst_source import scan_text
+from qmsdoc.processes import run_checks
 from qmsdoc.profile import load_profile
 from qmsdoc.soup.sbom import read_sbom
 from qmsdoc.vulnerability.scan import read_scan

@@ -11,9 +11,9 @@ import functools
 import textwrap
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks import run_checks
 from qmsdoc.model import Item, Link, Location, load_items
 from qmsdoc.model.rst_source import scan_text
+from qmsdoc.processes import run_checks
 from qmsdoc.profile import load_profile
 
 if TYPE_CHECKING:

@@ -12,9 +12,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from qmsdoc.checks import CheckContext, Finding, check_context
+from qmsdoc.checks import CheckContext, Finding
 from qmsdoc.checks.intended_use import DIRECTIVE as INTENDED_USE
-from qmsdoc.checks.records import RECORD_INVALID as RECORD_INVALID_SPEC
+from qmsdoc.checks.records import RECORD_INVALID
 from qmsdoc.design_review import read_review_facts
 from qmsdoc.documents import read_documents
 from qmsdoc.documents.control import DIRECTIVE as DOCUMENT_DIRECTIVE
@@ -43,6 +43,7 @@ from qmsdoc.input_files import file_sha256, read_input_text
 from qmsdoc.model import Item, load_items
 from qmsdoc.model.needs_json import imported_items
 from qmsdoc.model.rst_source import scan_file
+from qmsdoc.processes import check_context
 from qmsdoc.soup.store import read_records
 from qmsdoc.trace import TraceGraph
 from qmsdoc.vcs import GitHistory, source_state
@@ -60,7 +61,6 @@ if TYPE_CHECKING:
     from qmsdoc.vulnerability.records import ScanRecord
 
 __all__ = [
-    "RECORD_INVALID",
     "CheckOutcome",
     "DeviceFile",
     "check_device_file",
@@ -140,8 +140,6 @@ def check_device_file(project: Project, *, include_local: bool = False) -> Check
     return DeviceFile.from_sources(project, include_local=include_local).outcome()
 
 
-#: the check id of a committed record that cannot be read
-RECORD_INVALID = "record_invalid"
 _WHERE = re.compile(
     r"(?P<path>[^:\n]+?)(?::(?P<line>[0-9]+)(?::[0-9]+)?)?: (?P<problem>.+)", re.S
 )
@@ -348,8 +346,8 @@ class DeviceFile:
                 line = int(match.group("line") or 0)
                 message = match.group("problem")
         return Finding(
-            check_id=RECORD_INVALID_SPEC.check_id,
-            severity=RECORD_INVALID_SPEC.severity,
+            check_id=RECORD_INVALID.check_id,
+            severity=RECORD_INVALID.severity,
             item_id="",
             path=path,
             line=line,

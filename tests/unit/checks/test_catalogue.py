@@ -12,19 +12,19 @@ from typing import TYPE_CHECKING
 import pytest
 
 import qmsdoc.checks
-from qmsdoc.checks import (
-    REGISTRY,
-    UNREGISTERED_SPECS,
-    CheckSpec,
-    catalogue,
-    catalogue_entries,
-    run_checks,
-)
+from qmsdoc.checks import CheckSpec
 from qmsdoc.checks.coverage import COVERAGE
 from qmsdoc.checks.design_review import DESIGN_REVIEW_BASELINE_UNKNOWN
 from qmsdoc.checks.identity import ID_MISSING
 from qmsdoc.device_file import check_device_file
 from qmsdoc.model import Location
+from qmsdoc.processes import (
+    catalogue,
+    catalogue_entries,
+    outside_specs,
+    registered_checks,
+    run_checks,
+)
 from qmsdoc.project import load_project
 
 from .._rst import default_profile, items_from
@@ -88,7 +88,7 @@ def _docstrings(tree: ast.AST) -> set[int]:
 
 
 def _all_specs() -> list[CheckSpec]:
-    return [check.spec for check in REGISTRY] + list(UNREGISTERED_SPECS)
+    return [check.spec for check in registered_checks()] + list(outside_specs())
 
 
 def _module_specs() -> Iterator[tuple[str, CheckSpec]]:
@@ -145,8 +145,10 @@ def test_the_registry_joins_the_checks_of_every_module() -> None:
     for info in pkgutil.iter_modules(qmsdoc.checks.__path__):
         module = importlib.import_module(f"qmsdoc.checks.{info.name}")
         joined.extend(getattr(module, "CHECKS", ()))
-    assert sorted(c.check_id for c in joined) == sorted(c.check_id for c in REGISTRY)
-    assert all(check in REGISTRY for check in joined)
+    assert sorted(c.check_id for c in joined) == sorted(
+        c.check_id for c in registered_checks()
+    )
+    assert all(check in registered_checks() for check in joined)
 
 
 def test_findings_are_made_only_through_their_spec() -> None:
@@ -212,7 +214,7 @@ def test_catalogue_entries_expand_the_coverage_rules_of_the_profile() -> None:
             rule.description,
             rule.clause,
         )
-    for spec in UNREGISTERED_SPECS:
+    for spec in outside_specs():
         assert by_id[spec.check_id] is spec
     assert catalogue(profile) == [(spec.check_id, spec.summary) for spec in entries]
     assert catalogue(profile) == sorted(catalogue(profile))

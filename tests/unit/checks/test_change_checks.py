@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks import Finding, catalogue, run_checks
+from qmsdoc.checks import Finding
 from qmsdoc.device_file import check_device_file
 from qmsdoc.history.suspect import review_links, write_reviews
+from qmsdoc.processes import catalogue, run_checks
 from qmsdoc.project import load_project
 from qmsdoc.trace import TraceGraph
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks import Finding, catalogue, run_checks
+from qmsdoc.checks import Finding
+from qmsdoc.processes import catalogue, run_checks
 
 from .._rst import PATH, default_profile
 from ..evidence._evidence_support import (

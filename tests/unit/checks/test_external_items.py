@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from qmsdoc.checks import run_checks
 from qmsdoc.checks.context import CheckContext, local_only
 from qmsdoc.model import Location
+from qmsdoc.processes import run_checks
 
 from .._rst import default_profile, items_from, rst
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from qmsdoc.checks import Finding, run_checks
+from qmsdoc.checks import Finding
+from qmsdoc.processes import run_checks
 
 from .._rst import (
     VALID_CHAIN,

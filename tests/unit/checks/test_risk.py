@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from qmsdoc.checks import REGISTRY, Finding, run_checks
+from qmsdoc.checks import Finding
+from qmsdoc.processes import registered_checks, run_checks
 from qmsdoc.profile import load_profile
 
 from .._rst import PATH, default_profile, items_from, rst
@@ -140,7 +141,7 @@ def test_the_quiet_risk_file_has_no_risk_finding() -> None:
 
 
 def test_every_risk_check_is_registered() -> None:
-    registered = {check.check_id for check in REGISTRY}
+    registered = {check.check_id for check in registered_checks()}
     assert set(RISK_CHECKS) <= registered
     assert {c for c in registered if c.startswith("risk_")} == set(RISK_CHECKS)
 

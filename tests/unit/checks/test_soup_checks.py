@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from qmsdoc.checks import Finding, run_checks
+from qmsdoc.checks import Finding
+from qmsdoc.processes import run_checks
 from qmsdoc.soup.records import Component, SbomRecord
 
 from .._rst import default_profile, items_from, rst

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from qmsdoc.checks import catalogue, run_checks
 from qmsdoc.design_review import BaselineFact, ReviewFacts, parse_participants
+from qmsdoc.processes import catalogue, run_checks
 from qmstest import REPOSITORY
 
 from .._rst import default_profile, items_from

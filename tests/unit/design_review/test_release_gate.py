@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from qmsdoc.checks import run_checks
 from qmsdoc.design_review import BaselineFact, ReviewFacts
 from qmsdoc.dossier.readiness import (
     ALL_CONDITIONS,
@@ -13,6 +12,7 @@ from qmsdoc.dossier.readiness import (
     GateCondition,
     gate_conditions,
 )
+from qmsdoc.processes import run_checks
 from qmsdoc.trace import TraceGraph
 
 from .._rst import default_profile, items_from

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from qmsdoc.checks import Finding, catalogue, run_checks
 from qmsdoc.errors import ProfileError
+from qmsdoc.processes import catalogue, run_checks
 from qmsdoc.profile import load_profile
 from qmsdoc.security import estimate_threats
 from qmsdoc.trace import TraceGraph
@@ -17,6 +17,8 @@ from .._rst import default_profile, items_from, rst
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from qmsdoc.checks import Finding
 
 #: a threat at I4/E4 (unacceptable), mitigated by SC-001 down to I4/E1 (acceptable)
 QUIET = rst(

@@ -22,6 +22,7 @@ from qmsdoc import __version__
 from qmsdoc.cli.context import CliContext
 from qmsdoc.errors import QmsError
 from qmsdoc.input_files import limits_scope
+from qmsdoc.processes import commands
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,27 +33,11 @@ __all__ = ["cli", "main"]
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
-#: command name -> (module, attribute). A command's module, and the libraries it
-#: needs, are imported only when that command runs (or the help lists it): ``qms
-#: matrix`` does not pay for the SBOM readers or the dossier templates.
-_COMMANDS = {
-    "approvals": ("qmsdoc.cli.change", "approvals_command"),
-    "check": ("qmsdoc.cli.check", "check_command"),
-    "checks": ("qmsdoc.cli.check", "checks_command"),
-    "diff": ("qmsdoc.cli.change", "diff_command"),
-    "dossier": ("qmsdoc.cli.dossier", "dossier_command"),
-    "evidence": ("qmsdoc.cli.evidence", "evidence_group"),
-    "gaps": ("qmsdoc.cli.trace", "gaps_command"),
-    "history": ("qmsdoc.cli.change", "history_command"),
-    "items": ("qmsdoc.cli.check", "items_command"),
-    "matrix": ("qmsdoc.cli.trace", "matrix_command"),
-    "profile": ("qmsdoc.cli.profile", "profile_command"),
-    "release": ("qmsdoc.cli.release", "release_group"),
-    "review": ("qmsdoc.cli.change", "review_command"),
-    "soup": ("qmsdoc.cli.soup", "soup_group"),
-    "suspect": ("qmsdoc.cli.change", "suspect_command"),
-    "vulnerabilities": ("qmsdoc.cli.vulnerability", "vulnerabilities_group"),
-}
+#: command name -> "module:attribute", as the QMS processes declare them
+#: (:mod:`qmsdoc.processes`). A command's module, and the libraries it needs, are
+#: imported only when that command runs (or the help lists it): ``qms matrix`` does
+#: not pay for the SBOM readers or the dossier templates.
+_COMMANDS = commands()
 
 
 class _LazyGroup(click.Group):
@@ -64,7 +49,7 @@ class _LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in _COMMANDS:
             return super().get_command(ctx, cmd_name)
-        module, attribute = _COMMANDS[cmd_name]
+        module, attribute = _COMMANDS[cmd_name].split(":")
         command = getattr(importlib.import_module(module), attribute)
         assert isinstance(command, click.Command)
         assert command.name == cmd_name

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 import click
 
-from qmsdoc.checks import catalogue
 from qmsdoc.device_file import DeviceFile, read_items
 from qmsdoc.input_files import printable
+from qmsdoc.processes import catalogue_entries
 from qmsdoc.report import write_findings
 
 if TYPE_CHECKING:
@@ -76,9 +76,15 @@ def check_command(
 @click.command("checks")
 @click.pass_obj
 def checks_command(state: CliContext) -> None:
-    """List every check id (the Sphinx warning subtype qms.<id>)."""
-    for check_id, summary in catalogue(state.project.profile):
-        click.echo(f"qms.{check_id:36} {summary}")
+    """List every check id (the Sphinx warning subtype qms.<id>) the profile turns
+    on, with its severity, what it finds and the clause it serves."""
+    for spec in catalogue_entries(state.project.profile):
+        clause = f" [{spec.clause}]" if spec.clause else ""
+        click.echo(
+            printable(
+                f"qms.{spec.check_id:36} {spec.severity:7} {spec.summary}{clause}"
+            )
+        )
 
 
 @click.command("items")

@@ -14,6 +14,7 @@ from importlib import resources
 from typing import Any
 
 from qmsdoc.errors import ProjectError
+from qmsdoc.processes import record_kinds
 
 __all__ = [
     "DOCUMENTATION_LEVELS",
@@ -28,16 +29,9 @@ __all__ = [
 #: the documentation levels of the FDA 2023 software guidance
 DOCUMENTATION_LEVELS = ("basic", "enhanced")
 
-#: records the dossier generates and a section may name
-RECORDS = (
-    "findings",
-    "gaps",
-    "evidence",
-    "workbook",
-    "approvals",
-    "sbom",
-    "vulnerabilities",
-)
+#: records the dossier generates and a section may name: the records of every QMS
+#: process (:func:`qmsdoc.processes.record_kinds`)
+RECORDS = record_kinds()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -684,7 +684,9 @@ if TYPE_CHECKING:
     from qmsdoc.evidence.protocol import Protocol
 
 __all__ += [
+    "SheetCell",
     "protocol_workbook_bytes",
+    "read_sheet_rows",
     "read_workbook_cells",
     "write_protocol_workbook",
 ]
@@ -789,3 +791,55 @@ def read_workbook_cells(path: Path) -> dict[str, dict[str, str]]:
     finally:
         workbook.close()
     return cells
+
+
+# --- spreadsheets to import (qms import xlsx) ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SheetCell:
+    """One cell of a sheet read for import, as stored (never evaluated)."""
+
+    coordinate: str
+    """``B7``."""
+    value: object
+    formula: bool
+    """The cell holds a formula: the value a reader saw may not be the one stored."""
+
+
+def read_sheet_rows(
+    data: bytes, wanted: str | None, *, source: str
+) -> tuple[str, list[list[SheetCell]]]:
+    """The rows of one sheet of a workbook given as bytes (read-only, formulas kept
+    as formulas), and the sheet's name: ``wanted``, or the first sheet.
+
+    :raises InputError: ``source: ...`` if the bytes are not a workbook openpyxl can
+        read, or it has no sheet ``wanted``.
+    """
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as error:  # openpyxl raises what its readers meet
+        raise InputError(
+            f"{source}: not a workbook openpyxl can read ({type(error).__name__}: "
+            f"{' '.join(str(error).split())[:120]})"
+        ) from None
+    try:
+        if wanted is not None and wanted not in workbook.sheetnames:
+            raise InputError(
+                f"{source}: no sheet {wanted!r} (sheets: {', '.join(workbook.sheetnames)})"
+            )
+        name = wanted or workbook.sheetnames[0]
+        rows = [
+            [
+                SheetCell(
+                    f"{get_column_letter(column)}{row}",
+                    getattr(cell, "value", None),
+                    getattr(cell, "data_type", None) == "f",
+                )
+                for column, cell in enumerate(values, 1)
+            ]
+            for row, values in enumerate(workbook[name].iter_rows(), 1)
+        ]
+    finally:
+        workbook.close()
+    return name, rows

@@ -8,11 +8,10 @@ file, the sheet and the cell (``reqs.xlsx: Requirements!A7: ...``; ``reqs.csv:7:
 for CSV): a formula (the value a reader saw may not be the one stored), an empty or
 duplicate id, a type the mapping does not know, a column the header lacks.
 
-This is the second module that imports openpyxl, besides
-:mod:`qmsdoc.export.xlsx`: that one writes workbooks, this one reads them (read-only,
-with formulas kept as formulas so that they are refused, never evaluated), and the
-two share nothing. The workbook is read from bytes held within the ``report`` input
-limit, after every member of the archive has been inflated within that limit
+The workbook's cells are read by :func:`qmsdoc.export.xlsx.read_sheet_rows`, the one
+module that talks to openpyxl (read-only, formulas kept as formulas so that they are
+refused, never evaluated), from bytes held within the ``report`` input limit, after
+every member of the archive has been inflated within that limit
 (:mod:`~qmsdoc.interchange.archive`), so a zip bomb never reaches openpyxl.
 """
 
@@ -25,10 +24,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
-
 from qmsdoc.errors import InputError
+from qmsdoc.export.xlsx import read_sheet_rows
 from qmsdoc.input_files import excerpt, read_input_bytes, read_input_text
 from qmsdoc.interchange.archive import check_inflated_size
 from qmsdoc.interchange.records import ImportedItem, normal_value
@@ -96,39 +93,19 @@ def _csv_rows(path: Path) -> list[list[_Cell]]:
 def _xlsx_rows(path: Path, wanted: str | None) -> tuple[str, list[list[_Cell]]]:
     data = read_input_bytes(path, kind="report")
     check_inflated_size(data, source=str(path))
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:  # openpyxl raises what its readers meet
-        raise InputError(
-            f"{path}: not a workbook openpyxl can read "
-            f"({type(error).__name__}: {excerpt(str(error))})"
-        ) from None
-    try:
-        if wanted is not None and wanted not in workbook.sheetnames:
-            raise InputError(
-                f"{path}: no sheet {wanted!r} (sheets: {', '.join(workbook.sheetnames)})"
+    name, rows = read_sheet_rows(data, wanted, source=str(path))
+    return name, [
+        [
+            _Cell(
+                f"{path}: {name}!{cell.coordinate}",
+                _text(cell.value),
+                cell.formula
+                or (isinstance(cell.value, str) and cell.value.startswith("=")),
             )
-        name = wanted or workbook.sheetnames[0]
-        sheet = workbook[name]
-        rows = [
-            [
-                _xlsx_cell(path, name, row, column, cell)
-                for column, cell in enumerate(values, 1)
-            ]
-            for row, values in enumerate(sheet.iter_rows(), 1)
+            for cell in row
         ]
-    finally:
-        workbook.close()
-    return name, rows
-
-
-def _xlsx_cell(path: Path, sheet: str, row: int, column: int, cell: object) -> _Cell:
-    where = f"{path}: {sheet}!{get_column_letter(column)}{row}"
-    value = getattr(cell, "value", None)
-    formula = getattr(cell, "data_type", None) == "f" or (
-        isinstance(value, str) and value.startswith("=")
-    )
-    return _Cell(where, _text(value), formula)
+        for row in rows
+    ]
 
 
 def _text(value: object) -> str:

@@ -1,5 +1,11 @@
 """The Sphinx extension: the only package that imports sphinx, docutils or sphinx_needs.
 
+The directives, pages and handlers of each QMS process are Sphinx extensions of
+their own, named by the process (:data:`qmsdoc.processes.PROCESSES`, ``pages``) and
+set up here in process order: risk tables, matrices, the changelog, the history and
+verification state under each item, document control. ``setup`` itself registers
+only what every process shares.
+
 Lifecycle (which handler runs at which Sphinx event):
 
 ``config-inited`` (priority 5)
@@ -32,7 +38,7 @@ reading
     of type ``qms`` with the check id as subtype, at the item's file and line.
 ``doctree-resolved``
     :func:`aggregate.resolve_aggregates` fills each aggregate placeholder from the
-    items as they are now.
+    items as they are now, with the renderer its process's part added.
 ``config-inited`` (priority 800)
     :func:`speedups.setup_speedups` installs the speed-ups that depend on internals of
     sphinx-needs, docutils or Sphinx, if ``qms_speedups`` is on and the installed
@@ -52,42 +58,20 @@ reading
 
 from __future__ import annotations
 
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from qmsdoc import __version__
+from qmsdoc.processes import PROCESSES
 from qmsdoc.sphinxext.aggregate import aggregate_node, resolve_aggregates
-from qmsdoc.sphinxext.changelog_directive import (
-    CHANGELOG_DIRECTIVES,
-    CHANGELOG_RENDERERS,
-)
-from qmsdoc.sphinxext.checklist_directives import (
-    CHECKLIST_DIRECTIVES,
-    CHECKLIST_RENDERERS,
-)
-from qmsdoc.sphinxext.design_directives import DESIGN_DIRECTIVES, DESIGN_RENDERERS
-from qmsdoc.sphinxext.document_control import setup_document_control
-from qmsdoc.sphinxext.document_directives import DOCUMENT_DIRECTIVES, DOCUMENT_RENDERERS
-from qmsdoc.sphinxext.document_template import DocumentTemplateDirective
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.events import check_items, remember_evidence
-from qmsdoc.sphinxext.evidence_display import evidence_node, resolve_evidence
-from qmsdoc.sphinxext.history_display import history_node, resolve_history
-from qmsdoc.sphinxext.intended_use import IntendedUseDirective
 from qmsdoc.sphinxext.item_header import item_header_node, resolve_item_headers
-from qmsdoc.sphinxext.matrix_directive import MATRIX_DIRECTIVES, MATRIX_RENDERERS
 from qmsdoc.sphinxext.needs_adapter import EXTENSION as NEEDS_EXTENSION
 from qmsdoc.sphinxext.needtypes import install_item_directive, register_profile
 from qmsdoc.sphinxext.outdated import note_references, outdated_pages
-from qmsdoc.sphinxext.release_directives import RELEASE_DIRECTIVES, RELEASE_RENDERERS
 from qmsdoc.sphinxext.reproducible import (
     drop_validation_timing,
     stabilise_container_ids,
-)
-from qmsdoc.sphinxext.risk_directives import RISK_DIRECTIVES, RISK_RENDERERS
-from qmsdoc.sphinxext.security_directives import (
-    SECURITY_DIRECTIVES,
-    SECURITY_RENDERERS,
 )
 from qmsdoc.sphinxext.speedups import setup_speedups
 from qmsdoc.sphinxext.static import add_stylesheet
@@ -119,38 +103,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-check-consistency", check_items)
     app.connect("env-updated", remember_evidence)
     app.add_node(aggregate_node)
-    app.add_node(evidence_node)
-    app.add_node(history_node)
     app.add_node(item_header_node)
     app.connect("doctree-resolved", resolve_item_headers)
     app.connect("doctree-resolved", stabilise_container_ids, priority=600)
-    app.connect("doctree-resolved", resolve_history)
-    app.connect("doctree-resolved", resolve_evidence)
-    for name, directive in {
-        **RISK_DIRECTIVES,
-        **SECURITY_DIRECTIVES,
-        **MATRIX_DIRECTIVES,
-        **CHANGELOG_DIRECTIVES,
-        **DOCUMENT_DIRECTIVES,
-        **DESIGN_DIRECTIVES,
-        **CHECKLIST_DIRECTIVES,
-        **RELEASE_DIRECTIVES,
-    }.items():
-        app.add_directive(name, directive)
-    app.add_directive("qms-intended-use", IntendedUseDirective)
-    app.add_directive("qms-document", DocumentTemplateDirective)
-    setup_document_control(app)
-    renderers = {
-        **RISK_RENDERERS,
-        **SECURITY_RENDERERS,
-        **MATRIX_RENDERERS,
-        **CHANGELOG_RENDERERS,
-        **DOCUMENT_RENDERERS,
-        **DESIGN_RENDERERS,
-        **CHECKLIST_RENDERERS,
-        **RELEASE_RENDERERS,
-    }
-    app.connect("doctree-resolved", partial(resolve_aggregates, renderers=renderers))
+    # each QMS process's directives, pages and handlers (qmsdoc.processes)
+    for process in PROCESSES:
+        for part in process.pages:
+            app.setup_extension(part)
+    app.connect("doctree-resolved", resolve_aggregates)
     app.connect("source-read", note_references)
     app.connect("env-get-outdated", outdated_pages)
     app.connect("builder-inited", add_stylesheet)

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
+from weakref import WeakKeyDictionary
 
 from docutils import nodes
+from sphinx.errors import ExtensionError
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from qmsdoc.sphinxext.domain import QmsDomain
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Mapping, Sequence
 
     from sphinx.application import Sphinx
     from sphinx.builders import Builder
@@ -27,14 +29,22 @@ if TYPE_CHECKING:
     from qmsdoc.checks import CheckContext, Finding
 
 __all__ = [
+    "PART_METADATA",
     "AggregateDirective",
     "RenderRequest",
     "Renderer",
+    "add_aggregates",
     "aggregate_node",
     "resolve_aggregates",
 ]
 
 LOGGER = logging.getLogger(__name__)
+
+#: what the ``setup`` of a process's Sphinx part returns (:mod:`qmsdoc.processes`)
+PART_METADATA: dict[str, Any] = {
+    "parallel_read_safe": True,
+    "parallel_write_safe": True,
+}
 
 
 class aggregate_node(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
@@ -98,6 +108,28 @@ class RenderRequest:
 Renderer = Callable[[RenderRequest], "Sequence[nodes.Node]"]
 
 
+#: each application's renderers by aggregate kind, as the parts added them
+_RENDERERS: WeakKeyDictionary[Sphinx, dict[str, Renderer]] = WeakKeyDictionary()
+
+
+def add_aggregates(
+    app: Sphinx,
+    directives: Mapping[str, type[AggregateDirective]],
+    renderers: Mapping[str, Renderer],
+) -> None:
+    """Register a process's aggregate directives and the renderers of their kinds.
+
+    :raises ExtensionError: If another renderer already has one of the kinds.
+    """
+    for name, directive in directives.items():
+        app.add_directive(name, directive)
+    registered = _RENDERERS.setdefault(app, {})
+    for kind, renderer in renderers.items():
+        if registered.setdefault(kind, renderer) is not renderer:
+            msg = f"qmsdoc: two renderers for the aggregate kind {kind!r}"
+            raise ExtensionError(msg)
+
+
 class AggregateDirective(SphinxDirective):
     """Base of the directives that render from all items; subclasses set ``kind``."""
 
@@ -118,14 +150,9 @@ class AggregateDirective(SphinxDirective):
         return [node]
 
 
-def resolve_aggregates(
-    app: Sphinx,
-    doctree: nodes.document,
-    fromdocname: str,
-    *,
-    renderers: dict[str, Renderer],
-) -> None:
-    """Replace every placeholder with content rendered from the current items."""
+def resolve_aggregates(app: Sphinx, doctree: nodes.document, fromdocname: str) -> None:
+    """Replace every placeholder with content rendered from the current items, by
+    the renderer its process's part added (:func:`add_aggregates`)."""
     placeholders = list(doctree.findall(aggregate_node))
     if not placeholders:
         return
@@ -135,6 +162,7 @@ def resolve_aggregates(
         for node in placeholders:
             node.replace_self([])
         return
+    renderers = _RENDERERS.get(app, {})
     for node in placeholders:
         renderer = renderers[node["kind"]]
         request = RenderRequest(

@@ -14,7 +14,7 @@ from docutils.parsers.rst import directives
 from qmsdoc.history.completeness import rewritten_tags
 from qmsdoc.history.diff import diff_revisions
 from qmsdoc.model.rst_source import scan_files
-from qmsdoc.sphinxext.aggregate import AggregateDirective
+from qmsdoc.sphinxext.aggregate import PART_METADATA, AggregateDirective, add_aggregates
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.release_directives import (
     history_incomplete,
@@ -27,11 +27,12 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from docutils import nodes
+    from sphinx.application import Sphinx
 
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
     from qmsdoc.sphinxext.tables import Cell
 
-__all__ = ["CHANGELOG_DIRECTIVES", "CHANGELOG_RENDERERS"]
+__all__ = ["CHANGELOG_DIRECTIVES", "CHANGELOG_RENDERERS", "setup"]
 
 
 class ChangelogDirective(AggregateDirective):
@@ -117,3 +118,9 @@ def render_changelog(request: RenderRequest) -> Sequence[nodes.Node]:
 
 
 CHANGELOG_RENDERERS: dict[str, Renderer] = {"changelog": render_changelog}
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The changelog page (change control, :mod:`qmsdoc.processes`)."""
+    add_aggregates(app, CHANGELOG_DIRECTIVES, CHANGELOG_RENDERERS)
+    return PART_METADATA

@@ -27,7 +27,7 @@ from qmsdoc.dossier.checklist import (
     load_iec62304_checklist,
 )
 from qmsdoc.errors import QmsError
-from qmsdoc.sphinxext.aggregate import AggregateDirective
+from qmsdoc.sphinxext.aggregate import PART_METADATA, AggregateDirective, add_aggregates
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.tables import paragraph, table
 from qmsdoc.vcs import GitHistory, source_state
@@ -35,12 +35,14 @@ from qmsdoc.vcs import GitHistory, source_state
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from sphinx.application import Sphinx
+
     from qmsdoc.dossier.checklist import ChecklistRow, EvidenceFound, GsprRow
     from qmsdoc.project import Project
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
     from qmsdoc.sphinxext.tables import Cell
 
-__all__ = ["CHECKLIST_DIRECTIVES", "CHECKLIST_RENDERERS"]
+__all__ = ["CHECKLIST_DIRECTIVES", "CHECKLIST_RENDERERS", "setup"]
 
 #: item links shown per evidence entry before "and N more"
 _SHOWN_ITEMS = 6
@@ -320,3 +322,9 @@ def _gspr_cells(request: RenderRequest, row: GsprRow) -> list[Cell]:
         evidence or "-",
         [nodes.strong("", "; ".join(row.gaps))] if row.gaps else "none",
     ]
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The conformity checklists (dossier, :mod:`qmsdoc.processes`)."""
+    add_aggregates(app, CHECKLIST_DIRECTIVES, CHECKLIST_RENDERERS)
+    return PART_METADATA

@@ -23,11 +23,13 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 
 from qmsdoc.model.ordering import natural_key
-from qmsdoc.sphinxext.aggregate import AggregateDirective
+from qmsdoc.sphinxext.aggregate import PART_METADATA, AggregateDirective, add_aggregates
 from qmsdoc.sphinxext.tables import paragraph, table
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+
+    from sphinx.application import Sphinx
 
     from qmsdoc.model import Item
     from qmsdoc.profile.design import DesignConfig
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
     from qmsdoc.sphinxext.tables import Cell
     from qmsdoc.trace import TraceGraph
 
-__all__ = ["DESIGN_DIRECTIVES", "DESIGN_RENDERERS", "item_text"]
+__all__ = ["DESIGN_DIRECTIVES", "DESIGN_RENDERERS", "item_text", "setup"]
 
 _INLINE = re.compile(r":need:`([^`]+)`|:doc:`([^`]+)`|``([^`]+)``")
 
@@ -312,3 +314,10 @@ def _links(request: RenderRequest, item_ids: Sequence[str]) -> list[nodes.Node]:
             output.append(nodes.Text(", "))
         output.append(request.link(item_id))
     return output
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The software design and architecture pages (design controls,
+    :mod:`qmsdoc.processes`)."""
+    add_aggregates(app, DESIGN_DIRECTIVES, DESIGN_RENDERERS)
+    return PART_METADATA

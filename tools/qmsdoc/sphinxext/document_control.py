@@ -41,6 +41,7 @@ from qmsdoc.documents.history import (
 )
 from qmsdoc.errors import InputError, QmsError
 from qmsdoc.input_files import read_input_text
+from qmsdoc.sphinxext.aggregate import PART_METADATA
 from qmsdoc.sphinxext.domain import QmsDomain, source_location
 from qmsdoc.sphinxext.outdated import history_mark
 from qmsdoc.sphinxext.tables import Cell, paragraph, table
@@ -56,6 +57,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DocumentControlDirective",
     "document_control_node",
+    "setup",
     "setup_document_control",
 ]
 
@@ -280,3 +282,9 @@ def _page_text(path: Path) -> str | None:
         return read_input_text(path, kind="source", encoding="utf-8-sig")
     except InputError:
         return None
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Document control (:mod:`qmsdoc.processes`)."""
+    setup_document_control(app)
+    return PART_METADATA

@@ -20,16 +20,18 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 
 from qmsdoc.model.ordering import natural_key
-from qmsdoc.sphinxext.aggregate import AggregateDirective
+from qmsdoc.sphinxext.aggregate import PART_METADATA, AggregateDirective, add_aggregates
 from qmsdoc.sphinxext.tables import Cell, paragraph, table
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from sphinx.application import Sphinx
+
     from qmsdoc.model import Item
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
 
-__all__ = ["DOCUMENT_DIRECTIVES", "DOCUMENT_RENDERERS"]
+__all__ = ["DOCUMENT_DIRECTIVES", "DOCUMENT_RENDERERS", "setup"]
 
 
 class SrsDirective(AggregateDirective):
@@ -247,3 +249,9 @@ DOCUMENT_RENDERERS: dict[str, Renderer] = {
     "srs": render_srs,
     "vv-summary": render_vv_summary,
 }
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The SRS and V&V summary pages (design controls, :mod:`qmsdoc.processes`)."""
+    add_aggregates(app, DOCUMENT_DIRECTIVES, DOCUMENT_RENDERERS)
+    return PART_METADATA

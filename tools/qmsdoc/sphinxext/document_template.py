@@ -10,6 +10,8 @@ warning at the directive and the page says what is missing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from docutils import nodes
 from docutils.statemachine import StringList
 from sphinx.util import logging
@@ -20,10 +22,14 @@ from qmsdoc.device_file import load_sboms, read_items
 from qmsdoc.errors import QmsError
 from qmsdoc.export.document_context import DocumentContext
 from qmsdoc.export.rendering import DOCUMENT_SUFFIX, render_document
+from qmsdoc.sphinxext.aggregate import PART_METADATA
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.trace import TraceGraph
 
-__all__ = ["DocumentTemplateDirective"]
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["DocumentTemplateDirective", "setup"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -68,3 +74,9 @@ class DocumentTemplateDirective(SphinxDirective):
         lines = StringList(text.splitlines(), source=f"{name}{DOCUMENT_SUFFIX}")
         nested_parse_with_titles(self.state, lines, holder)
         return list(holder.children)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The document template directive (document control, :mod:`qmsdoc.processes`)."""
+    app.add_directive("qms-document", DocumentTemplateDirective)
+    return PART_METADATA

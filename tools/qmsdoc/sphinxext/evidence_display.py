@@ -8,12 +8,13 @@ the evidence records change (see :func:`evidence_fingerprint`).
 from __future__ import annotations
 
 import hashlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
 from qmsdoc.device_file import record_files
 from qmsdoc.input_files import file_sha256
+from qmsdoc.sphinxext.aggregate import PART_METADATA
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.tables import paragraph
 
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from qmsdoc.evidence.status import LinkedResult, VerificationState
     from qmsdoc.project import Project
 
-__all__ = ["evidence_fingerprint", "evidence_node", "resolve_evidence"]
+__all__ = ["evidence_fingerprint", "evidence_node", "resolve_evidence", "setup"]
 
 
 class evidence_node(nodes.General, nodes.Element):  # noqa: N801 (docutils node naming)
@@ -103,3 +104,10 @@ def _describe(group: list[LinkedResult]) -> str:
         f"{first.result.name} {first.result.outcome}{via} "
         f"({first.record}, {run.kind}, {commit}{when}{local}){stale}"
     )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The verification state under each item (evidence, :mod:`qmsdoc.processes`)."""
+    app.add_node(evidence_node)
+    app.connect("doctree-resolved", resolve_evidence)
+    return PART_METADATA

@@ -7,13 +7,14 @@ The item directive leaves a :class:`history_node` after each item; it is filled 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.util import logging
 
 from qmsdoc.errors import QmsError
 from qmsdoc.history.approvals import manifestation
+from qmsdoc.sphinxext.aggregate import PART_METADATA
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.tables import paragraph
 from qmsdoc.vcs import GitHistory
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from qmsdoc.history.approvals import Approval
     from qmsdoc.history.items import ItemChange
 
-__all__ = ["history_node", "resolve_history"]
+__all__ = ["history_node", "resolve_history", "setup"]
 
 LOGGER = logging.getLogger(__name__)
 
@@ -109,3 +110,10 @@ def _render(changes: list[ItemChange], approvals: list[Approval]) -> nodes.Node:
         text = paragraph(*parts)
     text["classes"] += ["qms-history"]
     return text
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The change history under each item (change control, :mod:`qmsdoc.processes`)."""
+    app.add_node(history_node)
+    app.connect("doctree-resolved", resolve_history)
+    return PART_METADATA

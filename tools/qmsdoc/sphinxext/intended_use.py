@@ -7,7 +7,7 @@ statement with it (:mod:`qmsdoc.checks.intended_use`).
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -15,9 +15,13 @@ from sphinx.util.docutils import SphinxDirective
 
 from qmsdoc.checks.intended_use import DIRECTIVE
 from qmsdoc.model import RawItem
+from qmsdoc.sphinxext.aggregate import PART_METADATA
 from qmsdoc.sphinxext.domain import QmsDomain, source_location
 
-__all__ = ["IntendedUseDirective"]
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+__all__ = ["IntendedUseDirective", "setup"]
 
 
 class IntendedUseDirective(SphinxDirective):
@@ -46,3 +50,10 @@ class IntendedUseDirective(SphinxDirective):
             content="\n".join(self.content),
             location=source_location(self),
         )
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The intended-use statement directive (design controls,
+    :mod:`qmsdoc.processes`)."""
+    app.add_directive(DIRECTIVE, IntendedUseDirective)
+    return PART_METADATA

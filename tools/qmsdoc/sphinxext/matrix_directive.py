@@ -12,17 +12,19 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 
-from qmsdoc.sphinxext.aggregate import AggregateDirective
+from qmsdoc.sphinxext.aggregate import PART_METADATA, AggregateDirective, add_aggregates
 from qmsdoc.sphinxext.tables import paragraph, table
 from qmsdoc.trace.matrix import build_matrix, row_verification
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from sphinx.application import Sphinx
+
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
     from qmsdoc.sphinxext.tables import Cell
 
-__all__ = ["MATRIX_DIRECTIVES", "MATRIX_RENDERERS"]
+__all__ = ["MATRIX_DIRECTIVES", "MATRIX_RENDERERS", "setup"]
 
 
 class MatrixDirective(AggregateDirective):
@@ -122,3 +124,9 @@ def render_matrix(request: RenderRequest) -> Sequence[nodes.Node]:
 
 
 MATRIX_RENDERERS: dict[str, Renderer] = {"matrix": render_matrix}
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The traceability matrix pages (design controls, :mod:`qmsdoc.processes`)."""
+    add_aggregates(app, MATRIX_DIRECTIVES, MATRIX_RENDERERS)
+    return PART_METADATA

@@ -26,7 +26,7 @@ from qmsdoc.history.completeness import rewritten_tags
 from qmsdoc.history.diff import diff_revisions
 from qmsdoc.model.ordering import natural_key
 from qmsdoc.model.rst_source import scan_files
-from qmsdoc.sphinxext.aggregate import AggregateDirective
+from qmsdoc.sphinxext.aggregate import PART_METADATA, AggregateDirective, add_aggregates
 from qmsdoc.sphinxext.design_directives import item_text
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.tables import paragraph, table
@@ -34,6 +34,8 @@ from qmsdoc.vcs import GitHistory, source_state
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+
+    from sphinx.application import Sphinx
 
     from qmsdoc.evidence.records import EvidenceRun
     from qmsdoc.model import Item, RawItem
@@ -48,6 +50,7 @@ __all__ = [
     "RELEASE_RENDERERS",
     "history_incomplete",
     "rewritten_notice",
+    "setup",
 ]
 
 LOGGER = logging.getLogger(__name__)
@@ -374,3 +377,9 @@ def _value(item: Item, name: str) -> str:
 
 def _sorted(items: Sequence[Item]) -> list[Item]:
     return sorted(items, key=lambda item: natural_key(item.id))
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The version history and anomaly pages (release, :mod:`qmsdoc.processes`)."""
+    add_aggregates(app, RELEASE_DIRECTIVES, RELEASE_RENDERERS)
+    return PART_METADATA

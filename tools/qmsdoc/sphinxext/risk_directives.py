@@ -12,12 +12,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
 from qmsdoc.risk.views import heat_map, risk_rows, risk_summary
-from qmsdoc.sphinxext.aggregate import AggregateDirective
+from qmsdoc.sphinxext.aggregate import PART_METADATA, AggregateDirective, add_aggregates
 from qmsdoc.sphinxext.tables import (
     Cell,
     acceptability,
@@ -30,12 +30,14 @@ from qmsdoc.sphinxext.tables import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from sphinx.application import Sphinx
+
     from qmsdoc.profile.risk_model import Region, RiskModel
     from qmsdoc.risk.estimate import RiskLevel
     from qmsdoc.risk.views import ControlStatus
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
 
-__all__ = ["RISK_DIRECTIVES", "RISK_RENDERERS"]
+__all__ = ["RISK_DIRECTIVES", "RISK_RENDERERS", "setup"]
 
 _STAGES = ("initial", "residual")
 
@@ -342,3 +344,9 @@ def _verified(status: ControlStatus) -> str:
 
 def _distribution(counts: Sequence[tuple[Region, int]]) -> str:
     return ", ".join(f"{region.label}: {count}" for region, count in counts)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The risk management pages (:mod:`qmsdoc.processes`)."""
+    add_aggregates(app, RISK_DIRECTIVES, RISK_RENDERERS)
+    return PART_METADATA

@@ -16,7 +16,7 @@ Field names come from the profile's ``[security.fields]`` and ``[soup]`` tables.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
@@ -24,7 +24,7 @@ from qmsdoc.checks.soup import soup_items_by_key
 from qmsdoc.checks.vulnerability import assessments_of, package_name
 from qmsdoc.model.ordering import natural_key
 from qmsdoc.soup.records import component_key
-from qmsdoc.sphinxext.aggregate import AggregateDirective
+from qmsdoc.sphinxext.aggregate import PART_METADATA, AggregateDirective, add_aggregates
 from qmsdoc.sphinxext.tables import (
     Cell,
     acceptability,
@@ -37,6 +37,8 @@ from qmsdoc.sphinxext.tables import (
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from sphinx.application import Sphinx
+
     from qmsdoc.model import Item
     from qmsdoc.profile.model import SoupConfig
     from qmsdoc.profile.risk_model import Region
@@ -44,7 +46,7 @@ if TYPE_CHECKING:
     from qmsdoc.security.estimate import SecurityEstimate, SecurityLevel
     from qmsdoc.sphinxext.aggregate import Renderer, RenderRequest
 
-__all__ = ["SECURITY_DIRECTIVES", "SECURITY_RENDERERS"]
+__all__ = ["SECURITY_DIRECTIVES", "SECURITY_RENDERERS", "setup"]
 
 
 class SecurityPlanDirective(AggregateDirective):
@@ -299,3 +301,9 @@ def _counts(threats: Sequence[SecurityEstimate], model: SecurityModel) -> str:
             counts[level.region.label] += 1
     text = ", ".join(f"{count} {label.lower()}" for label, count in counts.items())
     return f"{text}, {unknown} not estimated" if unknown else text
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """The security risk and SOUP pages (security, :mod:`qmsdoc.processes`)."""
+    add_aggregates(app, SECURITY_DIRECTIVES, SECURITY_RENDERERS)
+    return PART_METADATA
