@@ -150,3 +150,11 @@ def test_catalogue_follows_the_profile_sections(tmp_path: Path) -> None:
     assert {"id_missing", "record_invalid", "waiver_unused"} <= bare_ids
     assert "coverage" not in full_ids  # one entry per coverage rule instead
     assert catalogue(full) == [(s.check_id, s.summary) for s in catalogue_entries(full)]
+
+
+def test_each_workbook_section_has_one_process_and_one_writer() -> None:
+    from qmsdoc.export.xlsx import SECTIONS  # noqa: PLC0415 (openpyxl: this test only)
+
+    declared = [name for entry in PROCESSES for name in entry.sheets]
+    assert _duplicates(declared) == []
+    assert sorted(declared) == sorted(SECTIONS)

@@ -32,11 +32,12 @@ from openpyxl.utils import get_column_letter
 from qmsdoc.checks.soup import soup_items_by_key
 from qmsdoc.checks.vulnerability import assessments_of
 from qmsdoc.model.ordering import natural_key
+from qmsdoc.processes import PROCESSES
 from qmsdoc.storage.atomic import write_atomic
 from qmsdoc.trace.matrix import build_matrix, row_verification
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from datetime import datetime
     from pathlib import Path
 
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
     from qmsdoc.vulnerability.records import ScanRecord
 
 __all__ = [
+    "SECTIONS",
     "WorkbookContext",
     "diff_workbook_bytes",
     "workbook_bytes",
@@ -129,20 +131,48 @@ def workbook_bytes(context: WorkbookContext) -> bytes:
     workbook.properties.created = context.generated.replace(tzinfo=None)
     workbook.properties.modified = context.generated.replace(tzinfo=None)
     writer = _SheetWriter(context, workbook)
+    # each QMS process's sections, in process order (qmsdoc.processes)
+    for process in PROCESSES:
+        for section in process.sheets:
+            SECTIONS[section](writer, workbook, context)
+    writer.all_items(workbook.create_sheet("All items"))
+    writer.about(workbook.create_sheet("About"))
+    return writer.save(context.generated)
+
+
+def _matrices(
+    writer: _SheetWriter, workbook: Workbook, context: WorkbookContext
+) -> None:
     for spec in context.profile.matrices:
         view = build_matrix(context.graph, spec)
         if view.rows:
             writer.matrix(workbook.create_sheet(_sheet_name(spec.name)), view)
-    writer.coverage(workbook.create_sheet("Coverage"))
-    writer.gaps(workbook.create_sheet("Gaps"))
-    writer.verification(workbook.create_sheet("Verification"))
+
+
+def _soup(writer: _SheetWriter, workbook: Workbook, context: WorkbookContext) -> None:
     if context.sboms and context.profile.soup is not None:
         writer.soup(workbook.create_sheet("SOUP"))
+
+
+def _vulnerabilities(
+    writer: _SheetWriter, workbook: Workbook, context: WorkbookContext
+) -> None:
     if context.scans and context.profile.soup is not None:
         writer.vulnerabilities(workbook.create_sheet("Vulnerabilities"))
-    writer.all_items(workbook.create_sheet("All items"))
-    writer.about(workbook.create_sheet("About"))
-    return writer.save(context.generated)
+
+
+#: the workbook sections the QMS processes name (``QmsProcess.sheets``); ``All items``
+#: and ``About`` close every workbook
+SECTIONS: dict[str, Callable[[_SheetWriter, Workbook, WorkbookContext], None]] = {
+    "matrices": _matrices,
+    "coverage": lambda writer, book, _: writer.coverage(book.create_sheet("Coverage")),
+    "gaps": lambda writer, book, _: writer.gaps(book.create_sheet("Gaps")),
+    "verification": lambda writer, book, _: writer.verification(
+        book.create_sheet("Verification")
+    ),
+    "soup": _soup,
+    "vulnerabilities": _vulnerabilities,
+}
 
 
 def write_diff_workbook(
