@@ -26,11 +26,15 @@ SERENYA_SOURCES = ("source", "requirements", "risks", "design-controls")
 
 
 @pytest.fixture(autouse=True)
-def _commands(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The groups as the lead will register them (qmsdoc.processes)."""
-    monkeypatch.setitem(cli.commands, "import", import_group)
-    monkeypatch.setitem(cli.commands, "export", export_group)
+def _fixed_time(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+
+
+def test_import_and_export_are_qms_commands() -> None:
+    """Registered by the device-file process (qmsdoc.processes), as ``qms`` lists them."""
+    context = cli.make_context("qms", ["--help"], resilient_parsing=True)
+    assert cli.get_command(context, "import") is import_group
+    assert cli.get_command(context, "export") is export_group
 
 
 def _qms(capsys: pytest.CaptureFixture[str], *args: str | Path) -> tuple[int, str, str]:
