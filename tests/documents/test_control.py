@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qmsdoc.documents import declarations_in, page_title, read_documents
+from qmsdoc.documents.control import stub_line
 from qmsdoc.project import load_project
 
 from ._repository import device_file
@@ -64,3 +65,11 @@ def test_the_pages_are_the_source_files_and_the_root_index(tmp_path: Path) -> No
         "TST-RMR-001",
     ]
     assert documents.declared("notes/draft") is None
+
+
+def test_the_stub_marker_is_a_comment_line_of_rst_or_myst() -> None:
+    assert stub_line("Title\n=====\n\n.. qms-stub: to be written\n") == 4
+    assert stub_line("# Title\n\n% qms-stub: to be written\n") == 3
+    # quoted in a sentence or a literal, or spelled as a directive, it is not a marker
+    assert stub_line("Write ``.. qms-stub`` comments.\n") == 0
+    assert stub_line("Title\n=====\n\n   .. qms-stubborn: no\n") == 0

@@ -107,3 +107,32 @@ def test_missing_duplicate_and_invalid_are_warnings_and_findings(
         in check.stdout
     ), check.stdout
     assert "extra.rst:1: error: page extra declares no document number" in check.stdout
+
+
+def test_a_stub_page_is_a_finding_until_written(tmp_path: Path) -> None:
+    """A page ``qms init`` wrote carries the stub comment: qms check and the Sphinx
+    build report it at that line until the comment is gone."""
+    root = history_repository(tmp_path / "repo", conf=True)
+    plan = root / "plan.rst"
+    written = plan.read_text()
+    plan.write_text(
+        written + "\n.. qms-stub: written by qms init; replace with the document\n"
+    )
+    line = (
+        plan.read_text()
+        .splitlines()
+        .index(".. qms-stub: written by qms init; replace with the document")
+        + 1
+    )
+    check = run_qms(root, "check")
+    assert f"plan.rst:{line}: error: document TST-RMP-001 (risk-management-plan)" in (
+        check.stdout
+    ), check.stdout
+    assert "[qms.document_stub]" in check.stdout
+    run = sphinx_build(root)
+    assert any(
+        f"plan.rst:{line}: WARNING:" in w and "[qms.document_stub]" in w
+        for w in run.warnings
+    ), run.warnings
+    plan.write_text(written)
+    assert "document_stub" not in run_qms(root, "check").stdout

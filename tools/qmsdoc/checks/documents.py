@@ -24,9 +24,11 @@ __all__ = [
     "DOCUMENT_NUMBER_DUPLICATE",
     "DOCUMENT_NUMBER_INVALID",
     "DOCUMENT_NUMBER_MISSING",
+    "DOCUMENT_STUB",
     "check_document_number_duplicate",
     "check_document_number_invalid",
     "check_document_number_missing",
+    "check_document_stub",
     "declaration_finding",
 ]
 
@@ -49,6 +51,13 @@ DOCUMENT_NUMBER_INVALID = CheckSpec(
     severity="error",
     summary="document number off the profile's pattern, or unknown document role",
     clause="ISO 13485 4.2.4 via 21 CFR 820.10",
+)
+
+DOCUMENT_STUB = CheckSpec(
+    check_id="document_stub",
+    severity="error",
+    summary="page still the stub qms init wrote: the document is not written yet",
+    clause="ISO 13485 7.3.10, 4.2.4 via 21 CFR 820.10",
 )
 
 
@@ -152,8 +161,33 @@ def declaration_finding(
 
 
 #: the document checks, in registry order
+def check_document_stub(context: CheckContext) -> Iterator[Finding]:
+    """A page that still carries the stub marker ``qms init`` wrote.
+
+    Serves ISO 13485 7.3.10 and 4.2.4 (via 21 CFR 820.10): the design and
+    development file holds the documents themselves; a stub says only what the
+    document must contain, so the device file is incomplete until it is written.
+    """
+    if context.profile.documents is None or context.documents is None:
+        return
+    for page in context.documents.pages:
+        if page.stub_line:
+            declared = context.documents.declared(page.docname)
+            what = (
+                f"document {declared.number} ({declared.role})" if declared else "page"
+            )
+            yield DOCUMENT_STUB.finding(
+                f"{what} in {page.path} is still a stub: write it and remove the "
+                "'qms-stub' comment",
+                path=page.path,
+                line=page.stub_line,
+                docname=page.docname,
+            )
+
+
 CHECKS: tuple[Check, ...] = (
     Check(spec=DOCUMENT_NUMBER_MISSING, function=check_document_number_missing),
     Check(spec=DOCUMENT_NUMBER_DUPLICATE, function=check_document_number_duplicate),
     Check(spec=DOCUMENT_NUMBER_INVALID, function=check_document_number_invalid),
+    Check(spec=DOCUMENT_STUB, function=check_document_stub),
 )

@@ -36,16 +36,22 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DIRECTIVE",
+    "STUB_MARKER",
     "DocumentDeclaration",
     "DocumentPage",
     "DocumentSet",
     "declarations_in",
     "page_title",
     "read_documents",
+    "stub_line",
 ]
 
 #: the directive that declares a page a controlled document
 DIRECTIVE = "qms-document-control"
+#: the comment that marks a page as a stub still to be written (``qms init`` writes
+#: it): ``.. qms-stub: ...`` in reStructuredText, ``% qms-stub: ...`` in MyST
+STUB_MARKER = "qms-stub"
+_STUB = re.compile(rf"^(?:\.\.|%)[ \t]+{STUB_MARKER}\b", re.MULTILINE)
 _ADORNMENT = re.compile(r"""([!-/:-@\[-`{-~])\1+\s*""")
 
 
@@ -70,6 +76,8 @@ class DocumentPage:
 
     path: str
     docname: str
+    stub_line: int = 0
+    """The line of the page's stub marker (:data:`STUB_MARKER`); 0: not a stub."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -101,10 +109,11 @@ def read_documents(project: Project) -> DocumentSet:
     for file in sorted(files):
         relative = file.relative_to(project.root).as_posix()
         docname = relative.rsplit(".", 1)[0]
-        pages.append(DocumentPage(path=relative, docname=docname))
-        declarations.extend(
-            declarations_in(_read(file), path=relative, docname=docname)
+        text = _read(file)
+        pages.append(
+            DocumentPage(path=relative, docname=docname, stub_line=stub_line(text))
         )
+        declarations.extend(declarations_in(text, path=relative, docname=docname))
     return DocumentSet(pages=tuple(pages), declarations=tuple(declarations))
 
 
@@ -124,6 +133,13 @@ def declarations_in(text: str, *, path: str, docname: str) -> list[DocumentDecla
             )
         )
     return found
+
+
+def stub_line(text: str) -> int:
+    """The line of the stub marker in a page's text (1-based), or 0: the page has
+    been written."""
+    found = _STUB.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else 0
 
 
 def page_title(text: str) -> str | None:
