@@ -1,9 +1,12 @@
 """Pathway section plans: data, not code (``dossier/pathways/*.toml``).
 
 Each plan lists the sections of a submission (eSTAR, MDR or IVDR Annex II/III) and,
-for each, what fills it from the device file: pages, item types (with an optional
-field filter), trace matrices and generated records; or why it does not apply; or
-that it is prepared outside the design history file (administrative).
+for each, what fills it from the device file: document roles (what a page declares it
+is, ``[documents.roles]`` of the profile; never a page path), item types (with an
+optional field filter), trace matrices and generated records; or why it does not
+apply; or that it is prepared outside the design history file (administrative). A
+plan says what the regulation asks for; what only a device can say (a section does
+not apply to it, its pages hold another role) is the project's, in ``qms.toml``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ __all__ = [
     "load_pathway",
     "load_software_elements",
     "pathway_names",
+    "plan_roles",
 ]
 
 #: the documentation levels of the FDA 2023 software guidance
@@ -41,13 +45,17 @@ class SectionPlan:
     section_id: str
     title: str
     required: bool
-    pages: tuple[str, ...]
+    documents: tuple[str, ...]
+    """Document roles that fill it (``[documents.roles]`` of the profile)."""
     item_types: tuple[str, ...]
     where: tuple[tuple[str, str], ...]
     matrices: tuple[str, ...]
     records: tuple[str, ...]
     not_applicable: str | None
     administrative: str | None
+    pages: tuple[str, ...] = ()
+    """Pages (document names) named by a project override, for a project without
+    document control; a packaged plan names none."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,6 +79,24 @@ def pathway_names() -> list[str]:
         for entry in folder.iterdir()
         if entry.name.endswith(".toml")
     )
+
+
+def plan_roles(plan: PathwayPlan) -> tuple[str, ...]:
+    """Every document role a plan needs: those of its required sections (neither not
+    applicable nor administrative), then those of its software documentation
+    elements (all required, as with no documentation level stated); in order, each
+    once.
+
+    :raises ProjectError: If the plan's element plan is unknown or malformed.
+    """
+    sections = list(plan.sections)
+    if plan.software_elements:
+        sections += load_software_elements(plan.software_elements, None)[0].sections
+    roles: dict[str, None] = {}
+    for section in sections:
+        if section.required and not (section.not_applicable or section.administrative):
+            roles.update(dict.fromkeys(section.documents))
+    return tuple(roles)
 
 
 def load_pathway(name: str) -> PathwayPlan:
@@ -151,7 +177,7 @@ def _section(raw: dict[str, Any]) -> SectionPlan:
     if unknown:
         raise ValueError(f"section {raw.get('id')}: unknown records {unknown}")
     known = {
-        "id", "title", "required", "pages", "item_types", "where", "matrices",
+        "id", "title", "required", "documents", "item_types", "where", "matrices",
         "records", "not_applicable", "administrative", "basic", "enhanced",
     }  # fmt: skip
     unexpected = sorted(set(raw) - known)
@@ -161,11 +187,18 @@ def _section(raw: dict[str, Any]) -> SectionPlan:
         section_id=str(raw["id"]),
         title=str(raw["title"]),
         required=bool(raw.get("required", False)),
-        pages=tuple(str(page) for page in raw.get("pages", [])),
-        item_types=tuple(str(name) for name in raw.get("item_types", [])),
+        documents=_strings(raw, "documents"),
+        item_types=_strings(raw, "item_types"),
         where=tuple((str(k), str(v)) for k, v in dict(raw.get("where", {})).items()),
-        matrices=tuple(str(name) for name in raw.get("matrices", [])),
+        matrices=_strings(raw, "matrices"),
         records=records,
         not_applicable=raw.get("not_applicable"),
         administrative=raw.get("administrative"),
     )
+
+
+def _strings(raw: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"section {raw.get('id')}: {key} must be a list of strings")
+    return tuple(value)
