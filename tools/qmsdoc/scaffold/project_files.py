@@ -62,7 +62,9 @@ class InitOptions:
     def problems(self) -> list[str]:
         """What is wrong with the answers (empty when they can be used)."""
         found = []
-        if not self.name.strip() or any(c in self.name for c in '\r\n"\\'):
+        if not self.name.strip() or any(
+            ord(c) < 32 or ord(c) == 127 for c in self.name
+        ):
             found.append(f"device name {self.name!r}: give a name on one line")
         if not self.pathways:
             found.append("no pathway: name one with --pathway")
