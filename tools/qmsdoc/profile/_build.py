@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any, Literal
 
 from qmsdoc.input_files import CONFIGURABLE
+from qmsdoc.profile import keys
 from qmsdoc.profile._primitives import sorted_names
 from qmsdoc.profile._roles import Declared
 from qmsdoc.profile._sections import Sections
@@ -41,31 +42,7 @@ _MAX_LIMIT_MIB = 4096
 _DIRECTIVE = re.compile(r"[a-z][a-z0-9_-]*")
 #: fields sphinx-needs reserves for itself, which a profile may not declare
 _RESERVED = frozenset({"id", "title", "type", "content", "docname", "lineno"})
-_TOP_KEYS = frozenset(
-    {
-        "profile",
-        "fields",
-        "links",
-        "types",
-        "coverage",
-        "risk",
-        "matrices",
-        "evidence",
-        "soup",
-        "security",
-        "gate",
-        "suspect",
-        "approvals",
-        "documents",
-        "release",
-        "design_review",
-        "design",
-        "anomalies",
-        "gspr",
-        "input_limits",
-        "extends",
-    }
-)
+_TOP_KEYS = keys.TOP_TABLES
 
 
 def build_profile(data: Mapping[str, Any], source: str) -> Profile:
@@ -89,11 +66,7 @@ class _Builder(Sections):
         if isinstance(data.get("project"), dict):
             self.project_paths(data["project"], "project", "sources")
         meta = self.table(data, "profile")
-        self.only_keys(
-            meta,
-            "profile",
-            {"name", "version", "description", "id_pattern", "rendering_options"},
-        )
+        self.only_keys(meta, "profile", set(keys.PROFILE_META))
         default_pattern = self.text(meta, "profile", "id_pattern", "{prefix}[0-9]{3,}")
         self.linear_pattern(
             default_pattern.replace("{prefix}", "X"), "profile.id_pattern"
@@ -147,27 +120,16 @@ class _Builder(Sections):
                 link_names=link_names,
             )
         suspect = self.table(data, "suspect", required=False)
-        self.only_keys(suspect, "suspect", {"record", "unchanged_fields", "baselines"})
+        self.only_keys(suspect, "suspect", set(keys.SUSPECT))
         approvals = self.table(data, "approvals", required=False)
-        self.only_keys(
-            approvals,
-            "approvals",
-            {
-                "registry", "reviews", "required_types", "trailers", "scope_trailer",
-                "policy", "independence_exception",
-            },
-        )  # fmt: skip
+        self.only_keys(approvals, "approvals", set(keys.APPROVALS))
         gate = self.table(data, "gate", required=False)
-        self.only_keys(
-            gate,
-            "gate",
-            {"advisory", "status_field", "released_statuses", "retired_statuses"},
-        )
+        self.only_keys(gate, "gate", set(keys.GATE))
         input_limits = self.input_limits(
             self.table(data, "input_limits", required=False)
         )
         release = self.table(data, "release", required=False)
-        self.only_keys(release, "release", {"records"})
+        self.only_keys(release, "release", set(keys.RELEASE))
         status_field = self.text(gate, "gate", "status_field", "") or None
         if status_field is not None and status_field not in {f.name for f in fields}:
             raise self.fail("gate.status_field", f"{status_field!r} is not a field")
@@ -277,7 +239,7 @@ class _Builder(Sections):
             if name in _RESERVED:
                 raise self.fail(key, f"{name!r} is reserved and cannot be a field")
             spec = self.as_table(raw, key)
-            self.only_keys(spec, key, {"kind", "values", "min", "max", "description"})
+            self.only_keys(spec, key, set(keys.FIELD))
             kind = self.text(spec, key, "kind")
             if kind not in FIELD_KINDS:
                 raise self.fail(
@@ -312,7 +274,7 @@ class _Builder(Sections):
             key = f"links.{name}"
             self.name(name, key)
             spec = self.as_table(raw, key)
-            self.only_keys(spec, key, {"incoming", "description", "acyclic"})
+            self.only_keys(spec, key, set(keys.LINK))
             acyclic = spec.get("acyclic", True)
             if not isinstance(acyclic, bool):
                 raise self.fail(f"{key}.acyclic", "must be true or false")
@@ -347,14 +309,7 @@ class _Builder(Sections):
             key = f"types.{name}"
             self.name(name, key)
             spec = self.as_table(raw, key)
-            self.only_keys(
-                spec,
-                key,
-                {
-                    "directive", "title", "prefix", "id_pattern", "color",
-                    "description", "required", "optional", "links",
-                },
-            )  # fmt: skip
+            self.only_keys(spec, key, set(keys.TYPE))
             prefix = self.text(spec, key, "prefix")
             pattern = self.text(spec, key, "id_pattern", default_pattern)
             required = self.strings(spec, key, "required")
@@ -427,14 +382,7 @@ class _Builder(Sections):
             key = f"coverage.{name}"
             self.name(name, key)
             spec = self.as_table(raw, key)
-            self.only_keys(
-                spec,
-                key,
-                {
-                    "description", "clause", "type", "incoming", "outgoing", "from",
-                    "to", "severity", "blocking", "allow_empty",
-                },
-            )  # fmt: skip
+            self.only_keys(spec, key, set(keys.COVERAGE_RULE))
             if ("incoming" in spec) == ("outgoing" in spec):
                 raise self.fail(key, "give exactly one of 'incoming' or 'outgoing'")
             direction: Literal["incoming", "outgoing"] = (

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import re2  # type: ignore[import-untyped]
 
+from qmsdoc.profile import keys
 from qmsdoc.profile._primitives import Primitives
 from qmsdoc.profile.model import (
     EvidenceConfig,
@@ -77,11 +78,7 @@ class Sections(Primitives):
             key = f"matrices.{name}"
             self.name(name, key)
             spec = self.as_table(raw, key)
-            self.only_keys(
-                spec,
-                key,
-                {"title", "description", "root", "expand", "expand_types", "columns"},
-            )
+            self.only_keys(spec, key, set(keys.MATRIX))
             root = self.text(spec, key, "root")
             if root not in type_names:
                 raise self.fail(f"{key}.root", f"unknown item type {root!r}")
@@ -93,9 +90,7 @@ class Sections(Primitives):
             for number, raw_column in enumerate(raw_columns, start=1):
                 column_key = f"{key}.columns[{number}]"
                 column = self.as_table(raw_column, column_key)
-                self.only_keys(
-                    column, column_key, {"title", "from", "path", "types", "required"}
-                )
+                self.only_keys(column, column_key, set(keys.MATRIX_COLUMN))
                 start = self.text(column, column_key, "from", "root")
                 if start not in ("root", "row"):
                     raise self.fail(f"{column_key}.from", "must be 'root' or 'row'")
@@ -137,15 +132,7 @@ class Sections(Primitives):
         self, table: Mapping[str, Any], *, type_fields: Mapping[str, tuple[str, ...]]
     ) -> EvidenceConfig:
         key = "evidence"
-        self.only_keys(
-            table,
-            key,
-            {
-                "directory", "verifies_property", "name_pattern", "test_types",
-                "automated_field", "verified_types", "unchanged_fields",
-                "verification_links", "software_paths",
-            },
-        )  # fmt: skip
+        self.only_keys(table, key, set(keys.EVIDENCE))
         names = set(type_fields)
         test_types = self.known_types(table, key, "test_types", names)
         automated_field = self.text(table, key, "automated_field", "automated_test")
@@ -189,18 +176,7 @@ class Sections(Primitives):
         link_names: set[str],
     ) -> SoupConfig:
         key = "soup"
-        self.only_keys(
-            table,
-            key,
-            {
-                "directory", "vulnerabilities", "soup_type", "version_field",
-                "purl_field", "relevance_field", "irrelevant_values", "hazard_link",
-                "assessment_type", "identifier_field", "status_field",
-                "justification_field", "action_field", "component_link",
-                "mitigation_link", "supplier_field", "support_level_field",
-                "end_of_support_field",
-            },
-        )  # fmt: skip
+        self.only_keys(table, key, set(keys.SOUP))
         soup_type = self.text(table, key, "soup_type", "soup")
         assessment_type = self.text(table, key, "assessment_type", "vulnerability")
         for name, type_name in (

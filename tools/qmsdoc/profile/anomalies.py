@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qmsdoc.profile import keys
 from qmsdoc.profile._roles import RoleReader
 
 if TYPE_CHECKING:
@@ -23,12 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["AnomalyConfig", "build_anomalies"]
 
 _SECTION = "anomalies"
-_KEYS = frozenset(
-    {
-        "anomaly_type", "state_field", "resolved_states", "category_field",
-        "impact_field", "affects_link",
-    }
-)  # fmt: skip
+_KEYS = keys.ANOMALIES
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

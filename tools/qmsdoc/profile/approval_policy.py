@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qmsdoc.profile import keys
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -100,19 +102,7 @@ def build_approval_policy(
     for index, raw in enumerate(raw_rules):
         key = f"approvals.policy[{index}]"
         spec = reader.as_table(raw, key)
-        reader.only_keys(
-            spec,
-            key,
-            {
-                "name",
-                "types",
-                "documents",
-                "roles",
-                "meanings",
-                "independent",
-                "clause",
-            },
-        )
+        reader.only_keys(spec, key, set(keys.APPROVAL_RULE))
         meanings = reader.strings(spec, key, "meanings") or ("approval",)
         for meaning in meanings:
             _meaning(reader, meaning, f"{key}.meanings")

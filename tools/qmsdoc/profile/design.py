@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qmsdoc.profile import keys
 from qmsdoc.profile._roles import RoleReader
 
 if TYPE_CHECKING:
@@ -24,14 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["DesignConfig", "build_design"]
 
 _SECTION = "design"
-_KEYS = frozenset(
-    {
-        "requirement_type", "kind_field", "output_type", "element_field",
-        "safety_class_field", "part_of_link", "uses_link", "implements_link",
-        "software_elements", "interface_elements", "test_type", "test_level_field",
-        "validation_type",
-    }
-)  # fmt: skip
+_KEYS = keys.DESIGN
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

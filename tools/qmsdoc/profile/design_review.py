@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qmsdoc.profile import keys
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -23,17 +25,7 @@ if TYPE_CHECKING:
 __all__ = ["DesignReviewConfig", "build_design_review"]
 
 _SECTION = "design_review"
-#: (key, default, owner: "review" or "action") of every field the table names
-_FIELDS = (
-    ("baseline_field", "baseline", "review"),
-    ("date_field", "review_date", "review"),
-    ("participants_field", "participants", "review"),
-    ("outcome_field", "outcome", "review"),
-    ("owner_field", "owner", "action"),
-    ("due_field", "due", "action"),
-    ("state_field", "action_state", "action"),
-    ("resolution_field", "resolution", "action"),
-)
+_FIELDS = keys.DESIGN_REVIEW_FIELDS
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,12 +80,8 @@ def build_design_review(
     p.only_keys(
         table,
         _SECTION,
-        {
-            "review_type", "action_type", "approved_outcomes", "independent_role",
-            "scope_link", "action_link", "closed_states",
-            *(key for key, _, _ in _FIELDS),
-        },
-    )  # fmt: skip
+        {*keys.DESIGN_REVIEW_OWN, *(key for key, _, _ in _FIELDS)},
+    )
     owners = {
         "review": p.text(table, _SECTION, "review_type", "design_review"),
         "action": p.text(table, _SECTION, "action_type", "review_action"),

@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qmsdoc.profile import keys
+
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
@@ -60,7 +62,7 @@ def build_document_control(
     :raises ProfileError: If a key is unknown or a value malformed.
     """
     key = "documents"
-    sections.only_keys(table, key, {"roles", "number_pattern", "required", "exempt"})
+    sections.only_keys(table, key, set(keys.DOCUMENTS))
     roles_table = sections.as_table(table.get("roles", {}), f"{key}.roles")
     roles: list[tuple[str, str]] = []
     for name, description in roles_table.items():

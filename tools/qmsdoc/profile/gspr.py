@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from qmsdoc.profile import keys
 from qmsdoc.profile._roles import RoleReader
 
 if TYPE_CHECKING:
@@ -26,13 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["GsprConfig", "build_gspr"]
 
 _SECTION = "gspr"
-_KEYS = frozenset(
-    {
-        "gspr_type", "applicable_field", "applicable_value", "not_applicable_value",
-        "justification_field", "method_field", "standards_link", "evidence_link",
-        "clause_type", "standard_field", "clause_field",
-    }
-)  # fmt: skip
+_KEYS = keys.GSPR
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from qmsdoc.profile import keys
 from qmsdoc.profile.risk_model import Level, Region, RiskFields, RiskModel, Scale
 
 if TYPE_CHECKING:
@@ -24,18 +25,7 @@ __all__ = [
     "build_scale",
 ]
 
-_FIELD_ROLES = {
-    "severity": "harm",
-    "sequence": "situation",
-    "p1": "situation",
-    "p2": "situation",
-    "residual_p1": "situation",
-    "residual_p2": "situation",
-    "initial_risk": "situation",
-    "residual_risk": "situation",
-    "benefit_risk": "situation",
-    "information_only": "situation",
-}
+_FIELD_ROLES = keys.RISK_FIELD_ROLES
 
 
 class Primitives(Protocol):
@@ -64,16 +54,7 @@ def build_risk_model(
     :param type_fields: Every item type's fields, to check the field mapping.
     """
     p = primitives
-    p.only_keys(
-        table,
-        "risk",
-        {
-            "plan", "method", "hazard_type", "hazardous_situation_type", "harm_type",
-            "control_type", "evaluation_type", "option_field", "information_option",
-            "fields", "severity", "p1", "p2", "probability", "combination", "regions",
-            "matrix", "verification_link", "scope_field", "effectiveness_types",
-        },
-    )  # fmt: skip
+    p.only_keys(table, "risk", set(keys.RISK))
     method = p.text(table, "risk", "method", "p1_p2")
     if method not in ("p1_p2", "p2_only"):
         raise p.fail("risk.method", f"{method!r} is not one of p1_p2, p2_only")
@@ -167,7 +148,7 @@ def build_scale(
 ) -> Scale:
     """The scale ``[<section>.<name>]``: title, label key and levels in order."""
     spec = p.as_table(table.get(name), f"{section}.{name}")
-    p.only_keys(spec, f"{section}.{name}", {"title", "key", "levels"})
+    p.only_keys(spec, f"{section}.{name}", set(keys.SCALE))
     raw_levels = spec.get("levels")
     if not isinstance(raw_levels, list) or not raw_levels:
         raise p.fail(
@@ -177,7 +158,7 @@ def build_scale(
     levels = []
     for number, raw in enumerate(raw_levels, start=1):
         level = p.as_table(raw, f"{section}.{name}.levels[{number}]")
-        p.only_keys(level, f"{section}.{name}.levels[{number}]", {"name", "meaning"})
+        p.only_keys(level, f"{section}.{name}.levels[{number}]", set(keys.SCALE_LEVEL))
         levels.append(
             Level(
                 value=number,
@@ -204,11 +185,7 @@ def build_regions(
     for name, raw in table.items():
         key = f"{section}.regions.{name}"
         spec = p.as_table(raw, key)
-        p.only_keys(
-            spec,
-            key,
-            {"label", "color", "acceptable", "needs_control", "needs_benefit_risk"},
-        )
+        p.only_keys(spec, key, set(keys.REGION))
         flags = {}
         for flag in ("acceptable", "needs_control", "needs_benefit_risk"):
             value = spec.get(flag, False)
@@ -259,7 +236,7 @@ def build_grid(
 ) -> tuple[tuple[Any, ...], ...]:
     """A table of ``rows`` by ``columns`` cells, each passing ``cell``."""
     spec = p.as_table(raw, key)
-    p.only_keys(spec, key, {"rows"})
+    p.only_keys(spec, key, set(keys.GRID))
     grid = spec.get("rows")
     if not isinstance(grid, list) or len(grid) != len(rows):
         raise p.fail(

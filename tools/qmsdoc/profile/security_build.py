@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from qmsdoc.profile import keys
 from qmsdoc.profile.risk_build import build_grid, build_regions, build_scale
 from qmsdoc.profile.security_model import SecurityFields, SecurityModel
 
@@ -15,16 +16,7 @@ if TYPE_CHECKING:
 __all__ = ["build_security_model"]
 
 _SECTION = "security"
-_FIELDS = (
-    "stride",
-    "asset",
-    "impact",
-    "exploitability",
-    "residual_exploitability",
-    "initial_risk",
-    "residual_risk",
-    "benefit_risk",
-)
+_FIELDS = keys.SECURITY_FIELD_ROLES
 _FIELD_DEFAULTS = {
     "stride": "stride",
     "asset": "asset",
@@ -52,14 +44,7 @@ def build_security_model(
     :param link_names: The declared link types.
     """
     p = primitives
-    p.only_keys(
-        table,
-        _SECTION,
-        {
-            "plan", "threat_type", "control_type", "control_link", "verification_link",
-            "hazard_link", "fields", "impact", "exploitability", "regions", "matrix",
-        },
-    )  # fmt: skip
+    p.only_keys(table, _SECTION, set(keys.SECURITY))
     threat_type = p.text(table, _SECTION, "threat_type", "threat")
     control_type = p.text(table, _SECTION, "control_type", "security_control")
     for key, name in (("threat_type", threat_type), ("control_type", control_type)):
