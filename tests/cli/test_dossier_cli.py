@@ -59,8 +59,12 @@ def test_dossier_folder_report_and_manifest(valid_root: Path) -> None:
     assert report["gate"] == "fail"
     states = {section["id"]: section["state"] for section in report["sections"]}
     assert states["II.1"] == "missing"
-    assert states["III.1.2"] == "not applicable"
+    # the PSUR is optional: missing (no page declares its role) without failing
+    assert states["III.1.2"] == "missing"
     assert states["III.1.1"] == "external"
+    [gate_sections] = [c for c in report["conditions"] if c["condition"] == "sections"]
+    assert any(failure.startswith("II.1 ") for failure in gate_sections["failures"])
+    assert not any(f.startswith("III.1.2 ") for f in gate_sections["failures"])
     manifest = (folder / "MANIFEST.sha256").read_text().splitlines()
     assert manifest[0].startswith("# source commit: ")
     listed = sorted(line.split("  ", 1)[1] for line in manifest[2:])
@@ -178,7 +182,10 @@ def test_an_fda_dossier_shows_the_software_elements_at_the_stated_level(
     assert states["SW-6"] == "not applicable"
     [srs] = [e for e in software["elements"] if e["id"] == "SW-4"]
     assert srs["state"] == "missing"  # the requirements exist, the SRS page does not
-    assert "page source/software-requirements-specification" in srs["detail"]
+    assert (
+        "document role 'software-requirements-specification' (Software requirements"
+        " specification (IEC 62304 5.2); no page declares it)" in srs["detail"]
+    )
     assert "!! SW-1" in result.stdout  # no classification page in the test root
     sections = report["conditions"]
     [gate_sections] = [c for c in sections if c["condition"] == "sections"]

@@ -6,8 +6,9 @@ holds ``conf.py``). Both the Sphinx extension and the CLI use this one reader.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from qmsdoc.errors import ProfileError, ProjectError
 from qmsdoc.profile import Profile, load_profile, read_toml
@@ -19,21 +20,33 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PROJECT_FILE",
+    "AddedSection",
     "Classification",
     "ExternalNeeds",
+    "PathwayOverride",
     "Project",
+    "SectionOverride",
     "find_root",
     "load_project",
+    "override_key",
 ]
 
 PROJECT_FILE = "qms.toml"
 _PROJECT_KEYS = frozenset(
     {
         "name", "sources", "exclude", "profile", "pathways", "classification",
-        "external_needs",
+        "external_needs", "pathway_overrides",
     }
 )  # fmt: skip
 _EXTERNAL_KEYS = frozenset({"path", "version", "id_prefix", "base_url"})
+_OVERRIDE_KEYS = frozenset({"sections", "add", "roles"})
+_SECTION_OVERRIDE_KEYS = frozenset(
+    {"required", "documents", "pages", "not_applicable", "administrative"}
+)
+_ADDED_KEYS = _SECTION_OVERRIDE_KEYS | {
+    "id", "title", "after", "item_types", "where", "matrices", "records",
+}  # fmt: skip
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _CLASSIFICATION_KEYS = frozenset(
     {
         "us_class", "documentation_level", "eu_regulation", "eu_class",
@@ -81,6 +94,56 @@ class ExternalNeeds:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class SectionOverride:
+    """What a project says of one section of a pathway plan
+    (``[project.pathway_overrides.<pathway>.sections."<id>"]``)."""
+
+    section_id: str
+    required: bool | None = None
+    documents: tuple[str, ...] | None = None
+    """Document roles that fill it in place of the plan's."""
+    pages: tuple[str, ...] | None = None
+    """Pages (document names) that fill it, for a file without document control."""
+    not_applicable: str | None = None
+    """Why the section does not apply to this device."""
+    administrative: str | None = None
+    """The section is prepared outside the design history file: by whom, when."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AddedSection:
+    """A section a project adds to a pathway plan
+    (``[[project.pathway_overrides.<pathway>.add]]``); the keys of a plan section."""
+
+    section_id: str
+    title: str
+    required: bool = False
+    after: str | None = None
+    """The section it follows; None: at the end."""
+    documents: tuple[str, ...] = ()
+    pages: tuple[str, ...] = ()
+    item_types: tuple[str, ...] = ()
+    where: tuple[tuple[str, str], ...] = ()
+    matrices: tuple[str, ...] = ()
+    records: tuple[str, ...] = ()
+    not_applicable: str | None = None
+    administrative: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PathwayOverride:
+    """A project's changes to one packaged pathway plan
+    (``[project.pathway_overrides.<pathway>]``). Checked against the plan and the
+    profile when the plan is read (:func:`qmsdoc.dossier.plan.project_pathway`)."""
+
+    pathway: str
+    sections: tuple[SectionOverride, ...] = ()
+    added: tuple[AddedSection, ...] = ()
+    roles: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """A role the plan names, and the roles the project's pages declare instead."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Project:
     """A device file: its root folder, its item folders and its profile."""
 
@@ -98,6 +161,8 @@ class Project:
     """The classification the file claims (``[project.classification]``)."""
     external_needs: tuple[ExternalNeeds, ...] = ()
     """needs.json files of other projects (``[project] external_needs``)."""
+    pathway_overrides: tuple[PathwayOverride, ...] = ()
+    """Changes to the packaged pathway plans (``[project.pathway_overrides]``)."""
 
     def source_files(self) -> list[Path]:
         """Every ``.rst`` and ``.md`` file under the item folders, sorted, minus
@@ -197,9 +262,173 @@ def load_project(root: Path, config_file: Path | None = None) -> Project:
         pathways=_strings(table, "pathways", (), where),
         classification=_classification(table.get("classification", {}), where),
         external_needs=_external_needs(table.get("external_needs", []), where),
+        pathway_overrides=_overrides(table.get("pathway_overrides", {}), where),
         profile=profile,
         config_file=config_file,
     )
+
+
+def override_key(*parts: str) -> str:
+    """The TOML key of a part of ``[project.pathway_overrides]``, for messages:
+    ``project.pathway_overrides.fda-510k.sections."9.1"``."""
+    quoted = [part if _BARE_KEY.fullmatch(part) else f'"{part}"' for part in parts]
+    return ".".join(["project", "pathway_overrides", *quoted])
+
+
+def _overrides(raw: object, where: str) -> tuple[PathwayOverride, ...]:
+    """``[project.pathway_overrides.<pathway>]``: keys and value types; the pathway,
+    section ids and roles are checked against the plan when it is read."""
+    table = _table(raw, where, override_key())
+    return tuple(
+        _override(name, _table(value, where, override_key(name)), where)
+        for name, value in table.items()
+    )
+
+
+def _override(name: str, table: dict[str, object], where: str) -> PathwayOverride:
+    _only(table, _OVERRIDE_KEYS, where, override_key(name))
+    sections = _table(table.get("sections", {}), where, override_key(name, "sections"))
+    added = table.get("add", [])
+    if not isinstance(added, list):
+        raise ProfileError(
+            where, "must be a list of tables", key=override_key(name, "add")
+        )
+    roles = _table(table.get("roles", {}), where, override_key(name, "roles"))
+    return PathwayOverride(
+        pathway=name,
+        sections=tuple(
+            _section_override(name, section_id, value, where)
+            for section_id, value in sections.items()
+        ),
+        added=tuple(
+            _added_section(name, index, entry, where)
+            for index, entry in enumerate(added)
+        ),
+        roles=tuple(
+            (role, _role_list(value, where, override_key(name, "roles", role)))
+            for role, value in roles.items()
+        ),
+    )
+
+
+def _section_override(
+    name: str, section_id: str, raw: object, where: str
+) -> SectionOverride:
+    key = override_key(name, "sections", section_id)
+    table = _table(raw, where, key)
+    _only(table, _SECTION_OVERRIDE_KEYS, where, key)
+    values = _section_values(table, where, key)
+    return SectionOverride(section_id=section_id, **values)
+
+
+def _added_section(name: str, index: int, raw: object, where: str) -> AddedSection:
+    key = f"{override_key(name, 'add')}[{index}]"
+    table = _table(raw, where, key)
+    _only(table, _ADDED_KEYS, where, key)
+    for required in ("id", "title"):
+        if not isinstance(table.get(required), str) or not str(table[required]):
+            raise ProfileError(
+                where, "must be a non-empty string", key=f"{key}.{required}"
+            )
+    values = _section_values(table, where, key)
+    return AddedSection(
+        section_id=str(table["id"]),
+        title=str(table["title"]),
+        required=bool(values.pop("required", False)),
+        documents=values.pop("documents", ()),
+        pages=values.pop("pages", ()),
+        after=_optional_text(table, "after", where, key),
+        item_types=_string_list(table, "item_types", where, key),
+        where=_where(table.get("where", {}), where, f"{key}.where"),
+        matrices=_string_list(table, "matrices", where, key),
+        records=_string_list(table, "records", where, key),
+        **values,
+    )
+
+
+def _section_values(table: dict[str, object], where: str, key: str) -> dict[str, Any]:
+    """The keys a section override and an added section share, type-checked."""
+    values: dict[str, Any] = {}
+    if "required" in table:
+        if not isinstance(table["required"], bool):
+            raise ProfileError(where, "must be true or false", key=f"{key}.required")
+        values["required"] = table["required"]
+    for name in ("documents", "pages"):
+        if name in table:
+            values[name] = _string_list(table, name, where, key)
+    for name in ("not_applicable", "administrative"):
+        text = _optional_text(table, name, where, key)
+        if text is not None:
+            if not text.strip():
+                raise ProfileError(
+                    where,
+                    "must state the reason (a non-empty string)",
+                    key=f"{key}.{name}",
+                )
+            values[name] = text.strip()
+    if "not_applicable" in values and "administrative" in values:
+        raise ProfileError(
+            where,
+            "a section is either not applicable or administrative, not both",
+            key=f"{key}.administrative",
+        )
+    return values
+
+
+def _role_list(value: object, where: str, key: str) -> tuple[str, ...]:
+    """A role, or a list of roles."""
+    roles = [value] if isinstance(value, str) else value
+    if (
+        not isinstance(roles, list)
+        or not roles
+        or not all(isinstance(role, str) and role for role in roles)
+    ):
+        raise ProfileError(where, "must be a role or a list of roles", key=key)
+    return tuple(roles)
+
+
+def _where(raw: object, where: str, key: str) -> tuple[tuple[str, str], ...]:
+    table = _table(raw, where, key)
+    for name, value in table.items():
+        if not isinstance(value, str):
+            raise ProfileError(where, "must be a string", key=f"{key}.{name}")
+    return tuple((name, str(value)) for name, value in table.items())
+
+
+def _string_list(
+    table: dict[str, object], name: str, where: str, key: str
+) -> tuple[str, ...]:
+    value = table.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ProfileError(where, "must be a list of strings", key=f"{key}.{name}")
+    return tuple(value)
+
+
+def _optional_text(
+    table: dict[str, object], name: str, where: str, key: str
+) -> str | None:
+    value = table.get(name)
+    if value is not None and not isinstance(value, str):
+        raise ProfileError(where, "must be a string", key=f"{key}.{name}")
+    return value
+
+
+def _table(raw: object, where: str, key: str) -> dict[str, object]:
+    if not isinstance(raw, dict):
+        raise ProfileError(where, "must be a table", key=key)
+    return raw
+
+
+def _only(
+    table: dict[str, object], known: frozenset[str], where: str, key: str
+) -> None:
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ProfileError(
+            where,
+            f"unknown key; expected one of {', '.join(sorted(known))}",
+            key=f"{key}.{unknown[0]}",
+        )
 
 
 def _classification(raw: object, where: str) -> Classification:

@@ -49,14 +49,22 @@ def test_a_section_is_missing_when_a_named_source_is_absent() -> None:
         load_pathway("fda-denovo"),
         graph=graph,
         profile=default_profile(),
-        pages={"source/intended-use"},
+        pages={"pages/indications"},
         records=set(),
+        roles={"intended-use": ("pages/indications",)},
     )
     by_id = {state.plan.section_id: state for state in states}
     assert by_id["7"].state == "filled"
+    assert by_id["7"].sources == ("intended-use: pages/indications",)
+    assert by_id["7"].pages == ("pages/indications",)
     assert by_id["6"].state == "missing"
-    assert "page source/device-description" in by_id["6"].detail
-    assert by_id["12"].state == "not applicable"
+    assert by_id["6"].detail == (
+        "missing: document role 'device-description' (Device description (MDR Annex"
+        " II 1.1; FDA premarket guidance); no page declares it); document role"
+        " 'use-specification' (Users, use environment and user interface (IEC 62366-1"
+        " 5.1); no page declares it)"
+    )
+    assert by_id["12"].state == "missing"  # a device declares it not applicable
     assert by_id["2"].state == "external"
     assert by_id["14"].state == "missing"
     assert "record findings" in by_id["14"].detail

@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any
 from qmsdoc import __version__
 from qmsdoc.device_file import DeviceFile, record_files
 from qmsdoc.dossier.consistency import consistency_problems
-from qmsdoc.dossier.plan import load_pathway, load_software_elements
+from qmsdoc.dossier.plan import project_pathway
 from qmsdoc.dossier.readiness import (
     ALL_CONDITIONS,
     EVERYDAY_CONDITIONS,
     GateCondition,
     SectionState,
+    declared_roles,
     gate_conditions,
     section_states,
 )
@@ -86,7 +87,8 @@ def assemble_dossier(
     :raises ProjectError: If the pathway is unknown or the HTML build is missing.
     :raises OutputError: If the folder cannot be written.
     """
-    plan = load_pathway(pathway)
+    submitted = project_pathway(project, pathway)
+    plan = submitted.plan
     if not (html / "index.html").is_file():
         raise ProjectError(f"{html}: no HTML build here; run `make html` first")
     device = DeviceFile.from_sources(project)
@@ -129,21 +131,25 @@ def assemble_dossier(
             }
         )
         records.add("approvals")
+    roles = declared_roles(device.documents)
     sections = section_states(
-        plan, graph=graph, profile=project.profile, pages=pages, records=records
+        plan,
+        graph=graph,
+        profile=project.profile,
+        pages=pages,
+        records=records,
+        roles=roles,
     )
     elements: list[SectionState] = []
-    elements_note = ""
-    if plan.software_elements:
-        element_plan, elements_note = load_software_elements(
-            plan.software_elements, project.classification.documentation_level
-        )
+    elements_note = submitted.elements_note
+    if submitted.elements is not None:
         elements = section_states(
-            element_plan,
+            submitted.elements,
             graph=graph,
             profile=project.profile,
             pages=pages,
             records=records,
+            roles=roles,
         )
     risks = estimate_risks(graph, project.profile.risk) if project.profile.risk else []
     checked = ALL_CONDITIONS if release else EVERYDAY_CONDITIONS

@@ -11,23 +11,33 @@ not apply to it, its pages hold another role) is the project's, in ``qms.toml``.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qmsdoc.errors import ProjectError
+from qmsdoc.errors import ProfileError, ProjectError
 from qmsdoc.processes import record_kinds
+from qmsdoc.project import PROJECT_FILE, override_key
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Iterable
+
+    from qmsdoc.project import AddedSection, PathwayOverride, Project, SectionOverride
 
 __all__ = [
     "DOCUMENTATION_LEVELS",
     "RECORDS",
     "PathwayPlan",
+    "ProjectPlan",
     "SectionPlan",
+    "check_overrides",
     "load_pathway",
     "load_software_elements",
     "pathway_names",
     "plan_roles",
+    "project_pathway",
 ]
 
 #: the documentation levels of the FDA 2023 software guidance
@@ -69,6 +79,67 @@ class PathwayPlan:
     sections: tuple[SectionPlan, ...]
     software_elements: str | None = None
     """Name of the software documentation element plan this pathway adds, if any."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectPlan:
+    """A pathway plan as one project submits it: the packaged plan and its software
+    documentation elements, with the project's overrides applied."""
+
+    plan: PathwayPlan
+    elements: PathwayPlan | None
+    """The software documentation elements at the project's level, if any."""
+    elements_note: str = ""
+    """What the elements are read at (the documentation level, or that it is missing)."""
+
+
+def project_pathway(project: Project, name: str) -> ProjectPlan:
+    """The pathway ``name`` as ``project`` submits it.
+
+    The plan's document roles must be roles of the project's profile; then the
+    project's ``[project.pathway_overrides]`` apply: ``roles`` maps a role the plan
+    names to the roles the project's pages declare, ``sections."<id>"`` replaces what
+    fills a section (``documents``, ``pages``; naming either makes an administrative
+    or not-applicable section one the file fills) or says it does not apply
+    (``not_applicable``) or is prepared outside the file (``administrative``), and
+    ``add`` adds sections (after ``after``, else at the end).
+
+    :raises ProjectError: If the pathway or its plan is unknown or malformed, or the
+        plan names a role the profile does not declare.
+    :raises ProfileError: If an override names an unknown pathway, section, role,
+        item type, matrix or record (the ``qms.toml`` key).
+    """
+    check_overrides(project)
+    roles = _profile_roles(project)
+    plan = _checked(load_pathway(name), roles, _plan_file("pathways", name))
+    elements: PathwayPlan | None = None
+    note = ""
+    if plan.software_elements:
+        elements, note = load_software_elements(
+            plan.software_elements, project.classification.documentation_level
+        )
+        elements = _checked(elements, roles, _plan_file("elements", elements.name))
+    override = next(
+        (entry for entry in project.pathway_overrides if entry.pathway == name), None
+    )
+    if override is None:
+        return ProjectPlan(plan=plan, elements=elements, elements_note=note)
+    return _overridden(project, plan, elements, note, override)
+
+
+def check_overrides(project: Project) -> None:
+    """Every pathway ``[project.pathway_overrides]`` names is a packaged one.
+
+    :raises ProfileError: Naming the ``qms.toml`` key of the first unknown pathway.
+    """
+    known = pathway_names()
+    for override in project.pathway_overrides:
+        if override.pathway not in known:
+            raise ProfileError(
+                _where(project),
+                f"unknown pathway; pathways: {', '.join(known)}",
+                key=override_key(override.pathway),
+            )
 
 
 def pathway_names() -> list[str]:
@@ -202,3 +273,170 @@ def _strings(raw: dict[str, Any], key: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ValueError(f"section {raw.get('id')}: {key} must be a list of strings")
     return tuple(value)
+
+
+def _plan_file(folder: str, name: str) -> str:
+    return str(resources.files("qmsdoc.dossier") / folder / f"{name}.toml")
+
+
+def _where(project: Project) -> str:
+    return str(project.config_file or project.root / PROJECT_FILE)
+
+
+def _profile_roles(project: Project) -> frozenset[str]:
+    config = project.profile.documents
+    return frozenset(config.role_names if config is not None else ())
+
+
+def _checked(plan: PathwayPlan, roles: Collection[str], source: str) -> PathwayPlan:
+    """``plan``, when every document role it names is a role of the profile."""
+    for section in plan.sections:
+        for role in section.documents:
+            if role not in roles:
+                raise ProjectError(
+                    f"{source}: section {section.section_id}: document role {role!r} "
+                    "is not declared in the profile's [documents.roles]"
+                )
+    return plan
+
+
+def _overridden(
+    project: Project,
+    plan: PathwayPlan,
+    elements: PathwayPlan | None,
+    note: str,
+    override: PathwayOverride,
+) -> ProjectPlan:
+    """``plan`` and ``elements`` with ``override`` applied, each key checked."""
+    rules = _Rules(project=project, pathway=override.pathway)
+    named = {role for part in (plan, elements) if part for role in _named(part)}
+    mapping: dict[str, tuple[str, ...]] = {}
+    for role, targets in override.roles:
+        key = override_key(override.pathway, "roles", role)
+        if role not in named:
+            raise rules.fail(key, f"the plan names no document role {role!r}")
+        mapping[role] = rules.roles(targets, key)
+    changes = {change.section_id: change for change in override.sections}
+    ids = {s.section_id for part in (plan, elements) if part for s in part.sections}
+    for section_id in changes:
+        if section_id not in ids:
+            raise rules.fail(
+                override_key(override.pathway, "sections", section_id),
+                f"the plan has no section {section_id!r}",
+            )
+    sections = [
+        _changed(section, mapping, changes.get(section.section_id), rules)
+        for section in plan.sections
+    ]
+    for added in override.added:
+        _insert(sections, rules.added(added, ids), added.after)
+        ids.add(added.section_id)
+    if elements is not None:
+        elements = dataclasses.replace(
+            elements,
+            sections=tuple(
+                _changed(section, mapping, changes.get(section.section_id), rules)
+                for section in elements.sections
+            ),
+        )
+    return ProjectPlan(
+        plan=dataclasses.replace(plan, sections=tuple(sections)),
+        elements=elements,
+        elements_note=note,
+    )
+
+
+def _named(plan: PathwayPlan) -> Iterable[str]:
+    for section in plan.sections:
+        yield from section.documents
+
+
+def _changed(
+    section: SectionPlan,
+    mapping: dict[str, tuple[str, ...]],
+    change: SectionOverride | None,
+    rules: _Rules,
+) -> SectionPlan:
+    """One section with the role mapping and its override applied."""
+    documents: dict[str, None] = {}
+    for role in section.documents:
+        documents.update(dict.fromkeys(mapping.get(role, (role,))))
+    section = dataclasses.replace(section, documents=tuple(documents))
+    if change is None:
+        return section
+    key = override_key(rules.pathway, "sections", section.section_id)
+    values: dict[str, Any] = {}
+    if change.documents is not None or change.pages is not None:
+        values.update(not_applicable=None, administrative=None)
+    if change.documents is not None:
+        values["documents"] = rules.roles(change.documents, f"{key}.documents")
+    if change.pages is not None:
+        values["pages"] = change.pages
+    if change.required is not None:
+        values["required"] = change.required
+    if change.not_applicable is not None:
+        values.update(not_applicable=change.not_applicable, administrative=None)
+    if change.administrative is not None:
+        values.update(administrative=change.administrative, not_applicable=None)
+    return dataclasses.replace(section, **values)
+
+
+def _insert(sections: list[SectionPlan], added: SectionPlan, after: str | None) -> None:
+    ids = [section.section_id for section in sections]
+    sections.insert(ids.index(after) + 1 if after else len(sections), added)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Rules:
+    """Checks of override values against the profile, reported at their key."""
+
+    project: Project
+    pathway: str
+
+    def fail(self, key: str, problem: str) -> ProfileError:
+        return ProfileError(_where(self.project), problem, key=key)
+
+    def roles(self, roles: tuple[str, ...], key: str) -> tuple[str, ...]:
+        known = _profile_roles(self.project)
+        for role in roles:
+            if role not in known:
+                raise self.fail(
+                    key,
+                    f"unknown document role {role!r}; the profile's "
+                    "[documents.roles] declare the roles",
+                )
+        return roles
+
+    def added(self, added: AddedSection, ids: Collection[str]) -> SectionPlan:
+        """An added section as a plan section, checked."""
+        key = override_key(self.pathway, "add") + f"[{added.section_id}]"
+        if added.section_id in ids:
+            raise self.fail(f"{key}.id", f"the plan has a section {added.section_id!r}")
+        if added.after is not None and added.after not in ids:
+            raise self.fail(f"{key}.after", f"the plan has no section {added.after!r}")
+        profile = self.project.profile
+        for type_name in added.item_types:
+            if profile.item_type(type_name) is None:
+                raise self.fail(f"{key}.item_types", f"unknown item type {type_name!r}")
+        for matrix in added.matrices:
+            if profile.matrix(matrix) is None:
+                raise self.fail(f"{key}.matrices", f"unknown matrix {matrix!r}")
+        for record in added.records:
+            if record not in RECORDS:
+                expected = ", ".join(sorted(RECORDS))
+                raise self.fail(
+                    f"{key}.records", f"unknown record {record!r}; records: {expected}"
+                )
+        return SectionPlan(
+            section_id=added.section_id,
+            title=added.title,
+            required=added.required,
+            documents=self.roles(added.documents, f"{key}.documents"),
+            pages=added.pages,
+            item_types=added.item_types,
+            where=added.where,
+            matrices=added.matrices,
+            records=added.records,
+            not_applicable=added.not_applicable,
+            administrative=added.administrative,
+        )

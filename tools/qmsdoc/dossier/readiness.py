@@ -2,7 +2,9 @@
 
 Each section is filled (every source it names is present and not empty), not
 applicable (with the reason from the plan), external (prepared outside the design
-history file, with a note) or missing (with what is missing). The gate collects the
+history file, with a note) or missing (with what is missing). A document role is
+present when a page of the project declares it (``.. qms-document-control::`` with
+``:role:``); the section then names the role and its pages. The gate collects the
 conditions that stop a release: unresolved findings, unverified requirements or risk
 controls, failed or stale evidence, open suspect links, unaccepted residual risk,
 missing approvals, design reviews. Each condition can be switched on or off; a release
@@ -19,9 +21,10 @@ from qmsdoc.model.ordering import natural_key
 from qmsdoc.trace.matrix import build_matrix
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Sequence
+    from collections.abc import Collection, Mapping, Sequence
 
     from qmsdoc.checks import Finding
+    from qmsdoc.documents import DocumentSet
     from qmsdoc.dossier.plan import PathwayPlan, SectionPlan
     from qmsdoc.evidence.status import EvidenceView
     from qmsdoc.profile import Profile
@@ -33,6 +36,7 @@ __all__ = [
     "EVERYDAY_CONDITIONS",
     "GateCondition",
     "SectionState",
+    "declared_roles",
     "gate_conditions",
     "section_states",
 ]
@@ -70,7 +74,10 @@ class SectionState:
     state: State
     detail: str
     sources: tuple[str, ...]
-    """What fills it (pages, item counts, matrices, records)."""
+    """What fills it (document roles with their pages, pages, item counts, matrices,
+    records)."""
+    pages: tuple[str, ...] = ()
+    """The pages (document names) that fill it, in the order the plan names them."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -87,6 +94,18 @@ class GateCondition:
         return self.checked and bool(self.failures)
 
 
+def declared_roles(documents: DocumentSet | None) -> dict[str, tuple[str, ...]]:
+    """Each document role a page declares, with the pages (document names) that
+    declare it, in path order; empty without document control."""
+    roles: dict[str, list[str]] = {}
+    for declaration in documents.declarations if documents is not None else ():
+        if declaration.role:
+            pages = roles.setdefault(declaration.role, [])
+            if declaration.docname not in pages:
+                pages.append(declaration.docname)
+    return {role: tuple(pages) for role, pages in roles.items()}
+
+
 def section_states(
     plan: PathwayPlan,
     *,
@@ -94,25 +113,32 @@ def section_states(
     profile: Profile,
     pages: Collection[str],
     records: Collection[str],
+    roles: Mapping[str, Sequence[str]] | None = None,
 ) -> list[SectionState]:
     """The state of every section of ``plan``.
 
     :param pages: Document names of the project (e.g. ``source/intended-use``).
     :param records: The generated records present in the dossier.
+    :param roles: Each document role a page declares, with its pages
+        (:func:`declared_roles`); None: no page declares one.
     """
-    return [
-        _state(section, graph=graph, profile=profile, pages=pages, records=records)
-        for section in plan.sections
-    ]
+    sources = _Sources(graph=graph, profile=profile, pages=pages, records=records)
+    declared = roles or {}
+    return [_state(section, sources, declared) for section in plan.sections]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Sources:
+    """What the device file holds that a section can name."""
+
+    graph: TraceGraph
+    profile: Profile
+    pages: Collection[str]
+    records: Collection[str]
 
 
 def _state(
-    section: SectionPlan,
-    *,
-    graph: TraceGraph,
-    profile: Profile,
-    pages: Collection[str],
-    records: Collection[str],
+    section: SectionPlan, sources: _Sources, roles: Mapping[str, Sequence[str]]
 ) -> SectionState:
     if section.not_applicable:
         return SectionState(
@@ -125,10 +151,59 @@ def _state(
         return SectionState(
             plan=section, state="external", detail=section.administrative, sources=()
         )
-    sources: list[str] = []
+    found: list[str] = []
     missing: list[str] = []
+    pages: list[str] = []
+    for role in section.documents:
+        declaring = roles.get(role, ())
+        if declaring:
+            found.append(f"{role}: {', '.join(declaring)}")
+            pages += [page for page in declaring if page not in pages]
+        else:
+            missing.append(_missing_role(role, sources.profile))
     for page in section.pages:
-        (sources if page in pages else missing).append(f"page {page}")
+        if page in sources.pages:
+            found.append(f"page {page}")
+            pages += [page] if page not in pages else []
+        else:
+            missing.append(f"page {page}")
+    _item_sources(section, sources, found, missing)
+    if not (found or missing):
+        missing.append(
+            "nothing names what fills this section; name its documents, or why it "
+            "does not apply, in qms.toml ([project.pathway_overrides])"
+        )
+    if missing:
+        return SectionState(
+            plan=section,
+            state="missing",
+            detail="missing: " + "; ".join(missing),
+            sources=tuple(found),
+            pages=tuple(pages),
+        )
+    return SectionState(
+        plan=section,
+        state="filled",
+        detail="",
+        sources=tuple(found),
+        pages=tuple(pages),
+    )
+
+
+def _missing_role(role: str, profile: Profile) -> str:
+    """``document role 'intended-use' (Intended use and indications (...); no page
+    declares it)``."""
+    config = profile.documents
+    described = dict(config.roles) if config is not None else {}
+    about = f"{described[role]}; " if role in described else ""
+    return f"document role {role!r} ({about}no page declares it)"
+
+
+def _item_sources(
+    section: SectionPlan, sources: _Sources, found: list[str], missing: list[str]
+) -> None:
+    """Items of the named types, trace matrices and generated records."""
+    graph = sources.graph
     for type_name in section.item_types:
         count = sum(
             1
@@ -138,21 +213,13 @@ def _state(
             )
         )
         condition = "".join(f" with {key} {value}" for key, value in section.where)
-        (sources if count else missing).append(f"{count} {type_name} items{condition}")
+        (found if count else missing).append(f"{count} {type_name} items{condition}")
     for name in section.matrices:
-        spec = profile.matrix(name)
+        spec = sources.profile.matrix(name)
         rows = len(build_matrix(graph, spec).rows) if spec is not None else 0
-        (sources if rows else missing).append(f"matrix {name} ({rows} rows)")
+        (found if rows else missing).append(f"matrix {name} ({rows} rows)")
     for record in section.records:
-        (sources if record in records else missing).append(f"record {record}")
-    if missing:
-        return SectionState(
-            plan=section,
-            state="missing",
-            detail="missing: " + "; ".join(missing),
-            sources=tuple(sources),
-        )
-    return SectionState(plan=section, state="filled", detail="", sources=tuple(sources))
+        (found if record in sources.records else missing).append(f"record {record}")
 
 
 def gate_conditions(
