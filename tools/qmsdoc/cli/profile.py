@@ -1,7 +1,9 @@
-"""``qms profile``: show the profile in force, or validate a profile file."""
+"""``qms profile``: show the profile in force, validate a profile file, or write the
+JSON Schema of ``qms.toml`` for editors."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,9 +26,26 @@ __all__ = ["profile_command"]
     default=None,
     help="Validate this profile file instead of showing the project's profile.",
 )
+@click.option(
+    "--schema",
+    "schema_file",
+    type=click.Path(dir_okay=False, path_type=Path, allow_dash=True),
+    is_flag=False,
+    flag_value="-",
+    default=None,
+    help=(
+        "Write the JSON Schema (draft 2020-12) of qms.toml and profiles to FILE "
+        "(standard output without FILE or with -), for editors."
+    ),
+)
 @click.pass_obj
-def profile_command(state: CliContext, profile_file: Path | None) -> None:
+def profile_command(
+    state: CliContext, profile_file: Path | None, schema_file: Path | None
+) -> None:
     """Show the item types, links and coverage rules of the profile."""
+    if schema_file is not None:
+        _write_schema(schema_file)
+        return
     if profile_file is None:
         _show(state.project.profile)
         return
@@ -56,3 +75,14 @@ def _show(profile: Profile) -> None:
     click.echo("coverage rules:")
     for rule in profile.coverage:
         click.echo(f"  qms.{rule.check_id:40} {rule.description} ({rule.clause})")
+
+
+def _write_schema(target: Path) -> None:
+    from qmsdoc.profile.schema import profile_schema  # noqa: PLC0415 (only here)
+
+    text = json.dumps(profile_schema(), indent=2, ensure_ascii=False) + "\n"
+    if str(target) == "-":
+        click.echo(text, nl=False)
+        return
+    target.write_text(text, encoding="utf-8")
+    click.echo(f"qms profile: JSON Schema written to {target}", err=True)
