@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from qmsdoc.device_file import read_raw_items
 from qmsdoc.dossier import pathway_names
 from qmsdoc.dossier.assemble import DossierResult, assemble_dossier
 from qmsdoc.errors import ProjectError
@@ -73,12 +75,23 @@ def dossier_command(
     html = html if html.is_absolute() else project.root / html
     output = output if output.is_absolute() else project.root / output
     failed = False
+    # progress on standard error, so that a long build is never silent: the page and
+    # item counts (the scan is kept, so assembling does not read the sources again)
+    size = f"{len(project.source_files())} pages, {len(read_raw_items(project))} items"
     for pathway in chosen:
         single = None
         if singlehtml is not None:
             single = (
                 singlehtml if singlehtml.is_absolute() else project.root / singlehtml
             )
+        _progress(pathway, f"assembling ({size})...")
+        if single is not None:
+            _progress(
+                pathway,
+                f"with the PDF: printing {single} to technical-file.pdf "
+                "(headless Chromium)...",
+            )
+        started = time.monotonic()
         result = assemble_dossier(
             project,
             pathway,
@@ -87,6 +100,7 @@ def dossier_command(
             release=release,
             singlehtml=single,
         )
+        _progress(pathway, f"assembled in {time.monotonic() - started:.1f} s")
         click.echo(f"{pathway}: {result.folder}")
         for section in (*result.sections, *result.elements):
             mark = (
@@ -119,6 +133,10 @@ def dossier_command(
         failed = failed or not result.passes
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _progress(pathway: str, step: str) -> None:
+    click.echo(f"qms dossier: {pathway}: {step}", err=True)
 
 
 def _echo_verification(result: DossierResult, release: str | None) -> None:
