@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from qmsdoc.errors import ProfileError, ProjectError
-from qmsdoc.project import PROJECT_FILE, find_root, load_project
+from qmsdoc.project import (
+    PROJECT_FILE,
+    AddedSection,
+    PathwayOverride,
+    SectionOverride,
+    find_root,
+    load_project,
+)
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -265,3 +272,106 @@ def test_the_classification_table_is_read_and_checked(tmp_path: Path) -> None:
     _config(tmp_path, '[project.classification]\nexternal_controls = "yes"\n')
     with pytest.raises(ProfileError, match="must be true or false"):
         load_project(tmp_path)
+
+
+def test_pathway_overrides_are_read_into_records(tmp_path: Path) -> None:
+    """``[project.pathway_overrides]``: section changes, added sections and role
+    mappings, in file order (checked against the plans by the dossier)."""
+    _config(
+        tmp_path,
+        '[project.pathway_overrides.fda-510k.sections."4"]\n'
+        'not_applicable = "  No Pre-Submission has been held  "\n'
+        '[project.pathway_overrides.fda-510k.sections."6"]\n'
+        'documents = ["device-description"]\npages = ["docs/extra"]\nrequired = false\n'
+        "[[project.pathway_overrides.fda-510k.add]]\n"
+        'id = "9.1"\ntitle = "Bench comparison"\nafter = "9"\nrequired = true\n'
+        'item_types = ["design_output"]\nwhere = { element = "labeling" }\n'
+        "[project.pathway_overrides.fda-510k.roles]\n"
+        '"device-description" = "software-description"\n'
+        '"intended-use" = ["intended-use", "use-specification"]\n',
+    )
+    [override] = load_project(tmp_path).pathway_overrides
+    assert override == PathwayOverride(
+        pathway="fda-510k",
+        sections=(
+            SectionOverride(
+                section_id="4", not_applicable="No Pre-Submission has been held"
+            ),
+            SectionOverride(
+                section_id="6",
+                documents=("device-description",),
+                pages=("docs/extra",),
+                required=False,
+            ),
+        ),
+        added=(
+            AddedSection(
+                section_id="9.1",
+                title="Bench comparison",
+                after="9",
+                required=True,
+                item_types=("design_output",),
+                where=(("element", "labeling"),),
+            ),
+        ),
+        roles=(
+            ("device-description", ("software-description",)),
+            ("intended-use", ("intended-use", "use-specification")),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "problem"),
+    [
+        ("[project]\npathway_overrides = 1\n", "", "must be a table"),
+        (
+            "[project.pathway_overrides.fda-510k]\nadd = 1\n",
+            ".fda-510k.add",
+            "must be a list of tables",
+        ),
+        (
+            "[project.pathway_overrides.fda-510k]\nadd = [1]\n",
+            ".fda-510k.add[0]",
+            "must be a table",
+        ),
+        (
+            '[project.pathway_overrides.fda-510k.sections."4"]\nrequired = "yes"\n',
+            ".fda-510k.sections.4.required",
+            "must be true or false",
+        ),
+        (
+            '[project.pathway_overrides.fda-510k.sections."4"]\nnot_applicable = 1\n',
+            ".fda-510k.sections.4.not_applicable",
+            "must be a string",
+        ),
+        (
+            "[project.pathway_overrides.fda-510k.roles]\nintended-use = []\n",
+            ".fda-510k.roles.intended-use",
+            "must be a role or a list of roles",
+        ),
+        (
+            '[[project.pathway_overrides.fda-510k.add]]\nid = "9.1"\ntitle = ""\n',
+            ".fda-510k.add[0].title",
+            "must be a non-empty string",
+        ),
+        (
+            "[[project.pathway_overrides.fda-510k.add]]\n"
+            'id = "9.1"\ntitle = "T"\nwhere = { element = 1 }\n',
+            ".fda-510k.add[0].where.element",
+            "must be a string",
+        ),
+        (
+            '[project.pathway_overrides.fda-510k.sections."9.1"]\npages = [1]\n',
+            '.fda-510k.sections."9.1".pages',
+            "must be a list of strings",
+        ),
+    ],
+)
+def test_a_malformed_pathway_override_is_one_line_with_its_key(
+    tmp_path: Path, text: str, key: str, problem: str
+) -> None:
+    path = _config(tmp_path, text)
+    with pytest.raises(ProfileError) as raised:
+        load_project(tmp_path)
+    assert str(raised.value) == f"{path}: [project.pathway_overrides{key}]: {problem}"
