@@ -5,6 +5,7 @@ mapped roles; each bad key one line naming ``qms.toml`` and the key."""
 from __future__ import annotations
 
 from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -18,8 +19,6 @@ from qmsdoc.trace import TraceGraph
 from .._rst import default_profile
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from qmsdoc.dossier.plan import ProjectPlan
     from qmsdoc.dossier.readiness import SectionState
 
@@ -292,3 +291,18 @@ def test_a_plan_naming_a_role_the_profile_lacks_stops_at_load(tmp_path: Path) ->
         "pathways/fda-510k.toml: section 1: document role 'device-description' is not"
         " declared in the profile's [documents.roles]"
     )
+
+
+def test_the_readme_example_applies(tmp_path: Path) -> None:
+    """The ``qms.toml`` example of the README's section "The dossier"."""
+    readme = (Path(__file__).parents[3] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## The dossier\n", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    submitted = _plan(tmp_path, example)
+    by_id = {section.section_id: section for section in submitted.plan.sections}
+    assert by_id["12"].not_applicable == (
+        "Software-only device: nothing is reprocessed, sterilised or ages on the shelf"
+    )
+    assert by_id["6"].pages == ("docs/product-overview",)
+    assert [section.section_id for section in submitted.plan.sections][9] == "9.1"
+    assert submitted.elements is not None
