@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import ast
+import re
 import tomllib
 from typing import TYPE_CHECKING
 
 import pytest
 
 from qmsdoc.documents.control import read_documents
-from qmsdoc.dossier.plan import load_pathway, plan_roles
+from qmsdoc.dossier.plan import load_pathway, plan_roles, project_pathway
 from qmsdoc.errors import OutputError, ProjectError
 from qmsdoc.model.myst_source import scan_markdown
 from qmsdoc.profile import load_profile
@@ -187,3 +188,26 @@ def test_a_failed_write_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="cannot write"):
         write_tree(target, {"x": "1", "x/y": "2"})
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("pathway", ["fda-510k", "fda-denovo", "eu-mdr", "eu-ivdr"])
+def test_the_commented_override_examples_are_valid_once_uncommented(
+    tmp_path: Path, pathway: str
+) -> None:
+    files = project_files(InitOptions(name="D", pathways=(pathway,)))
+    lines = files["qms.toml"].splitlines()
+    start = lines.index(f"# [project.pathway_overrides.{pathway}.sections]")
+    example = re.compile(r'# (\[|"|[a-z_-]+ = )')
+    files["qms.toml"] = "\n".join(
+        [
+            *lines[:start],
+            *(line[2:] if example.match(line) else line for line in lines[start:]),
+        ]
+    )
+    write_tree(tmp_path / "d", files)
+    project = load_project(tmp_path / "d")
+    (override,) = project.pathway_overrides
+    assert override.pathway == pathway
+    plan = project_pathway(project, pathway)
+    added = [s for s in plan.plan.sections if s.title == "Human factors summary"]
+    assert [s.documents for s in added] == [("use-specification",)]

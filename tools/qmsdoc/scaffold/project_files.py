@@ -166,10 +166,26 @@ def _template_values(options: InitOptions) -> dict[str, str]:
         "myst": myst,
         "pathways": ", ".join(json.dumps(name) for name in options.pathways),
         "first_pathway": options.pathways[0],
+        "override_section": _optional_section(options.pathways[0]),
+        "override_role": _example_role(options.pathways[0]),
         "classification": _classification(options),
         "pip_extra": " myst-parser" if markdown else "",
         "tests": _TESTS_FOLDER,
     }
+
+
+def _optional_section(pathway: str) -> str:
+    """A section of the plan that is not required (else its first), for the
+    commented examples of ``qms.toml``."""
+    sections = load_pathway(pathway).sections
+    optional = [section for section in sections if not section.required]
+    return (optional or list(sections))[0].section_id
+
+
+def _example_role(pathway: str) -> str:
+    """A role the plan names that a device may fill with its device description."""
+    roles = plan_roles(load_pathway(pathway))
+    return "use-specification" if "use-specification" in roles else roles[0]
 
 
 def _classification(options: InitOptions) -> str:
