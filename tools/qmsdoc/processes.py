@@ -100,6 +100,7 @@ PROCESSES: tuple[QmsProcess, ...] = (
         enabled=_always,
         spec_modules=("qmsdoc.checks.waivers", "qmsdoc.checks.records"),
         commands=(
+            ("init", "qmsdoc.cli.init:init_command"),
             ("profile", "qmsdoc.cli.profile:profile_command"),
             ("items", "qmsdoc.cli.check:items_command"),
             ("check", "qmsdoc.cli.check:check_command"),
