@@ -219,30 +219,29 @@ BAD_OVERRIDES = [
     (
         "[[project.pathway_overrides.fda-510k.add]]\n"
         'id = "7"\ntitle = "Indications again"\n',
-        "[project.pathway_overrides.fda-510k.add[7].id]: the plan has a section '7'",
+        "[project.pathway_overrides.fda-510k.add[0].id]: the plan has a section '7'",
     ),
     (
         "[[project.pathway_overrides.fda-510k.add]]\n"
         'id = "21"\ntitle = "Extra"\nafter = "30"\n',
-        "[project.pathway_overrides.fda-510k.add[21].after]: the plan has no"
+        "[project.pathway_overrides.fda-510k.add[0].after]: the plan has no"
         " section '30'",
     ),
     (
         "[[project.pathway_overrides.fda-510k.add]]\n"
         'id = "21"\ntitle = "Extra"\nitem_types = ["widget"]\n',
-        "[project.pathway_overrides.fda-510k.add[21].item_types]: unknown item"
+        "[project.pathway_overrides.fda-510k.add[0].item_types]: unknown item"
         " type 'widget'",
     ),
     (
         "[[project.pathway_overrides.fda-510k.add]]\n"
         'id = "21"\ntitle = "Extra"\nrecords = ["minutes"]\n',
-        "[project.pathway_overrides.fda-510k.add[21].records]: unknown record"
-        " 'minutes'",
+        "[project.pathway_overrides.fda-510k.add[0].records]: unknown record 'minutes'",
     ),
     (
         "[[project.pathway_overrides.fda-510k.add]]\n"
         'id = "21"\ntitle = "Extra"\nmatrices = ["nothing"]\n',
-        "[project.pathway_overrides.fda-510k.add[21].matrices]: unknown matrix"
+        "[project.pathway_overrides.fda-510k.add[0].matrices]: unknown matrix"
         " 'nothing'",
     ),
     (

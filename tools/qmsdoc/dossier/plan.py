@@ -328,8 +328,9 @@ def _overridden(
         _changed(section, mapping, changes.get(section.section_id), rules)
         for section in plan.sections
     ]
-    for added in override.added:
-        _insert(sections, rules.added(added, ids), added.after)
+    for index, added in enumerate(override.added):
+        key = f"{override_key(override.pathway, 'add')}[{index}]"
+        _insert(sections, rules.added(added, ids, key), added.after)
         ids.add(added.section_id)
     if elements is not None:
         elements = dataclasses.replace(
@@ -407,9 +408,8 @@ class _Rules:
                 )
         return roles
 
-    def added(self, added: AddedSection, ids: Collection[str]) -> SectionPlan:
-        """An added section as a plan section, checked."""
-        key = override_key(self.pathway, "add") + f"[{added.section_id}]"
+    def added(self, added: AddedSection, ids: Collection[str], key: str) -> SectionPlan:
+        """An added section as a plan section, checked (``key``: where it is)."""
         if added.section_id in ids:
             raise self.fail(f"{key}.id", f"the plan has a section {added.section_id!r}")
         if added.after is not None and added.after not in ids:
