@@ -10,15 +10,18 @@ SPHINXBUILD := $(BIN)/sphinx-build
 QMS := $(BIN)/qms
 SPHINXOPTS ?= -q
 
-.PHONY: all html check matrix gaps evidence evidence-record release-record test test-lowest lint typecheck bytecode dossier bench clean distclean help
+.PHONY: all html check matrix gaps evidence evidence-record release-record test test-engine test-serenya test-lowest lint typecheck bytecode dossier preview preview-command bench clean distclean help
 
 all: dossier
 
 help:
 	@echo "make dossier   set up .venv, build HTML and PDF from the committed records, run the gate, assemble the dossiers"
-	@echo "make test      lint (ruff), type-check (mypy --strict) and run the test suite"
+	@echo "make test      lint (ruff), type-check (mypy --strict), then the engine's tests and Serenya's tests (two runs)"
+	@echo "make test-engine   the engine's tests only (tests/ without Serenya's): what a team using the engine runs"
+	@echo "make test-serenya  the reference device Serenya's tests only (tests/serenya, tests/test_serenya*.py)"
 	@echo "make test-lowest  the Sphinx tests against the lowest supported Sphinx, docutils and sphinx-needs (second venv; .ci/run runs it)"
 	@echo "make html      build the device file as HTML into _build/html"
+	@echo "make preview   live preview: rebuild the HTML on every save and serve it (PREVIEW_PORT=8000; installs sphinx-autobuild)"
 	@echo "make check     the gate: qms check (findings.json), qms gaps (gaps.json) and a strict Sphinx build"
 	@echo "make evidence-record  run the Serenya tests in a clean clone of HEAD and import a record meant to be committed"
 	@echo "make release-record TAG=v1.2.3  build the dossier of release tag TAG in a clean clone and write its release record (commit it)"
@@ -32,14 +35,38 @@ $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "qmsdoc needs Python >= 3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=23.2"
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,preview]'
 	@touch $(STAMP)
 
 html: $(STAMP)
+	@echo "make html: building the HTML of the device file into _build/html (sphinx-build)"
 	$(SPHINXBUILD) -b html $(SPHINXOPTS) . _build/html
 
 singlehtml: $(STAMP)
+	@echo "make singlehtml: building the single-page HTML the PDF is printed from"
 	$(SPHINXBUILD) -b singlehtml $(SPHINXOPTS) . _build/singlehtml
+
+# Live preview while writing: sphinx-autobuild rebuilds the HTML when a page changes
+# and reloads the browser. It ignores what the builds and the gate write (so a
+# rebuild does not trigger another) and the virtual environments. `make
+# preview-command` prints the command line (the test of the preview runs it).
+PREVIEW_HOST ?= 127.0.0.1
+PREVIEW_PORT ?= 8000
+PREVIEW_SOURCE ?= .
+PREVIEW_OUTPUT ?= _build/preview
+PREVIEW_IGNORE := '*/_build/*' '*/.venv*' '*/.git/*' '*/traceability/findings.json' \
+	'*/traceability/gaps.json'
+PREVIEW_COMMAND = $(BIN)/sphinx-autobuild $(PREVIEW_SOURCE) $(PREVIEW_OUTPUT) \
+	--host $(PREVIEW_HOST) --port $(PREVIEW_PORT) \
+	$(foreach pattern,$(PREVIEW_IGNORE),--ignore $(pattern)) $(SPHINXOPTS)
+preview: $(STAMP)
+	@test -x $(BIN)/sphinx-autobuild || { echo "installing the preview extra (sphinx-autobuild)"; \
+		$(BIN)/python -m pip install --quiet -e '.[preview]'; }
+	@echo "preview: http://$(PREVIEW_HOST):$(PREVIEW_PORT)/ (Ctrl-C stops it)"
+	$(PREVIEW_COMMAND)
+
+preview-command:
+	@echo "$(PREVIEW_COMMAND)"
 
 # The PDF route prints the single-page HTML with headless Chromium (Debian package
 # `chromium`); installed here when missing, as root (the machines of this project are).
@@ -53,8 +80,9 @@ pdf-toolchain:
 # fail too. All always run; any failure fails the gate.
 check: $(STAMP)
 	@status=0; \
-	$(QMS) check || status=1; \
-	$(QMS) gaps || status=1; \
+	echo "make check: [1/3] qms check (findings.json)"; $(QMS) check || status=1; \
+	echo "make check: [2/3] qms gaps (gaps.json)"; $(QMS) gaps || status=1; \
+	echo "make check: [3/3] strict Sphinx build from scratch"; \
 	$(SPHINXBUILD) -b dummy -E -W --keep-going $(SPHINXOPTS) -d _build/check-doctrees . _build/check || status=1; \
 	exit $$status
 
@@ -110,6 +138,7 @@ release-record: $(STAMP) pdf-toolchain
 		$(abspath $(QMS)) release record "$(TAG)" --into "$(CURDIR)"
 
 matrix: $(STAMP)
+	@echo "make matrix: writing the traceability workbook"
 	$(QMS) matrix
 
 gaps: $(STAMP)
@@ -127,8 +156,23 @@ typecheck: $(STAMP)
 # Each test that runs qms starts a Python process: compiled bytecode is written first,
 # because machines that set PYTHONDONTWRITEBYTECODE otherwise compile the engine's
 # sources on every start (about 0.25 s of each qms command).
+# The engine's tests and the reference device's are two runs: a team using the engine
+# runs `make test-engine` and never Serenya's. `make test` runs both (each even when
+# the other failed) and fails if either does.
+SERENYA_TESTS := tests/serenya tests/test_serenya.py tests/test_serenya_release.py
+TEST_ENGINE = $(BIN)/pytest -n auto $(addprefix --ignore=,$(SERENYA_TESTS))
+TEST_SERENYA = $(BIN)/pytest -n auto $(SERENYA_TESTS)
 test: lint typecheck pdf-toolchain bytecode
-	$(BIN)/pytest -n auto
+	@status=0; \
+	echo "make test: the engine's tests"; $(TEST_ENGINE) || status=1; \
+	echo "make test: Serenya's tests (the reference device file)"; $(TEST_SERENYA) || status=1; \
+	exit $$status
+
+test-engine: pdf-toolchain bytecode
+	$(TEST_ENGINE)
+
+test-serenya: pdf-toolchain bytecode
+	$(TEST_SERENYA)
 
 bytecode: $(STAMP)
 	$(BIN)/python -m compileall -q tools/qmsdoc
@@ -159,6 +203,7 @@ fuzz: $(STAMP)
 # drops the glossary's index entries of pages it does not re-read.
 dossier: SPHINXOPTS += -E
 dossier: bytecode html singlehtml check matrix pdf-toolchain
+	@echo "make dossier: assembling each pathway's technical file (qms dossier)"
 	$(QMS) dossier --singlehtml _build/singlehtml
 	@echo "dossier: _build/dossier/<pathway>/index.html, sealed by MANIFEST.sha256"
 
