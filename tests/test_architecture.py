@@ -164,7 +164,7 @@ LAYER_ORDER: tuple[tuple[str, ...], ...] = (
     ("checks",),
     ("processes",),
     ("device_file", "report", "export"),
-    ("dossier", "interchange"),
+    ("dossier", "interchange", "scaffold"),
     ("cli", "sphinxext", "pytest_plugin"),
 )
 

@@ -25,13 +25,8 @@ from qmstest import git_as, run_qms
 if TYPE_CHECKING:
     from pathlib import Path
 
-#: ``qms init`` through the real entry point (exit codes, one-line errors); the
-#: command is added to the group here until the process registry lists it
-_QMS_INIT = (
-    "import sys; from qmsdoc.cli import cli, main; "
-    "from qmsdoc.cli.init import init_command; "
-    "cli.add_command(init_command); main()"
-)
+#: ``qms init`` through the real entry point (exit codes, one-line errors)
+_QMS_INIT = "from qmsdoc.cli import main; main()"
 _ENGINE = (
     "INSTALL=",
     f"QMS={sys.executable} -c 'from qmsdoc.cli import main; main()'",

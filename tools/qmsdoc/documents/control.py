@@ -14,9 +14,9 @@ profile's ``[documents]`` table) and ``:title:`` (optional) its title, by defaul
 page title. The declarations are read here with the framework-free source reader, so
 ``qms check`` and the Sphinx build see the same ones.
 
-The pages of the device file are the ``.rst`` files under the project's source
-folders (:meth:`Project.source_files`) and the root ``index.rst`` (the file's front
-page), whether or not a source folder holds it.
+The pages of the device file are the ``.rst`` and ``.md`` files under the project's
+source folders (:meth:`Project.source_files`) and the root ``index.rst`` or
+``index.md`` (the file's front page), whether or not a source folder holds it.
 """
 
 from __future__ import annotations
@@ -101,9 +101,9 @@ def read_documents(project: Project) -> DocumentSet:
     :raises ProjectError: If a page cannot be read as UTF-8.
     """
     files = set(project.source_files())
-    index = project.root / "index.rst"
-    if index.is_file():
-        files.add(index)
+    for index in (project.root / "index.rst", project.root / "index.md"):
+        if index.is_file():
+            files.add(index)
     pages: list[DocumentPage] = []
     declarations: list[DocumentDeclaration] = []
     for file in sorted(files):
