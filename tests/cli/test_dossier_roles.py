@@ -156,6 +156,28 @@ def test_a_device_file_without_serenya_pages_fills_sections_by_role(
     folder = root / "_build" / "dossier" / "eu-mdr"
     for file in ("dossier-report.json", "index.html"):
         assert "source/" not in (folder / file).read_text(encoding="utf-8")
+    # the index links each page that fills a section by its role
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert f'<a href="html/{names[0]}.html">{names[0]}</a>' in index
+    assert f"intended-use: {names[0]}" not in index  # the link, not the text
+
+
+def test_a_stub_page_fills_no_role(tmp_path: Path) -> None:
+    """A page still the stub qms init wrote declares its role, but the document is
+    not written: the section it would fill is missing."""
+    root = tmp_path / "minimal"
+    names = _minimal(root)
+    page = root / f"{names[0]}.rst"
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n.. qms-stub: written by qms init\n",
+        encoding="utf-8",
+    )
+    assert sphinx_build(root).returncode == 0
+    result = run_qms(root, "dossier", timeout=600)
+    assert result.returncode == 1, result.stderr
+    overview = _sections(_report(root, "eu-mdr"))["II.1"]
+    assert overview["state"] == "missing"
+    assert "document role 'intended-use'" in overview["detail"]
 
 
 def test_a_bad_override_stops_the_dossier_with_one_line(tmp_path: Path) -> None:
@@ -174,3 +196,8 @@ def test_a_bad_override_stops_the_dossier_with_one_line(tmp_path: Path) -> None:
         """."II.9"]: the plan has no section 'II.9'"""
     )
     assert not (root / "_build" / "dossier" / "eu-mdr").exists()
+    # qms check stops on it too, before reading the items: the gate never passes
+    # on a qms.toml the dossier cannot use
+    check = run_qms(root, "check")
+    assert check.returncode == 2
+    assert check.stderr.splitlines()[-1] == result.stderr.splitlines()[-1]

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qmsdoc.device_file import DeviceFile, read_items
+from qmsdoc.dossier.plan import check_overrides, project_pathway
 from qmsdoc.input_files import printable
 from qmsdoc.processes import catalogue_entries
 from qmsdoc.report import write_findings
@@ -15,6 +16,7 @@ from qmsdoc.report import write_findings
 if TYPE_CHECKING:
     from qmsdoc.checks import Finding
     from qmsdoc.cli.context import CliContext
+    from qmsdoc.project import Project
 
 __all__ = ["check_command", "checks_command", "items_command"]
 
@@ -40,6 +42,7 @@ def check_command(
 ) -> None:
     """Check the design-control chain; exit 1 if an unwaived finding remains."""
     project = state.project
+    _check_pathways(project)
     device = DeviceFile.from_sources(project)
     outcome = device.outcome()
     target = findings_file or project.root / DEFAULT_FINDINGS_FILE
@@ -105,6 +108,15 @@ def items_command(state: CliContext, item_type: str | None) -> None:
                     f"{item.title}"
                 )
             )
+
+
+def _check_pathways(project: Project) -> None:
+    """The pathways the project submits and its ``[project.pathway_overrides]`` are
+    usable (exit 2 in one line, as ``qms dossier`` would stop on them)."""
+    check_overrides(project)
+    names = {*project.pathways, *(o.pathway for o in project.pathway_overrides)}
+    for name in sorted(names):
+        project_pathway(project, name)
 
 
 def _format(finding: Finding) -> str:

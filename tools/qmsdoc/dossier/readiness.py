@@ -95,11 +95,16 @@ class GateCondition:
 
 
 def declared_roles(documents: DocumentSet | None) -> dict[str, tuple[str, ...]]:
-    """Each document role a page declares, with the pages (document names) that
-    declare it, in path order; empty without document control."""
+    """Each document role a written page declares, with the pages (document names)
+    that declare it, in path order; empty without document control. A page still
+    the stub ``qms init`` wrote (:data:`qmsdoc.documents.control.STUB_MARKER`) fills
+    no role: the document is not written."""
     roles: dict[str, list[str]] = {}
-    for declaration in documents.declarations if documents is not None else ():
-        if declaration.role:
+    if documents is None:
+        return {}
+    stubs = {page.docname for page in documents.pages if page.stub_line}
+    for declaration in documents.declarations:
+        if declaration.role and declaration.docname not in stubs:
             pages = roles.setdefault(declaration.role, [])
             if declaration.docname not in pages:
                 pages.append(declaration.docname)
