@@ -179,17 +179,15 @@ class _Builder(Sections):
             )
             if "design_review" in data
             else None,
-            design=build_design(
-                self.as_table(data["design"], "design"), self, **declared
-            )
+            design=build_design(self.as_table(data["design"], "design"), self, declared)
             if "design" in data
             else None,
             anomalies=build_anomalies(
-                self.as_table(data["anomalies"], "anomalies"), self, **declared
+                self.as_table(data["anomalies"], "anomalies"), self, declared
             )
             if "anomalies" in data
             else None,
-            gspr=build_gspr(self.as_table(data["gspr"], "gspr"), self, **declared)
+            gspr=build_gspr(self.as_table(data["gspr"], "gspr"), self, declared)
             if "gspr" in data
             else None,
             input_limits=input_limits,

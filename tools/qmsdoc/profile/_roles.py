@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, TypedDict
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Collection, Mapping
 
     from qmsdoc.profile._primitives import Primitives
     from qmsdoc.profile.model import FieldSpec
@@ -48,6 +48,26 @@ class RoleReader:
         self._type_fields = type_fields
         self._fields = fields
         self._link_names = link_names
+
+    @classmethod
+    def of_section(
+        cls,
+        primitives: Primitives,
+        table: Mapping[str, Any],
+        section: str,
+        keys: Collection[str],
+        declared: Declared,
+    ) -> RoleReader:
+        """The roles of ``[section]``, once the table is known to hold only ``keys``.
+
+        :raises ProfileError: Naming the first key the section does not know.
+        """
+        primitives.only_keys(table, section, set(keys))
+        return cls(primitives, table, section, **declared)
+
+    def spec(self, field: str) -> FieldSpec | None:
+        """The declaration of a field the roles name (None: not declared)."""
+        return self._fields.get(field)
 
     def item_type(self, key: str, default: str) -> str:
         """A role naming an item type."""

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from qmsdoc.profile._primitives import Primitives
-    from qmsdoc.profile.model import FieldSpec
+    from qmsdoc.profile._roles import Declared
 
 __all__ = ["AnomalyConfig", "build_anomalies"]
 
@@ -44,35 +44,18 @@ class AnomalyConfig:
 
 
 def build_anomalies(
-    table: Mapping[str, Any],
-    primitives: Primitives,
-    *,
-    type_fields: Mapping[str, tuple[str, ...]],
-    fields: Mapping[str, FieldSpec],
-    link_names: set[str],
+    table: Mapping[str, Any], primitives: Primitives, declared: Declared
 ) -> AnomalyConfig:
-    """Validate ``[anomalies]`` and build its configuration.
+    """Validate ``[anomalies]`` and build its configuration (the roles name what
+    ``declared`` holds; choice values are checked).
 
-    :param table: The ``[anomalies]`` table.
-    :param primitives: The profile builder (for messages and typed reads).
-    :param type_fields: Every item type's fields.
-    :param fields: Every declared field by name (choice values are checked).
-    :param link_names: The declared link types.
     :raises ProfileError: On the first problem, naming its key.
     """
-    primitives.only_keys(table, _SECTION, set(_KEYS))
-    roles = RoleReader(
-        primitives,
-        table,
-        _SECTION,
-        type_fields=type_fields,
-        fields=fields,
-        link_names=link_names,
-    )
+    roles = RoleReader.of_section(primitives, table, _SECTION, _KEYS, declared)
     anomaly_type = roles.item_type("anomaly_type", "anomaly")
     state_field = roles.field("state_field", "anomaly_state", owner=anomaly_type)
     resolved = roles.values("resolved_states", ("fixed", "closed"), field=state_field)
-    spec = fields.get(state_field)
+    spec = roles.spec(state_field)
     choices = spec.values if spec is not None and spec.kind == "choice" else ()
     return AnomalyConfig(
         anomaly_type=anomaly_type,

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from qmsdoc.profile._primitives import Primitives
-    from qmsdoc.profile.model import FieldSpec
+    from qmsdoc.profile._roles import Declared
 
 __all__ = ["GsprConfig", "build_gspr"]
 
@@ -54,31 +54,14 @@ class GsprConfig:
 
 
 def build_gspr(
-    table: Mapping[str, Any],
-    primitives: Primitives,
-    *,
-    type_fields: Mapping[str, tuple[str, ...]],
-    fields: Mapping[str, FieldSpec],
-    link_names: set[str],
+    table: Mapping[str, Any], primitives: Primitives, declared: Declared
 ) -> GsprConfig:
-    """Validate ``[gspr]`` and build its configuration.
+    """Validate ``[gspr]`` and build its configuration (the roles name what
+    ``declared`` holds; choice values are checked).
 
-    :param table: The ``[gspr]`` table.
-    :param primitives: The profile builder (for messages and typed reads).
-    :param type_fields: Every item type's fields.
-    :param fields: Every declared field by name (choice values are checked).
-    :param link_names: The declared link types.
     :raises ProfileError: On the first problem, naming its key.
     """
-    primitives.only_keys(table, _SECTION, set(_KEYS))
-    roles = RoleReader(
-        primitives,
-        table,
-        _SECTION,
-        type_fields=type_fields,
-        fields=fields,
-        link_names=link_names,
-    )
+    roles = RoleReader.of_section(primitives, table, _SECTION, _KEYS, declared)
     gspr_type = roles.item_type("gspr_type", "gspr")
     clause_type = roles.item_type("clause_type", "standard_clause")
     applicable = roles.field("applicable_field", "applicable", owner=gspr_type)
