@@ -1,7 +1,7 @@
 """Helpers for the unit tests: items built through the real reader, loader and checks.
 
 rST text goes through :func:`qmsdoc.model.rst_source.scan_text`, then
-:func:`qmsdoc.model.load_items` and :func:`qmsdoc.checks.run_checks`, with the packaged
+:func:`qmsdoc.model.load_items` and :func:`qmsdoc.processes.run_checks`, with the packaged
 default profile unless a test gives another one.
 """
 

@@ -86,24 +86,23 @@ def test_each_page_part_is_a_sphinx_extension_module() -> None:
         assert callable(importlib.import_module(name).setup), name
 
 
+def _check_modules_with(attribute: str) -> set[str]:
+    """The modules of :mod:`qmsdoc.checks` that define ``attribute``."""
+    names = (
+        f"qmsdoc.checks.{i.name}" for i in pkgutil.iter_modules(qmsdoc.checks.__path__)
+    )
+    return {name for name in names if hasattr(importlib.import_module(name), attribute)}
+
+
 def test_each_check_is_run_by_exactly_one_process() -> None:
     modules = [module for entry in PROCESSES for module in entry.check_modules]
     assert _duplicates(modules) == []
     ids = [check.check_id for check in registered_checks()]
     assert _duplicates(ids) == []
     # every check module of the package is run by a process: none is forgotten
-    with_checks = {
-        f"qmsdoc.checks.{info.name}"
-        for info in pkgutil.iter_modules(qmsdoc.checks.__path__)
-        if hasattr(importlib.import_module(f"qmsdoc.checks.{info.name}"), "CHECKS")
-    }
-    assert set(modules) == with_checks
-    with_specs = {
-        f"qmsdoc.checks.{info.name}"
-        for info in pkgutil.iter_modules(qmsdoc.checks.__path__)
-        if hasattr(importlib.import_module(f"qmsdoc.checks.{info.name}"), "SPECS")
-    }
-    assert {m for entry in PROCESSES for m in entry.spec_modules} == with_specs
+    assert set(modules) == _check_modules_with("CHECKS")
+    spec_modules = {m for entry in PROCESSES for m in entry.spec_modules}
+    assert spec_modules == _check_modules_with("SPECS")
 
 
 def test_profile_sections_exist_in_the_packaged_profile() -> None:

@@ -189,9 +189,9 @@ class DeviceFile:
 
         :raises ProjectError: If a source file cannot be read.
         """
-        # the items are scanned with exactly the profile's directives, as the history
-        # scans each committed blob: the same text is then parsed once (rst_source
-        # keeps recent scans)
+        # each file is scanned once for the items, the intended-use statements and
+        # the document declarations; the later readers, and the history reading the
+        # same blob at HEAD, take their records from that scan (see _scan)
         return cls(
             project,
             read_raw_items(project),

@@ -4,7 +4,8 @@ Each check module declares a :class:`CheckSpec` per check id next to the functio
 that report it, and makes every finding through it (:meth:`CheckSpec.at`,
 :meth:`CheckSpec.finding`), so a check id is written once in the package. The
 module's ``CHECKS`` tuple pairs each registered spec with its function
-(:class:`Check`); :data:`qmsdoc.checks.REGISTRY` joins those tuples.
+(:class:`Check`); :func:`qmsdoc.processes.registered_checks` joins the tuples of the
+modules each QMS process names.
 """
 
 from __future__ import annotations

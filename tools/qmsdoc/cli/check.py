@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from qmsdoc.device_file import DeviceFile, read_items
-from qmsdoc.dossier.plan import check_overrides, project_pathway
+from qmsdoc.dossier.plan import project_pathway
 from qmsdoc.input_files import printable
 from qmsdoc.processes import catalogue_entries
 from qmsdoc.report import write_findings
@@ -112,8 +112,8 @@ def items_command(state: CliContext, item_type: str | None) -> None:
 
 def _check_pathways(project: Project) -> None:
     """The pathways the project submits and its ``[project.pathway_overrides]`` are
-    usable (exit 2 in one line, as ``qms dossier`` would stop on them)."""
-    check_overrides(project)
+    usable (exit 2 in one line, as ``qms dossier`` would stop on them): each plan is
+    read as the project submits it, which checks every override first."""
     names = {*project.pathways, *(o.pathway for o in project.pathway_overrides)}
     for name in sorted(names):
         project_pathway(project, name)
