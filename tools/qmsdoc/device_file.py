@@ -46,7 +46,7 @@ from qmsdoc.model.rst_source import scan_file
 from qmsdoc.processes import check_context
 from qmsdoc.soup.store import read_records
 from qmsdoc.trace import TraceGraph
-from qmsdoc.vcs import GitHistory, source_state
+from qmsdoc.vcs import GitHistory
 from qmsdoc.vulnerability.store import read_scans
 
 if TYPE_CHECKING:
@@ -180,6 +180,10 @@ class DeviceFile:
         self.include_local = include_local
         self._history_source = history
         self._problems: dict[str, Finding] = {}
+        #: one reading of the repository for every reader of this device file (the
+        #: history, the evidence staleness and the document manifests): each git
+        #: log is run once per command
+        self._git = GitHistory(project.root)
 
     @classmethod
     def from_sources(
@@ -215,7 +219,11 @@ class DeviceFile:
         """Verification states from the evidence records (None: not configured)."""
         return self._guarded(
             lambda: load_evidence(
-                self.project, self.items, self.raw, include_local=self.include_local
+                self.project,
+                self.items,
+                self.raw,
+                include_local=self.include_local,
+                git=self._git,
             ),
             lambda: load_evidence(self.project, self.items, self.raw, runs=()),
         )
@@ -243,7 +251,9 @@ class DeviceFile:
         """
         if self._history_source is not None:
             return self._history_source()
-        return self._guarded(lambda: load_history(self.project, raw=self.raw), _none)
+        return self._guarded(
+            lambda: load_history(self.project, raw=self.raw, git=self._git), _none
+        )
 
     @cached_property
     def signatures(self) -> dict[str, list[Approval]] | None:
@@ -272,7 +282,8 @@ class DeviceFile:
         if self.approvals is None or documents is None:
             return None
         return self._guarded(
-            lambda: load_document_approvals(self.project, documents), _none
+            lambda: load_document_approvals(self.project, documents, git=self._git),
+            _none,
         )
 
     @cached_property
@@ -375,19 +386,23 @@ class HistoryView:
 
 
 def load_history(
-    project: Project, *, raw: list[RawItem] | None = None
+    project: Project,
+    *,
+    raw: list[RawItem] | None = None,
+    git: GitHistory | None = None,
 ) -> HistoryView | None:
     """Item histories and manifests, or None outside a git repository.
 
     :param raw: The items as read from the working tree, when the caller has them.
+    :param git: The reading of the repository to share with other readers.
 
     :raises InputError: If the signer registry or a review export is invalid.
     :raises ProjectError: If the history is incomplete (shallow or partial clone).
     """
-    state = source_state(project.root)
+    history = git or GitHistory(project.root)
+    state = history.state()
     if state.commit is None:
         return None
-    history = GitHistory(project.root)
     require_complete_history(history)
     changes = item_histories(
         history, directives=project.profile.directives, is_source=project.is_source
@@ -444,17 +459,17 @@ def _baseline_approvals(
 
 
 def load_document_approvals(
-    project: Project, documents: DocumentSet
+    project: Project, documents: DocumentSet, *, git: GitHistory | None = None
 ) -> dict[str, list[Approval]] | None:
     """Each controlled document's signature manifest (by document number), the page
     text as signed content; None outside git or with an incomplete history.
 
     :raises InputError: If the signer registry or a review export is invalid.
     """
-    source = history_input(project)
+    history = git or GitHistory(project.root)
+    source = history_input(project, history=history)
     if source.head is None or source.incomplete is not None:
         return None
-    history = GitHistory(project.root)
     manifests: dict[str, list[Approval]] = {}
     for declaration in documents.declarations:
         try:
@@ -541,6 +556,7 @@ def load_evidence(
     *,
     include_local: bool = False,
     runs: Sequence[EvidenceRun] | None = None,
+    git: GitHistory | None = None,
 ) -> EvidenceView | None:
     """The recorded results linked to the items, staleness judged from git, with the
     test items whose automated test does not exist and the records whose attachments
@@ -548,6 +564,7 @@ def load_evidence(
 
     :param include_local: Also read the git-ignored local runs (never released).
     :param runs: The runs to judge by, instead of the committed records.
+    :param git: The reading of the repository to share with other readers.
     :raises InputError: If a result record is not valid.
     """
     config = project.profile.evidence
@@ -563,7 +580,7 @@ def load_evidence(
         TraceGraph(items),
         project.profile,
         runs,
-        history=GitHistory(project.root) if runs else None,
+        history=(git or GitHistory(project.root)) if runs else None,
         current=current_signatures(raw, config.unchanged_fields),
         is_source=project.is_source,
     )

@@ -231,6 +231,8 @@ def excerpt(text: str, length: int = 80) -> str:
 def printable(text: str) -> str:
     """``text`` without ANSI escape sequences and C0/C1 control characters (tab and
     newline kept): safe to print to a terminal."""
+    if text.isprintable():  # no control character, so no escape sequence either
+        return text
     return _CONTROL.sub("", _ANSI.sub("", text))
 
 

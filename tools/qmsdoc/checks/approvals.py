@@ -155,13 +155,7 @@ def _policy_findings(
     policy = context.profile.approval_policy
     if context.approvals is None or policy is None:
         return
-    for item in context.local_items:
-        manifest = context.approvals.get(item.id, [])
-        for rule in policy.rules_for_type(item.item_type):
-            if independence and not rule.independent:
-                continue
-            for gap in policy_gaps(rule, manifest, independence=independence):
-                yield spec.at(item, f"{item.id}: {gap}")
+    yield from _item_findings(context, spec, independence=independence)
     documents, manifests = context.documents, context.document_approvals
     if documents is None or manifests is None:
         return
@@ -173,6 +167,35 @@ def _policy_findings(
             for gap in policy_gaps(rule, manifest, independence=independence):
                 message = f"document {declaration.number}: {gap}"
                 yield declaration_finding(declaration, spec, message)
+
+
+def _item_findings(
+    context: CheckContext, spec: CheckSpec, *, independence: bool
+) -> Iterator[Finding]:
+    """The policy's gaps for each item: a new file has thousands of items with no
+    signature, whose gaps under one rule are worked out once."""
+    policy = context.profile.approval_policy
+    if context.approvals is None or policy is None:
+        return
+    unsigned: dict[int, list[str]] = {}  # id(rule) -> gaps of an empty manifest
+    by_type: dict[str, tuple[SignatureRule, ...]] = {}
+    for item in context.local_items:
+        manifest = context.approvals.get(item.id, [])
+        if item.item_type not in by_type:
+            by_type[item.item_type] = policy.rules_for_type(item.item_type)
+        for rule in by_type[item.item_type]:
+            if independence and not rule.independent:
+                continue
+            if manifest:
+                gaps = policy_gaps(rule, manifest, independence=independence)
+            else:
+                if id(rule) not in unsigned:
+                    unsigned[id(rule)] = policy_gaps(
+                        rule, manifest, independence=independence
+                    )
+                gaps = unsigned[id(rule)]
+            for gap in gaps:
+                yield spec.at(item, f"{item.id}: {gap}")
 
 
 def policy_gaps(

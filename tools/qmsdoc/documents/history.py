@@ -35,7 +35,7 @@ from qmsdoc.history.approvals import (
     signs_baseline,
 )
 from qmsdoc.history.items import ItemChange
-from qmsdoc.vcs import GitHistory, source_state
+from qmsdoc.vcs import GitHistory
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -118,16 +118,20 @@ class DocumentHistory:
     """Signatures covering the last change (reviews and approvals)."""
 
 
-def history_input(project: Project) -> HistoryInput:
+def history_input(
+    project: Project, *, history: GitHistory | None = None
+) -> HistoryInput:
     """Read the project's history once: commits, merges, release tag at HEAD,
     signer registry and review exports.
 
+    :param history: The reading of the repository to share with other readers.
+
     :raises InputError: If the signer registry or a review export is invalid.
     """
-    head = source_state(project.root).commit
+    history = history or GitHistory(project.root)
+    head = history.state().commit
     if head is None:
         return HistoryInput(head=None)
-    history = GitHistory(project.root)
     incomplete = history.completeness()
     if incomplete is not None:
         return HistoryInput(head=head, incomplete=incomplete)

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from qmsdoc.errors import InputError, ProjectError
 from qmsdoc.input_files import read_input_text
 from qmsdoc.model.items import Location, RawItem
-from qmsdoc.model.myst_source import scan_markdown
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Mapping
@@ -136,6 +135,10 @@ def _scan_text(
         return _scan(rst, path=path, docname=docname, wanted=wanted)
 
     if path.endswith(".md"):
+        # markdown-it and its plugins load only for a Markdown file (a fifth of
+        # the start-up time of a command on an rST-only file)
+        from qmsdoc.model.myst_source import scan_markdown  # noqa: PLC0415
+
         return tuple(
             scan_markdown(
                 text,

@@ -33,6 +33,20 @@ def source_state(root: Path) -> SourceState:
         return _UNKNOWN
     try:
         repository = git.Repo(root, search_parent_directories=True)
+    except (
+        git.InvalidGitRepositoryError,
+        git.NoSuchPathError,
+        ValueError,
+        git.GitCommandError,
+    ):
+        return _UNKNOWN
+    return _state(repository)
+
+
+def _state(repository: Any) -> SourceState:
+    import git  # noqa: PLC0415 (see module docstring)
+
+    try:
         head = repository.head.commit
         clean = not repository.is_dirty(untracked_files=False)
         return SourceState(
@@ -92,9 +106,25 @@ class GitHistory:
             files[path[len(prefix) :]] = data.decode("utf-8", errors="replace")
         return files
 
+    def state(self) -> SourceState:
+        """:func:`source_state` of the repository, asked once per instance."""
+        if "state" not in self._opened:
+            repository = self._repository()
+            self._opened["state"] = (
+                _UNKNOWN if repository is None else _state(repository)
+            )
+        state: SourceState = self._opened["state"]
+        return state
+
     def commits(self) -> list[CommitRecord]:
         """Non-merge commits that touched source files (``.rst``, ``.md``) under the
-        root, oldest first."""
+        root, oldest first (read once per instance: one instance is one reading of
+        the history, shared by the readers of one command)."""
+        if "commits" not in self._opened:
+            self._opened["commits"] = self._commits()
+        return list(self._opened["commits"])
+
+    def _commits(self) -> list[CommitRecord]:
         repository = self._repository()
         if repository is None:
             return []
@@ -136,8 +166,13 @@ class GitHistory:
 
         Trailers are read by git (``%(trailers)``): only the trailer block at the end
         of the message counts, folded values unfolded; a trailer-looking line in the
-        body of the message is not a trailer.
+        body of the message is not a trailer. Read once per instance.
         """
+        if "pull_requests" not in self._opened:
+            self._opened["pull_requests"] = self._pull_requests()
+        return list(self._opened["pull_requests"])
+
+    def _pull_requests(self) -> list[PullRequest]:
         repository = self._repository()
         if repository is None:
             return []
@@ -234,7 +269,13 @@ class GitHistory:
     def completeness(self) -> str | None:
         """None when the repository holds the whole history (or is no repository);
         else one line: the history is incomplete (shallow or partial clone) and how
-        to fetch the rest."""
+        to fetch the rest. Asked once per instance."""
+        if "completeness" not in self._opened:
+            self._opened["completeness"] = self._completeness()
+        answer: str | None = self._opened["completeness"]
+        return answer
+
+    def _completeness(self) -> str | None:
         repository = self._repository()
         if repository is None:
             return None
