@@ -392,7 +392,7 @@ def check_context(
         cannot be used: ``record_invalid``); waivers and the advisory list apply to
         them as to any other.
     """
-    from qmsdoc.checks import Finding  # noqa: PLC0415 (loaded when the checks run)
+    from qmsdoc.checks.findings import in_order  # noqa: PLC0415 (loaded with the checks)
     from qmsdoc.checks.intended_use import check_intended_use  # noqa: PLC0415
     from qmsdoc.checks.waivers import apply_waivers  # noqa: PLC0415
 
@@ -406,7 +406,7 @@ def check_context(
     waived = apply_waivers(findings, context.items, check_ids=check_ids)
     advisory = set(profile.advisory_checks)
     marked = [f.as_advisory() if f.check_id in advisory else f for f in waived]
-    return sorted(set(marked), key=Finding.sort_key)
+    return in_order(marked)
 
 
 def _checks(module: str) -> tuple[Check, ...]:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from qmsdoc.model.slot_state import get_slot_state, set_slot_state
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from qmsdoc.profile import Severity
 
-__all__ = ["Finding"]
+__all__ = ["Finding", "in_order"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,3 +75,27 @@ class Finding:
     def with_waiver(self, justification: str) -> Finding:
         """The same finding, accepted as a deviation for ``justification``."""
         return replace(self, justification=justification)
+
+
+#: :meth:`Finding.sort_key` read in C (a deep chain has tens of thousands of findings)
+_SORT_KEY = attrgetter("path", "line", "check_id", "item_id", "message")
+
+
+def in_order(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings in stable order (:meth:`Finding.sort_key`), each once.
+
+    Sorted as given, then a finding equal to one already kept under the same key is
+    dropped: the order never depends on hashing, and only findings that share a
+    place and a message are compared.
+    """
+    ordered = sorted(findings, key=_SORT_KEY)
+    kept: list[Finding] = []
+    run_start = 0
+    for finding in ordered:
+        if kept and _SORT_KEY(kept[-1]) == _SORT_KEY(finding):
+            if finding in kept[run_start:]:
+                continue
+        else:
+            run_start = len(kept)
+        kept.append(finding)
+    return kept

@@ -55,12 +55,12 @@ def check_command(
         click.echo(
             "\n".join(printable(_format(finding)) for finding in outcome.findings)
         )
-    failing = sum(
-        1
-        for finding in outcome.findings
-        if (finding.fails_strict_gate if strict else finding.fails_gate)
-    )
-    deviations = sum(1 for finding in outcome.findings if finding.waived)
+    failing = deviations = 0
+    for finding in outcome.findings:  # one pass: a deep chain has 30,000 findings
+        if finding.waived:
+            deviations += 1
+        elif finding.fails_strict_gate if strict else finding.fails_gate:
+            failing += 1
     if outcome.evidence is not None:
         counts = outcome.evidence.counts(device.context.graph)
         click.echo(

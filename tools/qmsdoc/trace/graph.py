@@ -126,20 +126,21 @@ class TraceGraph:
         Costs O(limit x fan-in) whatever the depth of the graph, so naming the
         dependants of every link stays linear in the links.
         """
+        incoming = self._incoming
         seen: set[str] = {item_id}
         found: list[str] = []
         queue = deque([item_id])
-        while queue and len(found) <= limit:
-            current = queue.popleft()
-            for edge in self._incoming.get(current, []):
-                if edge.source in seen:
+        while queue:
+            for edge in incoming.get(queue.popleft(), ()):
+                source = edge.source
+                if source in seen:
                     continue
-                seen.add(edge.source)
-                found.append(edge.source)
-                queue.append(edge.source)
+                seen.add(source)
+                found.append(source)
                 if len(found) > limit:
-                    break
-        return sorted(found[:limit]), len(found) > limit
+                    return sorted(found[:limit]), True
+                queue.append(source)
+        return sorted(found), False
 
     def coverage(self, rule: CoverageRule) -> CoverageFigure:
         """How the items of ``rule.item_type`` meet the rule."""
