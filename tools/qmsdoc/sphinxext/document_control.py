@@ -161,7 +161,7 @@ def resolve_document_control(
         history = document_history(
             declaration,
             source=source,
-            history=GitHistory(project.root),
+            history=domain.git() or GitHistory(project.root),
             current=current,
         )
         node.replace_self(_block(declaration, history, roles.get(declaration.role)))
@@ -171,7 +171,7 @@ def _history_input(domain: QmsDomain, project: Project) -> HistoryInput:
     """The history every control block of this build is read from, read once."""
     cached: HistoryInput | None = domain.__dict__.get(_INPUT)
     if cached is None:
-        cached = history_input(project)
+        cached = history_input(project, history=domain.git())
         domain.__dict__[_INPUT] = cached
     return cached
 

@@ -13,6 +13,7 @@ from qmsdoc.errors import QmsError
 from qmsdoc.model import Location
 from qmsdoc.profile import split_list
 from qmsdoc.sphinxext.needtypes import project_of
+from qmsdoc.vcs import GitHistory
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Set
@@ -166,11 +167,23 @@ class QmsDomain(Domain):
             self.__dict__["_project"] = cached
         return cached
 
+    def git(self) -> GitHistory | None:
+        """The reading of the repository for this build, shared by every reader (the
+        item histories, the evidence, the document manifests, the completeness of
+        the history each page shows); None when the project is unusable."""
+        if "_git" not in self.__dict__:
+            try:
+                self.__dict__["_git"] = GitHistory(self.project().root)
+            except QmsError:
+                self.__dict__["_git"] = None
+        git: GitHistory | None = self.__dict__["_git"]
+        return git
+
     def history(self) -> HistoryView | None:
         """Item histories of this build (from git), loaded once; None outside git."""
         if "_history" not in self.__dict__:
             try:
-                self.__dict__["_history"] = load_history(self.project())
+                self.__dict__["_history"] = load_history(self.project(), git=self.git())
             except QmsError as error:
                 LOGGER.warning("qmsdoc: %s", error, type="qms", subtype="history")
                 self.__dict__["_history"] = None
@@ -192,6 +205,7 @@ class QmsDomain(Domain):
                 list(self.raw_items()),
                 statements=self.statements(),
                 history=self.history,
+                git=self.git(),
             )
             self.__dict__["_device_file"] = cached
         return cached

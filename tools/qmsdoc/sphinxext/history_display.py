@@ -12,12 +12,10 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.util import logging
 
-from qmsdoc.errors import QmsError
 from qmsdoc.history.approvals import manifestation
 from qmsdoc.sphinxext.aggregate import PART_METADATA
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.tables import paragraph
-from qmsdoc.vcs import GitHistory
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -71,11 +69,8 @@ def resolve_history(app: Sphinx, doctree: nodes.document, fromdocname: str) -> N
 
 def _incomplete(domain: QmsDomain) -> str | None:
     """Why the history is incomplete (shallow or partial clone), or None."""
-    try:
-        root = domain.project().root
-    except QmsError:
-        return None
-    return GitHistory(root).completeness()
+    git = domain.git()
+    return None if git is None else git.completeness()
 
 
 def _render(changes: list[ItemChange], approvals: list[Approval]) -> nodes.Node:
