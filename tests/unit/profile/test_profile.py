@@ -347,7 +347,7 @@ INVALID: list[tuple[str, str, str, str]] = [
         "unknown top-level table",
         MINIMAL + '\n[typo]\nname = "x"\n',
         "typo",
-        "unknown table; expected one of anomalies, approvals, coverage, design, design_review, documents, evidence, extends, fields, gate, gspr, input_limits, links, matrices, profile, release, risk, security, soup, suspect, types",
+        "unknown table; expected one of ai, anomalies, approvals, coverage, design, design_review, documents, evidence, extends, fields, gate, gspr, input_limits, links, matrices, profile, release, risk, security, soup, suspect, types",
     ),
     (
         "unknown key in a type",

@@ -14,6 +14,7 @@ from qmsdoc.profile import keys
 from qmsdoc.profile._primitives import sorted_names
 from qmsdoc.profile._roles import Declared
 from qmsdoc.profile._sections import Sections
+from qmsdoc.profile.ai import build_ai
 from qmsdoc.profile.anomalies import build_anomalies
 from qmsdoc.profile.approval_policy import build_approval_policy
 from qmsdoc.profile.design import build_design
@@ -189,6 +190,9 @@ class _Builder(Sections):
             else None,
             gspr=build_gspr(self.as_table(data["gspr"], "gspr"), self, declared)
             if "gspr" in data
+            else None,
+            ai=build_ai(self.as_table(data["ai"], "ai"), self, declared)
+            if "ai" in data
             else None,
             input_limits=input_limits,
             release_records=self.project_path(

@@ -8,6 +8,7 @@ the schema an editor checks against cannot drift from what the loader accepts.
 from __future__ import annotations
 
 __all__ = [
+    "AI",
     "ANOMALIES",
     "APPROVALS",
     "APPROVAL_RULE",
@@ -47,7 +48,7 @@ TOP_TABLES = frozenset(
         "profile", "fields", "links", "types", "coverage", "risk", "matrices",
         "evidence", "soup", "security", "gate", "suspect", "approvals", "documents",
         "release", "design_review", "design", "anomalies", "gspr", "input_limits",
-        "extends",
+        "ai", "extends",
     }
 )  # fmt: skip
 PROFILE_META = frozenset(
@@ -194,5 +195,18 @@ GSPR = frozenset(
         "gspr_type", "applicable_field", "applicable_value", "not_applicable_value",
         "justification_field", "method_field", "standards_link", "evidence_link",
         "clause_type", "standard_field", "clause_field",
+    }
+)  # fmt: skip
+#: ``[ai]``: AI-enabled device software functions
+AI = frozenset(
+    {
+        "records", "model_type", "dataset_type", "evaluation_type", "pccp_type",
+        "monitoring_type", "model_version_field", "weights_digest_field",
+        "config_digest_field", "deployment_field", "hosted_values",
+        "end_of_support_field", "purpose_field", "training_purposes", "test_purposes",
+        "dataset_digest_field", "manifest_field", "evaluated_version_field",
+        "criteria_field", "subgroups_field", "model_link", "dataset_link",
+        "pccp_link", "monitoring_link", "requirement_type", "updates_field",
+        "updates_values", "subgroups",
     }
 )  # fmt: skip

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal, Protocol
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
+    from qmsdoc.profile.ai import AiConfig
     from qmsdoc.profile.anomalies import AnomalyConfig
     from qmsdoc.profile.approval_policy import ApprovalPolicy
     from qmsdoc.profile.design import DesignConfig
@@ -343,6 +344,9 @@ class Profile:
     """Software anomalies and their fields (``[anomalies]``); None: not tracked."""
     gspr: GsprConfig | None = None
     """The GSPR checklist's types, fields and links (``[gspr]``); None: no checklist."""
+    ai: AiConfig | None = None
+    """AI models, datasets, evaluations and their records (``[ai]``); None: the
+    device has no AI-enabled function to describe."""
     rendering_options: tuple[str, ...] = ()
     """Directive options of the rendering tool (``[profile] rendering_options``, e.g.
     sphinx-needs' ``template``): passed through, never item fields."""
@@ -403,6 +407,8 @@ class Profile:
         if self.soup is not None:
             folders.append(("sbom", self.soup.directory))
             folders.append(("vulnerabilities", self.soup.vulnerabilities))
+        if self.ai is not None:
+            folders.append(("performance", self.ai.records))
         return tuple(folders)
 
     @property

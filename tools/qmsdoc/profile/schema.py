@@ -59,6 +59,11 @@ _COMMON: dict[str, Schema] = {
     "interface_elements": _STRINGS,
     "approved_outcomes": _STRINGS,
     "closed_states": _STRINGS,
+    "hosted_values": _STRINGS,
+    "training_purposes": _STRINGS,
+    "test_purposes": _STRINGS,
+    "updates_values": _STRINGS,
+    "subgroups": _STRINGS,
     "documents": _STRINGS,
     "roles": _STRINGS,
     "meanings": _STRINGS,
@@ -227,6 +232,9 @@ def _profile_tables() -> dict[str, Schema]:
         "design": _table(keys.DESIGN),
         "anomalies": _table(keys.ANOMALIES),
         "gspr": _table(keys.GSPR),
+        "ai": _table(
+            keys.AI, description="AI-enabled device software functions (models, data)"
+        ),
         "input_limits": _table(
             frozenset(CONFIGURABLE),
             {

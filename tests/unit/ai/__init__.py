@@ -1,0 +1,1 @@
+"""Unit tests of the AI records, criteria, manifests, metrics files and checks."""
