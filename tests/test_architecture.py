@@ -158,7 +158,7 @@ LAYER_ORDER: tuple[tuple[str, ...], ...] = (
     ("project",),
     ("model",),
     ("evidence",),
-    ("trace", "history", "soup", "vulnerability", "release", "design_review"),
+    ("trace", "history", "soup", "vulnerability", "release", "design_review", "ai"),
     ("risk", "documents"),
     ("security",),
     ("checks",),

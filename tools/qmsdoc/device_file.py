@@ -12,6 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from qmsdoc.ai.facts import AiFacts, load_ai_facts, performance_runs
+from qmsdoc.ai.records import read_performance
 from qmsdoc.checks import CheckContext, Finding
 from qmsdoc.checks.intended_use import DIRECTIVE as INTENDED_USE
 from qmsdoc.checks.records import RECORD_INVALID
@@ -46,7 +48,8 @@ from qmsdoc.model.rst_source import scan_file
 from qmsdoc.processes import check_context
 from qmsdoc.soup.store import read_records
 from qmsdoc.trace import TraceGraph
-from qmsdoc.vcs import GitHistory
+from qmsdoc.vcs import GitHistory, source_state
+from qmsdoc.vcs.clock import generation_time
 from qmsdoc.vulnerability.store import read_scans
 
 if TYPE_CHECKING:
@@ -247,6 +250,25 @@ class DeviceFile:
         return self._guarded(lambda: load_scans(self.project), tuple)
 
     @cached_property
+    def ai(self) -> AiFacts | None:
+        """Performance records, dataset manifests and the build date for the AI
+        checks (None: the profile has no ``[ai]`` table)."""
+        config = self.project.profile.ai
+        if config is None:
+            return None
+        items = self.items
+        # the build date is read from git only when a model may be judged by it
+        today = (
+            generation_time(source_state(self.project.root)).date()
+            if any(item.item_type == config.model_type for item in items)
+            else None
+        )
+        return self._guarded(
+            lambda: load_ai_facts(self.project.root, config, items, today=today),
+            lambda: AiFacts(today=today),
+        )
+
+    @cached_property
     def history(self) -> HistoryView | None:
         """Item histories and signature manifests (None: not in git, or not read).
 
@@ -311,6 +333,7 @@ class DeviceFile:
             review_facts=self.review_facts,
             documents=self.documents,
             document_approvals=self.document_approvals,
+            ai=self.ai,
         )
 
     @cached_property
@@ -579,6 +602,10 @@ def load_evidence(
             include_local=include_local,
             root=project.root,
         )
+        ai = project.profile.ai
+        if ai is not None:  # performance records verify their evaluations
+            records = read_performance(project.root / ai.records, root=project.root)
+            runs = [*runs, *performance_runs(records, TraceGraph(items), ai)]
     view = evaluate_evidence(
         TraceGraph(items),
         project.profile,

@@ -191,6 +191,19 @@ PROCESSES: tuple[QmsProcess, ...] = (
         records=("vulnerabilities",),
     ),
     QmsProcess(
+        name="ai",
+        title="AI-enabled device software functions: models, data, performance, change plans",
+        clause=(
+            "FDA AI-DSF draft guidance (Jan 2025); FD&C Act 515C and FDA PCCP guidance"
+            " (Dec 2024); EU AI Act Art. 9-15, 17, 72, Annex IV"
+        ),
+        sections=("ai",),
+        enabled=lambda profile: profile.ai is not None,
+        check_modules=("qmsdoc.checks.ai",),
+        commands=(("performance", "qmsdoc.cli.performance:performance_group"),),
+        records=("performance",),
+    ),
+    QmsProcess(
         name="change_control",
         title="Design changes: history, suspect links and their review",
         clause="ISO 13485 7.3.9 via 21 CFR 820.10; IEC 62304 6.2.3, 8",

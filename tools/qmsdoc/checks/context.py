@@ -12,6 +12,7 @@ from qmsdoc.trace import TraceGraph
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
+    from qmsdoc.ai.facts import AiFacts
     from qmsdoc.design_review import ReviewFacts
     from qmsdoc.documents import DocumentSet
     from qmsdoc.evidence.status import EvidenceView
@@ -54,6 +55,9 @@ class CheckContext:
     """The device file's pages and their document declarations; None: not read."""
     document_approvals: Mapping[str, Sequence[Approval]] | None = None
     """Signature manifest per document number; None when approvals are not read."""
+    ai: AiFacts | None = None
+    """Performance records, dataset manifests and the build date for the AI checks;
+    None: not read (no ``[ai]`` table): the checks that need them say nothing."""
     graph: TraceGraph = field(init=False)
     local_items: tuple[Item, ...] = field(init=False)
     """The items written in the sources: the ones findings are about."""
