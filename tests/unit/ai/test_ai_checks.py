@@ -4,17 +4,20 @@ is about, and nothing on a file that meets them."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from aiproject import digest, make_ai_project, manifest
+from qmsdoc.ai.criteria import parse_criteria
 from qmsdoc.ai.records import FORMAT
 from qmsdoc.checks.ai import CHECKS
 from qmsdoc.device_file import DeviceFile
 from qmsdoc.processes import catalogue
 from qmsdoc.profile import load_profile
 from qmsdoc.project import load_project
+from qmstest import REPOSITORY
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -258,3 +261,22 @@ def test_a_bad_manifest_is_record_invalid_and_the_checks_go_on(tmp_path: Path) -
         ("data/test.sha256", 1, "not a record line '<sha256>  <record name>'")
     ]
     assert _messages(root) == []
+
+
+def test_the_readme_names_every_ai_check_and_the_criteria_forms() -> None:
+    readme = (REPOSITORY / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## AI-enabled device software functions", 1)[1]
+    section = section.split("\n## ", 1)[0]
+    for check_id in AI_CHECKS:
+        assert f"`{check_id}`" in section
+    examples = [
+        "accuracy >= 0.95",
+        "accuracy >= 0.90 per subgroup",
+        "accuracy[age:65+] >= 0.92",
+        "accuracy gap <= 0.05",
+    ]
+    for example in examples:
+        assert f"`{example}`" in section
+    criteria, wrong = parse_criteria("; ".join(examples))
+    assert wrong == []
+    assert [c.scope for c in criteria] == ["overall", "each", "one", "gap"]

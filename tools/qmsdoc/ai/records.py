@@ -34,7 +34,6 @@ from qmsdoc.storage.locking import locked
 from qmsdoc.storage.record_fields import RECORD_ID, RecordFields
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
     from pathlib import Path
 
     from qmsdoc.model import Item
@@ -285,10 +284,3 @@ def _case(
         message=message,
         verifies=(record.evaluation,),
     )
-
-
-def records_of(
-    records: Iterable[PerformanceRecord], evaluation: str
-) -> Sequence[PerformanceRecord]:
-    """The records of one evaluation."""
-    return [record for record in records if record.evaluation == evaluation]
