@@ -139,6 +139,7 @@ def assemble_dossier(
         pages=pages,
         records=records,
         roles=roles,
+        scans=outcome.scans,
     )
     elements: list[SectionState] = []
     elements_note = submitted.elements_note
@@ -150,6 +151,7 @@ def assemble_dossier(
             pages=pages,
             records=records,
             roles=roles,
+            scans=outcome.scans,
         )
     risks = estimate_risks(graph, project.profile.risk) if project.profile.risk else []
     checked = ALL_CONDITIONS if release else EVERYDAY_CONDITIONS

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from qmsdoc.profile import Profile
     from qmsdoc.risk.estimate import RiskEstimate
     from qmsdoc.trace import TraceGraph
+    from qmsdoc.vulnerability.records import ScanRecord
 
 __all__ = [
     "ALL_CONDITIONS",
@@ -119,6 +120,7 @@ def section_states(
     pages: Collection[str],
     records: Collection[str],
     roles: Mapping[str, Sequence[str]] | None = None,
+    scans: Sequence[ScanRecord] = (),
 ) -> list[SectionState]:
     """The state of every section of ``plan``.
 
@@ -126,8 +128,12 @@ def section_states(
     :param records: The generated records present in the dossier.
     :param roles: Each document role a page declares, with its pages
         (:func:`declared_roles`); None: no page declares one.
+    :param scans: The imported vulnerability scans: when there are some and they
+        report no vulnerability, a section's vulnerability assessments may be none.
     """
-    sources = _Sources(graph=graph, profile=profile, pages=pages, records=records)
+    sources = _Sources(
+        graph=graph, profile=profile, pages=pages, records=records, scans=scans
+    )
     declared = roles or {}
     return [_state(section, sources, declared) for section in plan.sections]
 
@@ -140,6 +146,7 @@ class _Sources:
     profile: Profile
     pages: Collection[str]
     records: Collection[str]
+    scans: Sequence[ScanRecord] = ()
 
 
 def _state(
@@ -218,6 +225,12 @@ def _item_sources(
             )
         )
         condition = "".join(f" with {key} {value}" for key, value in section.where)
+        if not count and _nothing_to_assess(type_name, sources):
+            found.append(
+                f"0 {type_name} items (the imported vulnerability scans report no"
+                " vulnerability to assess)"
+            )
+            continue
         (found if count else missing).append(f"{count} {type_name} items{condition}")
     for name in section.matrices:
         spec = sources.profile.matrix(name)
@@ -225,6 +238,19 @@ def _item_sources(
         (found if rows else missing).append(f"matrix {name} ({rows} rows)")
     for record in section.records:
         (found if record in sources.records else missing).append(f"record {record}")
+
+
+def _nothing_to_assess(type_name: str, sources: _Sources) -> bool:
+    """No assessment item is needed: ``type_name`` is the profile's vulnerability
+    assessment type, vulnerability scans were imported and none reports a finding
+    (a reported one without an assessment is ``qms.vulnerability_unassessed``)."""
+    config = sources.profile.soup
+    return (
+        config is not None
+        and type_name == config.assessment_type
+        and bool(sources.scans)
+        and not any(scan.findings for scan in sources.scans)
+    )
 
 
 def gate_conditions(
