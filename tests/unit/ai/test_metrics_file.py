@@ -131,6 +131,9 @@ def test_differing_digests_on_two_rows_are_refused(tmp_path: Path) -> None:
         ({"metrics": [], "model_version": ""}, ":3: model_version must be a non-empty string"),
         ({"metrics": []}, ":1: no estimates"),
         ({"metrics": [1]}, ":3: an estimate must be a JSON object"),
+        ({"metrics": [{"metric": "a", "value": 10**400, "ci_low": 0, "ci_high": 1,
+                       "n": 2}]},
+         ":3: value of a, subgroup overall is too large"),
     ],
 )  # fmt: skip
 def test_bad_json_is_one_line(

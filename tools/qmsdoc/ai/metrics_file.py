@@ -234,7 +234,10 @@ def _number(path: Path, line: int, value: object, what: str) -> float:
     if isinstance(value, bool):
         raise InputError(f"{path}:{line}: {what} is {value!r}, not a number")
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer beyond the range of a float
+            raise InputError(f"{path}:{line}: {what} is too large") from None
     else:
         text = _text(value)
         if not _NUMBER.fullmatch(text):
