@@ -284,7 +284,7 @@ def test_check_reports_the_suspect_links_at_their_sources(changed: Path) -> None
         # no record in this project: every linked item is planned, none passed
         "qms check: verification by executed records: 0 not planned, 4 planned, "
         "0 passed, 0 failed, 0 stale, 0 waived",
-        "qms check: FAIL: 13 items, 2 open findings, 0 accepted deviations; "
+        "qms check: FAIL: 14 items, 2 open findings, 0 accepted deviations; "
         "findings written to traceability/findings.json",
     ]
 
@@ -318,7 +318,7 @@ def test_review_clears_exactly_the_suspect_links(changed: Path) -> None:
     assert check.stdout.splitlines() == [
         "qms check: verification by executed records: 0 not planned, 4 planned, "
         "0 passed, 0 failed, 0 stale, 0 waived",
-        "qms check: PASS: 13 items, 0 open findings, 0 accepted deviations; "
+        "qms check: PASS: 14 items, 0 open findings, 0 accepted deviations; "
         "findings written to traceability/findings.json",
     ]
     # reviewing again changes nothing

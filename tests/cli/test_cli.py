@@ -29,7 +29,7 @@ def test_check_passes_on_a_complete_chain(valid_root: Path) -> None:
     result = CliRunner().invoke(cli, ["--root", str(valid_root), "check"])
     assert result.exit_code == 0, result.output
     assert (
-        "qms check: PASS: 10 items, 0 open findings, 0 accepted deviations"
+        "qms check: PASS: 11 items, 0 open findings, 0 accepted deviations"
         in result.output
     )
     document = json.loads((valid_root / "traceability" / "findings.json").read_text())
@@ -48,8 +48,11 @@ def test_check_fails_and_lists_findings_at_file_and_line(broken_root: Path) -> N
         "items.rst:39: error: id 'REQ-003' is already used at items.rst:30 [qms.id_duplicate]"
         in result.stdout
     )
+    # nothing to check is a finding: the broken file has no risk file and no SOUP
+    assert "qms.toml:1: error: the risk file is empty" in result.stdout
+    assert "[qms.soup_list_empty]" in result.stdout
     assert (
-        "qms check: FAIL: 6 items, 15 open findings, 1 accepted deviations"
+        "qms check: FAIL: 6 items, 25 open findings, 1 accepted deviations"
         in result.stdout
     )
     document = json.loads((broken_root / "traceability" / "findings.json").read_text())

@@ -42,7 +42,7 @@ def test_each_pathway_says_what_it_assembles_and_prints(valid_root: Path) -> Non
         if (match := _LINE.fullmatch(line))
     ]
     # test-valid: index.rst and items.rst, ten items
-    assembling = "assembling (2 pages, 10 items)..."
+    assembling = "assembling (2 pages, 11 items)..."
     printing = (
         f"with the PDF: printing {valid_root / '_build/singlehtml'} to "
         "technical-file.pdf (headless Chromium)..."
@@ -75,6 +75,6 @@ def test_without_the_pdf_there_is_no_pdf_step(valid_root: Path) -> None:
         for line in done.stderr.splitlines()
         if (match := _LINE.fullmatch(line))
     ]
-    assert steps[0] == "assembling (2 pages, 10 items)..."
+    assert steps[0] == "assembling (2 pages, 11 items)..."
     assert steps[1].startswith("assembled in ")
     assert len(steps) == 2

@@ -359,7 +359,7 @@ def test_a_changed_requirement_makes_its_result_stale(
     strict = _qms("check", "--strict", cwd=valid_root)
     assert strict.returncode == 1
     assert stale in strict.stdout.splitlines()
-    assert "qms check: FAIL: 10 items, 1 open findings" in strict.stdout
+    assert "qms check: FAIL: 11 items, 1 open findings" in strict.stdout
     findings = json.loads(
         (valid_root / "traceability" / "findings.json").read_text(encoding="utf-8")
     )

@@ -207,7 +207,7 @@ def test_iec62304_checklist_rows_for_the_class(built: tuple[Path, SphinxRun]) ->
     assert (
         "missing: 0 design output items with element software_item" in architecture[3]
     )
-    assert "1 soup item (SOUP-010)" in architecture[3]
+    assert "2 soup items (SOUP-010, SOUP-050)" in architecture[3]
     assert "missing: no recorded test run" in by_clause["5.7"][3]
     assert "missing: not in a git repository" in by_clause["8"][3]
     assert 'href="source/classification.html"' in checklist
@@ -367,13 +367,13 @@ def test_version_history_from_baseline_tags_and_gspr_versions(valid_root: Path) 
         "Removed",
         "Test runs at this commit",
     ]
-    assert rows[1] == ["v1.0", "2026-01-05", first[:7], "10", "10", "0", "0", "none"]
-    assert rows[2] == ["v1.1", "2026-02-10", second[:7], "15", "5", "1", "0", "none"]
+    assert rows[1] == ["v1.0", "2026-01-05", first[:7], "11", "11", "0", "0", "none"]
+    assert rows[2] == ["v1.1", "2026-02-10", second[:7], "16", "5", "1", "0", "none"]
     assert rows[3] == [
         "unreleased (since v1.1)",
         "-",
         f"{second[:7]} (working tree modified)",
-        "14",
+        "15",
         "0",
         "0",
         "1",
@@ -408,5 +408,5 @@ def test_no_baseline_tag_is_said(valid_root: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert (
         f"No released version yet: no git tag matches 'v*'. The working state at "
-        f"commit {head[:7]} holds 10 items" in _text(_html(valid_root, "versions"))
+        f"commit {head[:7]} holds 11 items" in _text(_html(valid_root, "versions"))
     )

@@ -49,11 +49,30 @@ _WARNING = re.compile(
 )
 
 
+#: the broken file's findings about what it lacks altogether, at line 1 of qms.toml
+EXPECTED_BROKEN_FILE = [
+    "coverage_control_implemented",
+    "coverage_control_verified",
+    "coverage_hazard_analysed",
+    "coverage_security_control_implemented",
+    "coverage_security_control_verified",
+    "coverage_situation_controlled",
+    "coverage_situation_has_harm",
+    "coverage_situation_has_hazard",
+    "risk_file_empty",
+    "soup_list_empty",
+]
+
+
 def _qms_warnings(lines: list[str]) -> list[tuple[int, str, str]]:
+    """The findings about items (``items.rst``); those about the whole file are at
+    line 1 of ``qms.toml``."""
     found = []
     for line in lines:
         match = _WARNING.fullmatch(line)
-        if match is not None:
+        if match is not None and match.group("path").endswith("qms.toml"):
+            assert match.group("line") == "1", line
+        elif match is not None:
             assert match.group("path").endswith("items.rst"), line
             found.append(
                 (int(match.group("line")), match.group("check"), match.group("message"))
@@ -69,6 +88,8 @@ def test_every_broken_item_is_reported_once_at_its_line(broken_root: Path) -> No
     ]
     for (_, _, message), (_, _, expected) in zip(found, EXPECTED_BROKEN, strict=True):
         assert message.startswith(expected), (message, expected)
+    whole_file = _qms_warnings_any(run.warnings, "qms.toml")
+    assert sorted(check for _, check, _ in whole_file) == EXPECTED_BROKEN_FILE
     # nothing else is reported: sphinx-needs does not repeat what qmsdoc says
     assert [line for line in run.warnings if "[qms." not in line] == []
     assert "Traceback" not in run.stderr

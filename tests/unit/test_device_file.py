@@ -33,6 +33,13 @@ def test_a_valid_device_file_passes(tmp_path: Path) -> None:
             "risks/README.txt": ".. hazard:: Not an rST file\n",
         },
     )
+    # the valid chain has no security control: a device without one says so
+    # (otherwise each security rule reports that it has nothing to cover)
+    with (tmp_path / "qms.toml").open("a", encoding="utf-8") as config:
+        config.write(
+            "[coverage.security_control_implemented]\nallow_empty = true\n"
+            "[coverage.security_control_verified]\nallow_empty = true\n"
+        )
     project = load_project(tmp_path)
     outcome = check_device_file(project)
     assert len(outcome.items) == 13

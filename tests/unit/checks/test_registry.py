@@ -6,9 +6,11 @@ import random
 
 from qmsdoc.checks import Finding
 from qmsdoc.processes import catalogue, registered_checks, run_checks
+from qmsdoc.project import PROJECT_FILE
 
 from .._rst import (
     CORE_CHECK_PREFIXES,
+    SECURITY_CHAIN,
     VALID_CHAIN,
     check,
     default_profile,
@@ -129,11 +131,11 @@ def test_the_catalogue_expands_coverage_rules_and_adds_waiver_checks() -> None:
 
 
 def test_a_valid_chain_has_no_finding() -> None:
-    assert check(VALID_CHAIN) == []
+    assert check(VALID_CHAIN + SECURITY_CHAIN) == []
 
 
 def test_every_core_check_fires_on_a_broken_device_file() -> None:
-    findings = check(BROKEN)
+    findings = [f for f in check(BROKEN) if f.path != PROJECT_FILE]
     assert [(f.line, f.check_id, f.item_id) for f in findings] == BROKEN_FINDINGS
     waived = [f for f in findings if f.waived]
     assert [(f.line, f.check_id) for f in waived] == [
@@ -173,8 +175,19 @@ def test_identical_findings_are_reported_once() -> None:
     assert len([f for f in check(text) if f.check_id == "link_target_unknown"]) == 1
 
 
-def test_run_checks_on_no_items() -> None:
-    assert run_checks([], default_profile()) == []
+def test_run_checks_on_no_items_finds_everything_missing() -> None:
+    """No item at all: the risk file and the SOUP list are empty and every coverage
+    rule not allowed to be empty has nothing to cover, each at the project file."""
+    profile = default_profile()
+    findings = run_checks([], profile)
+    assert {(f.path, f.line, f.item_id) for f in findings} == {(PROJECT_FILE, 1, "")}
+    assert sorted(f.check_id for f in findings) == sorted(
+        [
+            "risk_file_empty",
+            "soup_list_empty",
+            *(rule.check_id for rule in profile.coverage if not rule.allow_empty),
+        ]
+    )
 
 
 def test_every_finding_has_a_catalogued_check_id() -> None:

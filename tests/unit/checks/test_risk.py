@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from qmsdoc.profile import Profile, Severity
 
 RISK_CHECKS = (
+    "risk_file_empty",
     "risk_estimate",
     "risk_uncontrolled",
     "risk_information_only",

@@ -55,18 +55,37 @@ def test_the_document_of_real_findings() -> None:
     assert document["profile"] == {"name": "medical-device", "version": "1.0.0"}
     assert document["summary"] == {
         "items": 2,
-        "errors": 3,
+        "errors": 11,  # 3 about the items, 8 rules of the chain with nothing to cover
         "warnings": 0,
         "information": 0,
         "deviations": 1,
         "gate": "fail",
     }
-    assert [(f["line"], f["check"]) for f in document["findings"]] == [
+    about_items = [f for f in document["findings"] if f["file"] != "qms.toml"]
+    assert [(f["line"], f["check"]) for f in about_items] == [
         (1, "qms.coverage_user_need_validated"),
         (5, "qms.coverage_requirement_implemented"),
         (5, "qms.field_value"),
     ]
-    assert document["findings"][2] == {
+    # no hazard chain and no security control: each rule with nothing to cover
+    assert sorted(
+        (f["line"], f["check"], f["item"])
+        for f in document["findings"]
+        if f["file"] == "qms.toml"
+    ) == [
+        (1, f"qms.coverage_{rule}", "")
+        for rule in (
+            "control_implemented",
+            "control_verified",
+            "hazard_analysed",
+            "security_control_implemented",
+            "security_control_verified",
+            "situation_controlled",
+            "situation_has_harm",
+            "situation_has_hazard",
+        )
+    ]
+    assert about_items[2] == {
         "check": "qms.field_value",
         "severity": "error",
         "item": "REQ-001",

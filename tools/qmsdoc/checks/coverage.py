@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from qmsdoc.checks.spec import Check, CheckSpec
+from qmsdoc.project import PROJECT_FILE
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -46,10 +47,24 @@ def check_coverage(context: CheckContext) -> Iterator[Finding]:
     validation), ISO 14971 5.4-7.2 (hazard -> situation -> harm -> control ->
     verification) and IEC 62304 5.1.1 traceability. The check id is
     ``coverage_<rule>``, so each rule can be suppressed or waived on its own.
+
+    A rule that applies to no item is not met either (a file with no hazard has no
+    risk analysis): it is reported at line 1 of the project file, unless the rule
+    says ``allow_empty`` (as ``qms gaps`` fails it).
     """
     for rule in context.profile.coverage:
         figure = context.graph.coverage(rule)
         spec = rule_spec(rule)
+        if figure.empty and not rule.allow_empty:
+            yield spec.finding(
+                f"no {rule.item_type} item: rule {rule.name!r} has nothing to cover"
+                f" ({rule.description}; {rule.clause or 'profile rule'}); write the"
+                f" {rule.item_type} items, or set allow_empty = true on"
+                f" [coverage.{rule.name}] with a comment saying why",
+                path=PROJECT_FILE,
+                line=1,
+            )
+            continue
         for item_id in figure.uncovered:
             item = context.graph.item(item_id)
             if item is None or item.origin:

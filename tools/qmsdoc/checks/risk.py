@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from qmsdoc.checks.spec import Check, CheckSpec
 from qmsdoc.profile.risk_model import is_justified
+from qmsdoc.project import PROJECT_FILE
 from qmsdoc.risk.views import control_verification
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ __all__ = [
     "CHECKS",
     "RISK_CONTROL_UNVERIFIED",
     "RISK_ESTIMATE",
+    "RISK_FILE_EMPTY",
     "RISK_INFORMATION_ONLY",
     "RISK_NEW_HAZARD",
     "RISK_OVERALL_EVALUATION",
@@ -28,6 +30,7 @@ __all__ = [
     "RISK_VALUE_MISMATCH",
     "check_risk_control_unverified",
     "check_risk_estimate",
+    "check_risk_file_empty",
     "check_risk_information_only",
     "check_risk_new_hazard",
     "check_risk_overall_evaluation",
@@ -37,6 +40,12 @@ __all__ = [
     "check_risk_value_mismatch",
 ]
 
+RISK_FILE_EMPTY = CheckSpec(
+    check_id="risk_file_empty",
+    severity="error",
+    summary="risk model configured but no hazard or hazardous situation (ISO 14971 5.4)",
+    clause="ISO 14971 4.5, 5.4",
+)
 RISK_ESTIMATE = CheckSpec(
     check_id="risk_estimate",
     severity="error",
@@ -95,6 +104,31 @@ RISK_OVERALL_EVALUATION = CheckSpec(
     summary="overall residual risk evaluation missing (8)",
     clause="ISO 14971 8",
 )
+
+
+def check_risk_file_empty(context: CheckContext) -> Iterator[Finding]:
+    """A device file with a risk model analyses at least one hazard.
+
+    Serves ISO 14971 5.4 (identification of hazards and hazardous situations) and
+    4.5 (the risk management file): a file with a risk model and no hazard and no
+    hazardous situation has no risk analysis, so every risk rule would pass on
+    nothing. Reported at line 1 of the project file, since there is no item to
+    report on.
+    """
+    model = context.profile.risk
+    if model is None:
+        return
+    if context.graph.of_type(model.hazard_type) or context.graph.of_type(
+        model.hazardous_situation_type
+    ):
+        return
+    yield RISK_FILE_EMPTY.finding(
+        f"the risk file is empty: no {model.hazard_type} and no "
+        f"{model.hazardous_situation_type} item; identify the hazards and hazardous "
+        "situations of the device (ISO 14971 5.4)",
+        path=PROJECT_FILE,
+        line=1,
+    )
 
 
 def check_risk_estimate(context: CheckContext) -> Iterator[Finding]:
@@ -319,6 +353,7 @@ def _residual_problem(problems: tuple[str, ...], model: RiskModel) -> bool:
 
 #: the ISO 14971 checks, in registry order
 CHECKS: tuple[Check, ...] = (
+    Check(spec=RISK_FILE_EMPTY, function=check_risk_file_empty),
     Check(spec=RISK_ESTIMATE, function=check_risk_estimate),
     Check(spec=RISK_UNCONTROLLED, function=check_risk_uncontrolled),
     Check(spec=RISK_INFORMATION_ONLY, function=check_risk_information_only),

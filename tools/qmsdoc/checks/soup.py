@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from qmsdoc.checks.context import local_only
 from qmsdoc.checks.spec import Check, CheckSpec
+from qmsdoc.project import PROJECT_FILE
 from qmsdoc.soup.records import component_key
 
 if TYPE_CHECKING:
@@ -27,10 +28,12 @@ if TYPE_CHECKING:
 __all__ = [
     "CHECKS",
     "SOUP_HAZARD_UNLINKED",
+    "SOUP_LIST_EMPTY",
     "SOUP_NOT_IN_SBOM",
     "SOUP_UNLISTED",
     "SOUP_VERSION_MISMATCH",
     "check_soup_hazard_unlinked",
+    "check_soup_list_empty",
     "check_soup_not_in_sbom",
     "check_soup_unlisted",
     "check_soup_version_mismatch",
@@ -38,6 +41,12 @@ __all__ = [
     "soup_key",
 ]
 
+SOUP_LIST_EMPTY = CheckSpec(
+    check_id="soup_list_empty",
+    severity="error",
+    summary="no SOUP item and no SBOM component (IEC 62304 5.3.3, 8.1.2)",
+    clause="IEC 62304 5.3.3, 8.1.2",
+)
 SOUP_UNLISTED = CheckSpec(
     check_id="soup_unlisted",
     severity="error",
@@ -86,6 +95,33 @@ def _components(context: CheckContext) -> Iterator[tuple[SbomRecord, Component]]
     for record in context.sboms:
         for component in record.components:
             yield record, component
+
+
+def check_soup_list_empty(context: CheckContext) -> Iterator[Finding]:
+    """A device file that tracks SOUP lists some: a SOUP item or an SBOM component.
+
+    Serves IEC 62304 8.1.2 (SOUP identified) and 5.3.3 (SOUP requirements): with no
+    SOUP item and no imported SBOM component, every SOUP check passes on nothing,
+    yet software runs on a runtime and libraries. An SBOM with components and no
+    SOUP item is reported per component (``soup_unlisted``). Reported at line 1 of
+    the project file, since there is no item or record to report on.
+    """
+    config = context.profile.soup
+    if config is None or context.graph.of_type(config.soup_type):
+        return
+    if any(record.components for record in context.sboms):
+        return
+    if context.sboms:
+        names = ", ".join(record.name for record in context.sboms)
+        what = f"the imported SBOMs ({names}) list no component"
+    else:
+        what = "no SBOM imported"
+    yield SOUP_LIST_EMPTY.finding(
+        f"{what} and no {config.soup_type} item: list the software of unknown "
+        "provenance or import an SBOM (IEC 62304 5.3.3, 8.1.2)",
+        path=PROJECT_FILE,
+        line=1,
+    )
 
 
 def check_soup_unlisted(context: CheckContext) -> Iterator[Finding]:
@@ -186,6 +222,7 @@ def check_soup_hazard_unlinked(context: CheckContext) -> Iterator[Finding]:
 
 #: the SOUP checks, in registry order
 CHECKS: tuple[Check, ...] = (
+    Check(spec=SOUP_LIST_EMPTY, function=check_soup_list_empty),
     Check(spec=SOUP_UNLISTED, function=check_soup_unlisted),
     Check(spec=SOUP_VERSION_MISMATCH, function=check_soup_version_mismatch),
     Check(spec=SOUP_NOT_IN_SBOM, function=check_soup_not_in_sbom),
