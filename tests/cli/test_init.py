@@ -9,6 +9,7 @@ skips creating a .venv); Sphinx builds it for real.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ from click.testing import CliRunner
 
 from qmsdoc.cli.init import init_command
 from qmsdoc.scaffold import STUB_MARKER
-from qmstest import git_as, run_qms
+from qmstest import ROOTS, TESTS, git_as, run_qms
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -62,152 +63,79 @@ def _commit(root: Path, message: str) -> None:
     git_as(root, "commit", "-q", "-m", message)
 
 
-#: the smallest honest set: a need, two requirements (one a security control's),
-#: a design output, a test and a validation; a hazard chain with its control and
-#: the overall evaluation; a threat and its control; one SOUP component
-_ITEMS = {
-    "source/software-requirements-specification": """
-.. user_need:: See whether a result is outside the reference range
-   :id: UN-001
-   :status: approved
-
-   The patient wants to know which results are abnormal.
-
-.. requirement:: Flag results outside the reference range
-   :id: REQ-001
-   :status: approved
-   :kind: functional
-   :level: software
-   :satisfies: UN-001
-
-   The software shall flag a result below the lower or above the upper limit.
-
-.. requirement:: Second factor at the first sign-in on a device
-   :id: REQ-002
-   :status: approved
-   :kind: security
-   :level: software
-   :satisfies: UN-001
-   :implements: SC-001
-
-   The software shall ask for a second factor at the first sign-in on a device.
-""",
-    "design-controls/software-design-specification": """
-.. design_output:: Result flagging engine
-   :id: DO-001
-   :status: approved
-   :element: software_unit
-   :safety_class: B
-   :implements: REQ-001, REQ-002, RC-001
-
-   Compares each result with its reference range.
-""",
-    "source/verification-summary": """
-.. verification_test:: Flagging at the range limits
-   :id: VT-001
-   :status: approved
-   :test_level: unit
-   :method: test
-   :verification_scope: both
-   :verifies: REQ-001, REQ-002, RC-001, SC-001
-
-   Values at, below and above each limit are flagged as specified.
-
-.. validation:: Summative usability study
-   :id: VAL-001
-   :status: approved
-   :validation_method: summative_usability
-   :validates: UN-001
-
-   Fifteen lay users identify the abnormal results of a report.
-""",
-    "risks/hazard-analysis": """
-.. hazard:: Out-of-range result shown as normal
-   :id: HAZ-001
-   :status: approved
-   :hazard_category: clinical_information
-
-.. harm:: Delayed treatment of an abnormal result
-   :id: HARM-001
-   :status: approved
-   :severity: 3
-
-.. hazardous_situation:: Patient relies on a result wrongly shown as normal
-   :id: HS-001
-   :status: approved
-   :sequence: Range comparison fails; the result is shown as normal.
-   :p1: 2
-   :p2: 3
-   :residual_p1: 1
-   :residual_p2: 3
-   :arises_from: HAZ-001
-   :leads_to: HARM-001
-
-.. risk_control:: Independent flag of values outside the range
-   :id: RC-001
-   :status: approved
-   :option: inherent_safety
-   :mitigates: HS-001
-""",
-    "risks/risk-management-report": """
-.. risk_evaluation:: Overall residual risk
-   :id: ORR-001
-   :status: approved
-   :conclusion: acceptable
-
-   The single residual risk is acceptable; the benefit outweighs it.
-""",
-    "risks/threat-model": """
-.. threat:: Account takeover with a leaked password
-   :id: THR-001
-   :status: approved
-   :stride: spoofing
-   :asset: The user's results
-   :security_impact: 3
-   :exploitability: 4
-   :residual_exploitability: 2
-   :threatens: DO-001
-""",
-    "risks/security-risk-controls": """
-.. security_control:: Second factor at sign-in
-   :id: SC-001
-   :status: approved
-   :control_category: authentication
-   :mitigates: THR-001
-""",
-    "design-controls/soup-list": """
-.. soup:: attrs 25.1.0
-   :id: SOUP-001
-   :status: approved
-   :version: 25.1.0
-   :supplier: The attrs project
-   :purl: pkg:pypi/attrs@25.1.0
-   :safety_relevance: none
-   :purpose: Data classes of the result model.
-   :soup_requirements: Creates immutable classes with the declared fields.
-   :prerequisites: CPython 3.11 or newer.
-   :support_level: actively_maintained
-   :end_of_support: 2028-12-31
-""",
+#: what the smallest honest file writes over the initialised tree
+#: (``tests/roots/init-filled``): the text of each stub page it keeps, with its items;
+#: the pathway sections that do not apply to a software-only device; the device's
+#: code and its own test (stored under names pytest does not collect here)
+FILLED = ROOTS / "init-filled"
+#: the stub pages of the fda-510k plan's sections the file declares not applicable
+NOT_APPLICABLE = {
+    "source/biocompatibility-evaluation",
+    "source/electrical-safety-and-emc",
+    "source/reprocessing-sterility-shelf-life",
 }
+#: a scan by Grype that reports no vulnerability (Grype's own test output)
+EMPTY_SCAN = TESTS / "data" / "scanners" / "grype-presenter-empty.json"
 
 
 def _write_the_file(root: Path) -> list[str]:
-    """Write every stub page (its text, the items it holds) and drop its stub
-    comment; return the pages written."""
-    written = []
-    items = dict(_ITEMS)
+    """Write every stub page from ``init-filled`` (dropping its stub comment and
+    note), remove the pages of sections not applicable, declare those in qms.toml,
+    and add the device's code and test; return the pages written."""
+    written, removed = [], set()
     for path in sorted(root.rglob("*.rst")):
         text = path.read_text(encoding="utf-8")
         if f"\n.. {STUB_MARKER}:" not in text:
             continue
         head = text.split(f"\n.. {STUB_MARKER}:")[0]
         docname = path.relative_to(root).with_suffix("").as_posix()
-        body = "\nWritten for the test device: what it states is checked by review.\n"
-        path.write_text(head + body + items.pop(docname, ""), encoding="utf-8")
-        written.append(docname)
-    assert items == {}, "pages the items were meant for are not stubs"
+        body = FILLED / f"{docname}.rst"
+        if body.is_file():
+            path.write_text(f"{head}\n{body.read_text(encoding='utf-8')}", "utf-8")
+            written.append(docname)
+            continue
+        path.unlink()
+        index = path.parent / "index.rst"
+        listed = index.read_text(encoding="utf-8")
+        assert f"   {path.stem}\n" in listed
+        index.write_text(listed.replace(f"   {path.stem}\n", ""), encoding="utf-8")
+        removed.add(docname)
+    assert removed == NOT_APPLICABLE
+    pages = {
+        p.relative_to(FILLED).with_suffix("").as_posix() for p in FILLED.rglob("*.rst")
+    }
+    assert pages == set(written), "pages of the fixture that init wrote no stub for"
+    overrides = (FILLED / "qms-overrides.toml").read_text(encoding="utf-8")
+    with (root / "qms.toml").open("a", encoding="utf-8") as config:
+        config.write(overrides)
+    (root / "src").mkdir()
+    shutil.copy(FILLED / "src" / "flagging.py", root / "src" / "flagging.py")
+    shutil.copy(
+        FILLED / "device-tests" / "flagging_tests.py",
+        root / "tests" / "test_flagging.py",
+    )
     return written
+
+
+def _sbom_and_scan(root: Path, tmp_path: Path) -> None:
+    """The SBOM of the device's one dependency, made by the real cyclonedx-py, and a
+    vulnerability scan that reports nothing, each imported as a record."""
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("attrs==25.1.0\n", encoding="utf-8")
+    sbom = tmp_path / "flagline.cdx.json"
+    subprocess.run(
+        [sys.executable, "-m", "cyclonedx_py", "requirements", str(requirements),
+         "-o", str(sbom)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    soup = run_qms(root, "soup", "import", str(sbom), "--name", "flagline")
+    assert soup.returncode == 0, soup.stderr
+    assert "flagline: 1 components" in soup.stdout
+    scan = run_qms(
+        root, "vulnerabilities", "import", str(EMPTY_SCAN), "--name", "flagline"
+    )
+    assert scan.returncode == 0, scan.stderr
+    assert "0 findings" in scan.stdout
 
 
 def _new_file(tmp_path: Path) -> Path:
@@ -236,6 +164,11 @@ def test_a_new_file_builds_and_its_gate_names_what_is_missing(tmp_path: Path) ->
     ]
     assert any(line.startswith("source/intended-use.rst:") for line in stubs)
     assert len(stubs) == len(list(root.rglob("*.rst"))) - 5  # front page, 4 folders
+    # each stub says what to write, in the words of its role's description
+    soup = (root / "design-controls" / "soup-list.rst").read_text(encoding="utf-8")
+    assert "write the SOUP items, their requirements and known anomalies of" in soup
+    pages = [path.read_text(encoding="utf-8") for path in root.rglob("*.rst")]
+    assert not [page for page in pages if "of the device of the device" in page]
     # the gap report names each rule with nothing to cover yet
     for missing in ("user_need_satisfied", "requirement_verified", "hazard_analysed"):
         assert re.search(
@@ -245,25 +178,76 @@ def test_a_new_file_builds_and_its_gate_names_what_is_missing(tmp_path: Path) ->
 
 
 @needs_make
-def test_the_smallest_honest_file_passes_its_gate(tmp_path: Path) -> None:
+def test_the_smallest_honest_file_passes_its_gate_and_builds_its_dossier(
+    tmp_path: Path,
+) -> None:
+    """As the CI template does: the gate, the device's tests imported as evidence of
+    the commit, and the dossier, on the smallest honest file."""
     root = _new_file(tmp_path)
     written = _write_the_file(root)
     assert "source/intended-use" in written
+    _sbom_and_scan(root, tmp_path)
     _commit(root, "the smallest honest device file")
+
     gate = _make(root, "check")
     assert gate.returncode == 0, gate.stdout[-3000:] + gate.stderr[-3000:]
-    assert "qms check: PASS: 14 items, 0 open findings" in gate.stdout
+    assert "qms check: PASS: 18 items, 0 open findings" in gate.stdout
+    assert "qms gaps: trace PASS: 0 holes" in gate.stdout
     assert "WARNING" not in gate.stderr
 
-    # the dossier is this file's: no page or word of the reference device
+    # the device's own tests, run for real, are the verification evidence of HEAD
+    head = git_as(root, "rev-parse", "HEAD").strip()
+    (root / "_build" / "evidence").mkdir(parents=True)
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         "--junitxml=_build/evidence/junit.xml", "tests"],
+        cwd=root, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert tests.returncode == 0, tests.stdout
+    assert "7 passed" in tests.stdout
+    imported = run_qms(
+        root, "evidence", "import", "_build/evidence/junit.xml", "--commit", head,
+        "--run", "ci-1", "--tree-clean", "--environment", "test runner",
+        "--executor", "the test suite",
+    )  # fmt: skip
+    assert imported.returncode == 0, imported.stderr
+    assert "7 cases (7 passed)" in imported.stdout
+    _commit(root, "evidence of the first run")
+
     dossier = _make(root, "dossier", "PDF=")
-    report = (root / "_build" / "dossier" / "fda-510k" / "index.html").read_text(
-        encoding="utf-8"
-    )
+    output = dossier.stdout + dossier.stderr
+    assert dossier.returncode == 0, output[-4000:]
+    # the gate of the dossier: findings, trace and every required section
+    assert "qms check: PASS: 18 items, 0 open findings" in dossier.stdout
+    # the validation study is planned, not yet run: fine until a release
+    assert (
+        "verification by executed records: 0 not planned, 1 planned, 4 passed,"
+        " 0 failed, 0 stale, 0 waived"
+    ) in dossier.stdout
+    assert "gate: PASS" in dossier.stdout
+    folder = root / "_build" / "dossier" / "fda-510k"
+    report = json.loads((folder / "dossier-report.json").read_text(encoding="utf-8"))
+    states = {s["id"]: s["state"] for s in report["sections"] if s["required"]}
+    assert {i: s for i, s in states.items() if s not in ("filled", "external")} == {
+        "12": "not applicable", "13": "not applicable", "16": "not applicable"
+    }  # fmt: skip
+    [security] = [s for s in report["sections"] if s["id"] == "15"]
+    assert "record sbom" in security["sources"]
+    assert "record vulnerabilities" in security["sources"]
+    assert (folder / "evidence" / "ci-1.json").is_file()
+
+    # the dossier is this file's: no page or word of the reference device
+    index = (folder / "index.html").read_text(encoding="utf-8")
     # the section filled by the intended-use role links its page
-    assert '<a href="html/source/intended-use.html">source/intended-use</a>' in report
-    assert "serenya" not in report.lower()
-    assert "serenya" not in (dossier.stdout + dossier.stderr).lower()
+    assert '<a href="html/source/intended-use.html">source/intended-use</a>' in index
+    assert "serenya" not in output.lower()
+    named = [
+        path.relative_to(folder).as_posix()
+        for path in folder.rglob("*")
+        if path.is_file()
+        and ("serenya" in path.name.lower() or b"serenya" in path.read_bytes().lower())
+    ]
+    assert named == []
 
 
 def test_markdown_pages_are_read_as_stubs(tmp_path: Path) -> None:

@@ -127,9 +127,12 @@ def page_text(page: StubPage, markup: str) -> str:
         if page.sections
         else ""
     )
+    # "SOUP items, ..." keeps its acronym; "..., shelf life of the device" its end
+    first = page.title.split(" ", 1)[0]
+    title = page.title if first.isupper() else page.title[:1].lower() + page.title[1:]
+    of_device = "" if title.endswith(" of the device") else " of the device"
     body = (
-        f"This document is a stub: write the {page.title[:1].lower()}{page.title[1:]} "
-        "of the device here. "
+        f"This document is a stub: write the {title}{of_device} here. "
         f"{asked}{where} Remove the {STUB_MARKER} line when the document is written; "
         "until then the gate reports it as not written."
     )
