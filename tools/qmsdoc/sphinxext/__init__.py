@@ -54,6 +54,10 @@ reading
 ``build-finished``
     :func:`reproducible.drop_validation_timing` takes the validation time out of
     sphinx-needs' ``schema_violations.json``.
+``builder-inited`` to ``build-finished``
+    :mod:`~qmsdoc.sphinxext.collection` runs the full garbage collections itself
+    (every 25 documents, and once after reading, freezing the environment) instead
+    of CPython's automatic ones, if ``qms_collection`` is on (the default).
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ from typing import TYPE_CHECKING, Any
 from qmsdoc import __version__
 from qmsdoc.processes import PROCESSES
 from qmsdoc.sphinxext.aggregate import aggregate_node, resolve_aggregates
+from qmsdoc.sphinxext.collection import setup_collection
 from qmsdoc.sphinxext.domain import QmsDomain
 from qmsdoc.sphinxext.events import check_items, remember_evidence
 from qmsdoc.sphinxext.item_header import item_header_node, resolve_item_headers
@@ -98,6 +103,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("qms_item_tables", "qmsdoc", "html", types=frozenset({str}))
     app.add_domain(QmsDomain)
     setup_speedups(app)
+    setup_collection(app)
     app.connect("config-inited", register_profile, priority=5)
     app.connect("config-inited", install_item_directive, priority=700)
     app.connect("env-check-consistency", check_items)
