@@ -93,8 +93,10 @@ def check_design_review_not_independent(context: CheckContext) -> Iterator[Findi
     """Every design review has a participant independent of the design stage.
 
     Serves ISO 13485 7.3.5 via 21 CFR 820.10 (participants include representatives
-    of the functions concerned; the QMSR keeps 820.30(e)'s individual without direct
-    responsibility for the stage reviewed).
+    of the functions concerned and other specialist personnel). ISO 13485 does not
+    name an independent participant; FDA's QMSR preamble (final rule, 89 FR 7496,
+    2 February 2024) still expects one in a design review, and the profile's design
+    review policy asks for one.
     """
     config = context.profile.design_review
     if config is None:
