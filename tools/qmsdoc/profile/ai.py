@@ -93,6 +93,13 @@ class AiConfig:
     """Values (or comma-separated tags) of ``updates_field`` that mean so."""
     subgroups: tuple[str, ...]
     """Subgroups every evaluation must report (the plan's, besides its own field)."""
+    modifications_field: str = "planned_modifications"
+    """Field of a change control plan listing its planned modifications, one per
+    line: ``name: field, field may change; bound; bound`` (:mod:`qmsdoc.ai.pccp`)."""
+    protocol_field: str = "modification_protocol"
+    """Field of a change control plan holding its modification protocol."""
+    pccp_evaluation_link: str = "requires_evaluation"
+    """Link from a change control plan to the evaluations its protocol requires."""
 
 
 def build_ai(
@@ -108,6 +115,7 @@ def build_ai(
     dataset = roles.item_type("dataset_type", "dataset")
     evaluation = roles.item_type("evaluation_type", "performance_evaluation")
     requirement = roles.item_type("requirement_type", "requirement")
+    pccp = roles.item_type("pccp_type", "pccp")
     deployment = roles.field("deployment_field", "deployment", owner=model)
     purpose = roles.field("purpose_field", "dataset_purpose", owner=dataset)
     updates = roles.field("updates_field", "tags", owner=requirement)
@@ -125,7 +133,7 @@ def build_ai(
         model_type=model,
         dataset_type=dataset,
         evaluation_type=evaluation,
-        pccp_type=roles.item_type("pccp_type", "pccp"),
+        pccp_type=pccp,
         monitoring_type=roles.item_type("monitoring_type", "ai_monitoring"),
         model_version_field=roles.field(
             "model_version_field", "model_version", owner=model
@@ -163,4 +171,11 @@ def build_ai(
         updates_field=updates,
         updates_values=roles.values("updates_values", ("model-update",), field=updates),
         subgroups=builder.strings(table, _SECTION, "subgroups"),
+        modifications_field=roles.field(
+            "modifications_field", "planned_modifications", owner=pccp
+        ),
+        protocol_field=roles.field(
+            "protocol_field", "modification_protocol", owner=pccp
+        ),
+        pccp_evaluation_link=roles.link("pccp_evaluation_link", "requires_evaluation"),
     )

@@ -207,6 +207,7 @@ AI = frozenset(
         "dataset_digest_field", "manifest_field", "evaluated_version_field",
         "criteria_field", "subgroups_field", "model_link", "dataset_link",
         "pccp_link", "monitoring_link", "requirement_type", "updates_field",
-        "updates_values", "subgroups",
+        "updates_values", "subgroups", "modifications_field", "protocol_field",
+        "pccp_evaluation_link",
     }
 )  # fmt: skip
