@@ -47,6 +47,7 @@ __all__ = [
     "PerformanceRecord",
     "evidence_run",
     "judge_record",
+    "parse_performance",
     "plan_subgroups",
     "read_performance",
     "record_document",
@@ -172,7 +173,18 @@ def read_performance(
 
 
 def _read(path: Path, where: str) -> PerformanceRecord:
-    document = load_json(read_input_text(path, kind="record"), path)
+    return parse_performance(read_input_text(path, kind="record"), str(path), where)
+
+
+def parse_performance(text: str, source: str, where: str) -> PerformanceRecord:
+    """The record written in ``text`` (read from ``source``, named in messages;
+    ``where`` becomes its :attr:`~PerformanceRecord.record_path`): a record read at a
+    past revision (``qms pccp check``).
+
+    :raises InputError: If the record is not valid (one line naming ``source``).
+    """
+    path = source
+    document = load_json(text, path)
     fields = RecordFields(document, str(path))
     fields.expect_format(FORMAT)
     model = RecordFields(fields.value("model"), str(path), prefix="model.")
