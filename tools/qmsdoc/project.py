@@ -107,7 +107,7 @@ class SectionOverride:
     not_applicable: str | None = None
     """Why the section does not apply to this device."""
     administrative: str | None = None
-    """The section is prepared outside the design history file: by whom, when."""
+    """The section is prepared outside the design and development file: by whom, when."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -84,7 +84,7 @@ def check_id_malformed(context: CheckContext) -> Iterator[Finding]:
 def check_id_duplicate(context: CheckContext) -> Iterator[Finding]:
     """No two items share an identifier; each later one is reported, naming the first.
 
-    Serves IEC 62304 8.1.2 and ISO 13485 7.3.10 via 21 CFR 820.10 (an unambiguous design history file).
+    Serves IEC 62304 8.1.2 and ISO 13485 7.3.10 via 21 CFR 820.10 (an unambiguous design and development file).
     """
     # an external item (imported from a needs.json) is never reported, but a local
     # item that takes its id is

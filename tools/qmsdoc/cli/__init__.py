@@ -71,7 +71,7 @@ class _LazyGroup(click.Group):
 )
 @click.pass_context
 def cli(context: click.Context, root: Path | None, debug: bool) -> None:
-    """qmsdoc: check and export a medical-device design history file kept in git.
+    """qmsdoc: check and export a medical-device design and development file kept in git.
 
     \b
     Exit codes:

@@ -4,7 +4,7 @@ Each plan lists the sections of a submission (eSTAR, MDR or IVDR Annex II/III) a
 for each, what fills it from the device file: document roles (what a page declares it
 is, ``[documents.roles]`` of the profile; never a page path), item types (with an
 optional field filter), trace matrices and generated records; or why it does not
-apply; or that it is prepared outside the design history file (administrative). A
+apply; or that it is prepared outside the design and development file (administrative). A
 plan says what the regulation asks for; what only a device can say (a section does
 not apply to it, its pages hold another role) is the project's, in ``qms.toml``.
 """

@@ -86,7 +86,7 @@ class Waiver:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Item:
-    """A controlled item of the design history file, with its type from the profile."""
+    """A controlled item of the design and development file, with its type from the profile."""
 
     id: str
     """The identifier as written; empty if the author gave none."""

@@ -161,7 +161,7 @@ def _template_values(options: InitOptions) -> dict[str, str]:
     return {
         "name": options.name,
         "name_literal": json.dumps(options.name),
-        "title_literal": json.dumps(f"{options.name} design history file"),
+        "title_literal": json.dumps(f"{options.name} design and development file"),
         "extensions": extensions,
         "myst": myst,
         "pathways": ", ".join(json.dumps(name) for name in options.pathways),
@@ -206,9 +206,9 @@ def _classification(options: InitOptions) -> str:
 
 
 def _front_page(options: InitOptions, prefix: str) -> str:
-    title = f"{options.name} design history file"
+    title = f"{options.name} design and development file"
     intro = (
-        f"The design history file of {options.name}, kept as text in git and "
+        f"The design and development file of {options.name}, kept as text in git and "
         "checked by qmsdoc (``make check``)."
     )
     folders = [f"{folder}/index" for folder, _ in FOLDERS]
