@@ -200,6 +200,7 @@ PROCESSES: tuple[QmsProcess, ...] = (
         sections=("ai",),
         enabled=lambda profile: profile.ai is not None,
         check_modules=("qmsdoc.checks.ai",),
+        pages=("qmsdoc.sphinxext.ai_documents",),
         commands=(("performance", "qmsdoc.cli.performance:performance_group"),),
         records=("performance",),
     ),
