@@ -201,7 +201,10 @@ PROCESSES: tuple[QmsProcess, ...] = (
         enabled=lambda profile: profile.ai is not None,
         check_modules=("qmsdoc.checks.ai",),
         pages=("qmsdoc.sphinxext.ai_documents",),
-        commands=(("performance", "qmsdoc.cli.performance:performance_group"),),
+        commands=(
+            ("performance", "qmsdoc.cli.performance:performance_group"),
+            ("pccp", "qmsdoc.cli.pccp:pccp_group"),
+        ),
         records=("performance",),
     ),
     QmsProcess(

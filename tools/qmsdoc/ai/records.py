@@ -176,14 +176,14 @@ def _read(path: Path, where: str) -> PerformanceRecord:
     return parse_performance(read_input_text(path, kind="record"), str(path), where)
 
 
-def parse_performance(text: str, source: str, where: str) -> PerformanceRecord:
-    """The record written in ``text`` (read from ``source``, named in messages;
+def parse_performance(text: str, origin: str, where: str) -> PerformanceRecord:
+    """The record written in ``text`` (read from ``origin``, named in messages;
     ``where`` becomes its :attr:`~PerformanceRecord.record_path`): a record read at a
     past revision (``qms pccp check``).
 
-    :raises InputError: If the record is not valid (one line naming ``source``).
+    :raises InputError: If the record is not valid (one line naming ``origin``).
     """
-    path = source
+    path = origin
     document = load_json(text, path)
     fields = RecordFields(document, str(path))
     fields.expect_format(FORMAT)
