@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from qmsdoc import __version__
 from qmsdoc.device_file import DeviceFile, record_files
 from qmsdoc.dossier.consistency import consistency_problems
+from qmsdoc.dossier.originals import find_originals
 from qmsdoc.dossier.plan import project_pathway
 from qmsdoc.dossier.readiness import (
     ALL_CONDITIONS,
@@ -46,6 +47,9 @@ from qmsdoc.vcs import GitHistory, source_state
 from qmsdoc.vcs.clock import generation_time
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from qmsdoc.dossier.originals import ImportedOriginal
     from qmsdoc.evidence.status import EvidenceView, State
     from qmsdoc.project import Project
     from qmsdoc.trace import TraceGraph
@@ -122,6 +126,19 @@ def assemble_dossier(
             record, kind="record", root=project.root
         )
         records.add(kind)
+    originals = find_originals(
+        project.root,
+        sboms=outcome.sboms,
+        scans=outcome.scans,
+        tracked=GitHistory(project.root).tracked,
+    )
+    for original in originals:
+        if original.path is not None and original.shipped_as is not None:
+            files[original.shipped_as] = read_input_bytes(
+                project.root / original.path,
+                kind="sbom" if original.kind == "sbom" else "report",
+                root=project.root,
+            )
     approvals = device.signatures
     if approvals:
         files["approvals.json"] = _json(
@@ -178,6 +195,7 @@ def assemble_dossier(
             release=release,
             generated=stamp,
             verification=verification_entries(graph, outcome.evidence, commit),
+            originals=originals,
         )
     )
     if singlehtml is not None:
@@ -287,6 +305,7 @@ def _report(
     release: str | None,
     generated: str,
     verification: dict[str, Any] | None = None,
+    originals: Sequence[ImportedOriginal] = (),
 ) -> dict[str, Any]:
     report: dict[str, Any] = {
         "pathway": pathway,
@@ -308,6 +327,18 @@ def _report(
     }
     if verification is not None:
         report["verification"] = verification
+    if originals:
+        report["imported_originals"] = [
+            {
+                "kind": o.kind,
+                "record": o.record,
+                "source": o.source,
+                "sha256": o.sha256,
+                "shipped_as": o.shipped_as,
+                "note": o.note,
+            }
+            for o in originals
+        ]
     if elements:
         report["software_documentation"] = {
             "basis": elements_note,

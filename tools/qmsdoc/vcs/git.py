@@ -147,6 +147,27 @@ class GitHistory:
             if (record := _commit(chunk, prefix))
         ]
 
+    def tracked(self, name: str) -> list[str]:
+        """Paths (POSIX, relative to the root) of the files named ``name`` that git
+        tracks under the root, sorted; empty outside git."""
+        repository = self._repository()
+        if repository is None or not name or "/" in name:
+            return []
+        prefix = self._prefix(repository)
+        try:
+            output = str(
+                repository.git.ls_files(
+                    "-z", "--", f":(glob){prefix}**/{_glob_literal(name)}"
+                )
+            )
+        except Exception:  # git failed: nothing is known to be tracked
+            return []
+        return sorted(
+            path[len(prefix) :]
+            for path in output.split("\x00")
+            if path and path.startswith(prefix)
+        )
+
     def file_at(self, commit: str, path: str) -> str | None:
         """One file at ``commit`` (path relative to the root), or None."""
         repository = self._repository()
@@ -487,6 +508,11 @@ _PULL_REQUEST_FORMAT = (
     "%H%x1f%P%x1f%aI%x1f%cI%x1f%(trailers:only=true,"
     "unfold=true,separator=%x1d,key_value_separator=%x1c)%x1f%B"
 )
+
+
+def _glob_literal(name: str) -> str:
+    """``name`` as a glob pattern that matches only itself."""
+    return "".join(f"[{char}]" if char in "*?[]\\" else char for char in name)
 
 
 def _commit(chunk: str, prefix: str) -> CommitRecord | None:
