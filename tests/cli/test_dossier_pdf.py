@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pypdfium2
 
+from qmsdoc.export.pdf_outline import outline_of
+
 
 def _run(
     root: Path, *args: str, path: str | None = None
@@ -71,6 +73,45 @@ def test_the_pdf_has_a_cover_the_items_and_the_same_bytes_twice(
     assert "  technical-file.pdf" in manifest
     _run(valid_root, *args)
     assert pdf.read_bytes() == first
+
+
+def test_the_pdf_can_be_navigated_and_has_the_pathways_paper(valid_root: Path) -> None:
+    _builds(valid_root)
+    for pathway, (width, height) in (
+        ("fda-denovo", (612, 792)),
+        ("eu-mdr", (595, 842)),
+    ):
+        _run(
+            valid_root,
+            "dossier",
+            "--pathway",
+            pathway,
+            "--singlehtml",
+            "_build/singlehtml",
+        )
+        data = (
+            valid_root / "_build" / "dossier" / pathway / "technical-file.pdf"
+        ).read_bytes()
+        document = pypdfium2.PdfDocument(data)
+        pages = len(document)
+        # Letter for the FDA, A4 for the EU (points, rounded)
+        assert {
+            tuple(round(v) for v in document[i].get_size()) for i in range(pages)
+        } == {(width, height)}
+        texts = [document[i].get_textpage().get_text_range() for i in range(pages)]
+        for number, text in enumerate(texts, start=1):
+            assert f"Page {number} of {pages}" in text
+            assert "Valid · " in text and "· commit " in text  # the running header
+        assert "Contents" in texts[1] and "Index of items" in texts[-1]
+        outline = outline_of(data)
+        titles = [(level, title) for level, title, _ in outline]
+        assert titles[0] == (0, "Valid device")
+        assert (1, "Items") in titles
+        item = next(entry for entry in outline if entry[1] == "REQ-001")
+        items_heading = next(entry for entry in outline if entry[1] == "Items")
+        assert item[0] == items_heading[0] + 1  # the item sits under its page
+        # the bookmark opens the page that shows the item
+        assert "REQ-001" in texts[item[2]] and item[2] not in (1, pages - 1)
 
 
 def test_a_missing_pdf_toolchain_says_what_to_do(valid_root: Path) -> None:

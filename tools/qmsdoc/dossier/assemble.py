@@ -215,6 +215,8 @@ def assemble_dossier(
             },
             dirty=not state.clean,
             generated=generated,
+            page_size="A4" if plan.region == "EU" else "Letter",
+            running_header=f"{project.name} · {plan.title} · commit {commit[:12]}",
         )
     files["index.html"] = render_index(
         {
@@ -240,11 +242,26 @@ def assemble_dossier(
 
 
 def _pdf(
-    singlehtml: Path, *, cover: dict[str, str], dirty: bool, generated: Any
+    singlehtml: Path,
+    *,
+    cover: dict[str, str],
+    dirty: bool,
+    generated: Any,
+    page_size: str,
+    running_header: str,
 ) -> bytes:
+    """The PDF: A4 for an EU pathway, Letter for a US one (``page_size``)."""
     with tempfile.TemporaryDirectory(prefix="qms-dossier-pdf-") as work:
         target = Path(work) / "technical-file.pdf"
-        print_pdf(singlehtml, target, cover=cover, dirty=dirty, generated=generated)
+        print_pdf(
+            singlehtml,
+            target,
+            cover=cover,
+            dirty=dirty,
+            generated=generated,
+            page_size=page_size,
+            running_header=running_header,
+        )
         return target.read_bytes()
 
 

@@ -12,6 +12,13 @@ A cover block names the project, pathway, commit and tree state ("NOT A RELEASE
 BUILD" on a modified tree). The PDF's creation and modification dates are set to the
 generation time (same byte length, so the cross-reference table stays valid): the same
 input gives the same bytes.
+
+The page size is the pathway's paper (A4 for the EU, Letter for the FDA); each page
+has a running header (device, pathway, commit) and "Page X of Y" (CSS page-margin
+boxes, which Chromium prints). After the cover comes a contents list of the headings;
+at the end an index of the items by id; both are links, so Chromium keeps a named
+destination for each, from which :mod:`qmsdoc.export.pdf_outline` writes the PDF's
+outline: headings, and each item under the page that shows it.
 """
 
 from __future__ import annotations
@@ -24,12 +31,13 @@ import tempfile
 from typing import TYPE_CHECKING
 
 from qmsdoc.errors import OutputError, ProjectError
+from qmsdoc.export.pdf_outline import OutlineEntry, add_outline
 
 if TYPE_CHECKING:
     from datetime import datetime
     from pathlib import Path
 
-__all__ = ["find_chromium", "print_pdf"]
+__all__ = ["find_chromium", "outline_entries", "print_pdf"]
 
 _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 _FLAGS = (
@@ -78,9 +86,18 @@ def print_pdf(
     cover: dict[str, str],
     dirty: bool,
     generated: datetime,
+    page_size: str = "A4",
+    running_header: str = "",
 ) -> None:
     """Print ``singlehtml/index.html`` with a cover to ``target``.
 
+    The print has a contents list after the cover (the headings down to the pages'
+    titles) and an index of items at the end (their ids), both links; the outline
+    is built from the same headings and the items under them
+    (:mod:`qmsdoc.export.pdf_outline`). Every page has ``running_header`` at the top
+    and "page X of Y" at the bottom.
+
+    :param page_size: ``A4`` or ``Letter``.
     :raises ProjectError: If the single-page build or Chromium is missing.
     :raises OutputError: If Chromium fails.
     """
@@ -91,9 +108,14 @@ def print_pdf(
         )
     browser = find_chromium()
     text = page.read_text(encoding="utf-8")
-    block = _cover(cover, dirty=dirty)
-    text = text.replace("</head>", _PRINT_CSS + "</head>", 1)
+    entries = outline_entries(text)
+    block = _cover(cover, dirty=dirty) + _contents(entries)
+    css = _PRINT_CSS + _page_css(page_size, running_header)
+    text = text.replace("</head>", css + "</head>", 1)
     text = re.sub(r"(<body[^>]*>)", lambda match: match.group(1) + block, text, count=1)
+    index = _item_index(entries)
+    at = text.rfind("</body>")
+    text = text[:at] + index + text[at:] if at >= 0 else text + index
     with tempfile.TemporaryDirectory(prefix="qms-pdf-") as work:
         printable = singlehtml / f".qms-print-{target.stem}.html"
         printable.write_text(text, encoding="utf-8")
@@ -120,8 +142,96 @@ def print_pdf(
             f"{browser}: printing the PDF failed (exit {done.returncode})"
         )
     stamp = generated.strftime("%Y%m%d%H%M%S").encode()
+    # the dates first: pypdf writes the info strings again, escaped
     data = _DATES.sub(lambda match: match.group(1) + stamp, target.read_bytes())
+    data = add_outline(data, entries)
     target.write_bytes(data)
+
+
+#: a section and its heading, or an item's table, in Sphinx's single-page HTML
+_ANCHORS = re.compile(
+    r'<section id="(?P<section>[^"]+)">\s*<h(?P<rank>[1-6])>(?P<title>.*?)</h(?P=rank)>'
+    r'|<table class="need [^"]*" id="(?P<item>[^"]+)"',
+    re.S,
+)
+_TAGS = re.compile(r"<[^>]+>")
+#: headings down to this rank are in the contents list (the pages' own titles)
+_CONTENTS_RANK = 3
+_PAGE_SIZES = ("A4", "Letter")
+
+
+def outline_entries(page: str) -> list[OutlineEntry]:
+    """The headings (down to rank 4) and items of a single-page HTML build, in order;
+    an item sits one level under the heading before it."""
+    entries: list[OutlineEntry] = []
+    level = -1
+    seen: set[str] = set()
+    for match in _ANCHORS.finditer(page):
+        anchor = match.group("section") or match.group("item")
+        if anchor in seen:
+            continue
+        if match.group("section"):
+            rank = int(match.group("rank"))
+            if rank > _CONTENTS_RANK + 1:
+                continue
+            title = (
+                html.unescape(_TAGS.sub("", match.group("title"))).rstrip("¶").strip()
+            )
+            level = rank - 1
+            entries.append(OutlineEntry(level=level, title=title, anchor=anchor))
+        else:
+            entries.append(
+                OutlineEntry(level=level + 1, title=anchor, anchor=anchor, item=True)
+            )
+        seen.add(anchor)
+    return entries
+
+
+def _contents(entries: list[OutlineEntry]) -> str:
+    rows = "".join(
+        f'<li class="qms-level-{e.level}"><a href="#{html.escape(e.anchor)}">'
+        f"{html.escape(e.title)}</a></li>"
+        for e in entries
+        if e.level < _CONTENTS_RANK and not e.item
+    )
+    return f'<nav class="qms-contents"><p class="qms-contents-title">Contents</p><ul>{rows}</ul></nav>'
+
+
+def _item_index(entries: list[OutlineEntry]) -> str:
+    items = [e for e in entries if e.item]
+    if not items:
+        return ""
+    links = " ".join(
+        f'<a class="qms-id" href="#{html.escape(e.anchor)}">{html.escape(e.anchor)}</a>'
+        for e in sorted(items, key=lambda e: e.anchor)
+    )
+    return f'<div class="qms-item-index"><p class="qms-contents-title">Index of items</p><p>{links}</p></div>'
+
+
+def _page_css(size: str, header: str) -> str:
+    if size not in _PAGE_SIZES:
+        msg = f"page size {size!r}: use one of {', '.join(_PAGE_SIZES)}"
+        raise ValueError(msg)
+    return (
+        "<style>@page { size: " + size + "; margin: 18mm 14mm;"
+        ' @top-left { content: "'
+        + _css_string(header)
+        + '"; font-size: 8pt; color: #555; }'
+        ' @bottom-right { content: "Page " counter(page) " of " counter(pages);'
+        " font-size: 8pt; color: #555; } }"
+        " .qms-contents { break-after: page; } .qms-contents ul { list-style: none; padding: 0; }"
+        " .qms-contents .qms-level-1 { margin-left: 1.5em; } .qms-contents .qms-level-2 { margin-left: 3em; }"
+        " .qms-contents-title { font-size: 1.6em; font-weight: bold; }"
+        " .qms-item-index { break-before: page; } a.qms-id { white-space: nowrap; margin-right: 0.6em; }"
+        "</style>"
+    )
+
+
+def _css_string(text: str) -> str:
+    """``text`` inside a CSS string: quotes and backslashes escaped, no control
+    characters, no ``<`` (the style element must not end early)."""
+    flat = re.sub(r"[\x00-\x1f\x7f]", " ", text)
+    return flat.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
 
 
 def _cover(cover: dict[str, str], *, dirty: bool) -> str:
