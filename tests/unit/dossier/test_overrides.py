@@ -162,8 +162,8 @@ def test_overrides_of_another_pathway_leave_this_one_alone(tmp_path: Path) -> No
 BAD_OVERRIDES = [
     (
         '[project.pathway_overrides.fda-pma.sections."1"]\nrequired = true\n',
-        "[project.pathway_overrides.fda-pma]: unknown pathway; pathways: eu-ivdr,"
-        " eu-mdr, fda-510k, fda-denovo",
+        "[project.pathway_overrides.fda-pma]: unknown pathway; pathways: eu-ai-act,"
+        " eu-ivdr, eu-mdr, fda-510k, fda-denovo",
     ),
     (
         '[project.pathway_overrides.fda-510k.sections."99"]\nrequired = true\n',

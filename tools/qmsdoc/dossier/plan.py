@@ -32,6 +32,7 @@ __all__ = [
     "PathwayPlan",
     "ProjectPlan",
     "SectionPlan",
+    "applies",
     "check_overrides",
     "load_pathway",
     "load_software_elements",
@@ -66,6 +67,10 @@ class SectionPlan:
     pages: tuple[str, ...] = ()
     """Pages (document names) named by a project override, for a project without
     document control; a packaged plan names none."""
+    when_item_type: str = ""
+    """The section belongs to the submission only when the device file holds an item
+    of this type (``when_item_type = "ai_model"``: the AI-DSF elements); empty:
+    always."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -154,9 +159,9 @@ def pathway_names() -> list[str]:
 
 def plan_roles(plan: PathwayPlan) -> tuple[str, ...]:
     """Every document role a plan needs: those of its required sections (neither not
-    applicable nor administrative), then those of its software documentation
-    elements (all required, as with no documentation level stated); in order, each
-    once.
+    applicable nor administrative, nor conditional on an item type), then those of
+    its software documentation elements (all required, as with no documentation
+    level stated); in order, each once.
 
     :raises ProjectError: If the plan's element plan is unknown or malformed.
     """
@@ -165,7 +170,11 @@ def plan_roles(plan: PathwayPlan) -> tuple[str, ...]:
         sections += load_software_elements(plan.software_elements, None)[0].sections
     roles: dict[str, None] = {}
     for section in sections:
-        if section.required and not (section.not_applicable or section.administrative):
+        if (
+            section.required
+            and not section.when_item_type
+            and not (section.not_applicable or section.administrative)
+        ):
             roles.update(dict.fromkeys(section.documents))
     return tuple(roles)
 
@@ -250,6 +259,7 @@ def _section(raw: dict[str, Any]) -> SectionPlan:
     known = {
         "id", "title", "required", "documents", "item_types", "where", "matrices",
         "records", "not_applicable", "administrative", "basic", "enhanced",
+        "when_item_type",
     }  # fmt: skip
     unexpected = sorted(set(raw) - known)
     if unexpected:
@@ -265,7 +275,24 @@ def _section(raw: dict[str, Any]) -> SectionPlan:
         records=records,
         not_applicable=raw.get("not_applicable"),
         administrative=raw.get("administrative"),
+        when_item_type=_condition(raw),
     )
+
+
+def _condition(raw: dict[str, Any]) -> str:
+    """``when_item_type``: an item type name, or "" (always)."""
+    value = raw.get("when_item_type", "")
+    if not isinstance(value, str) or ("when_item_type" in raw and not value.strip()):
+        raise ValueError(
+            f"section {raw.get('id')}: when_item_type must name an item type"
+        )
+    return value.strip()
+
+
+def applies(section: SectionPlan, item_types: Collection[str]) -> bool:
+    """Whether ``section`` belongs to the submission of a device file holding items
+    of ``item_types`` (a section with ``when_item_type`` needs an item of that type)."""
+    return not section.when_item_type or section.when_item_type in item_types
 
 
 def _strings(raw: dict[str, Any], key: str) -> tuple[str, ...]:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from qmsdoc.design_review.records import BASELINE_CHECKS, missing_review
+from qmsdoc.dossier.plan import applies
 from qmsdoc.model.ordering import natural_key
 from qmsdoc.trace.matrix import build_matrix
 
@@ -122,7 +123,8 @@ def section_states(
     roles: Mapping[str, Sequence[str]] | None = None,
     scans: Sequence[ScanRecord] = (),
 ) -> list[SectionState]:
-    """The state of every section of ``plan``.
+    """The state of every section of ``plan`` that applies to the device file (a
+    section with ``when_item_type`` only when the graph holds an item of that type).
 
     :param pages: Document names of the project (e.g. ``source/intended-use``).
     :param records: The generated records present in the dossier.
@@ -135,7 +137,17 @@ def section_states(
         graph=graph, profile=profile, pages=pages, records=records, scans=scans
     )
     declared = roles or {}
-    return [_state(section, sources, declared) for section in plan.sections]
+    present = {type_name for type_name in _conditions(plan) if graph.of_type(type_name)}
+    return [
+        _state(section, sources, declared)
+        for section in plan.sections
+        if applies(section, present)
+    ]
+
+
+def _conditions(plan: PathwayPlan) -> set[str]:
+    """The item types the plan's conditional sections name."""
+    return {s.when_item_type for s in plan.sections if s.when_item_type}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
