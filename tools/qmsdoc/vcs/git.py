@@ -33,12 +33,7 @@ def source_state(root: Path) -> SourceState:
         return _UNKNOWN
     try:
         repository = git.Repo(root, search_parent_directories=True)
-    except (
-        git.InvalidGitRepositoryError,
-        git.NoSuchPathError,
-        ValueError,
-        git.GitCommandError,
-    ):
+    except _errors(git):
         return _UNKNOWN
     return _state(repository)
 
@@ -52,13 +47,18 @@ def _state(repository: Any) -> SourceState:
         return SourceState(
             commit=head.hexsha, commit_time=int(head.committed_date), clean=clean
         )
-    except (
+    except _errors(git):
+        return _UNKNOWN
+
+
+def _errors(git: Any) -> tuple[type[Exception], ...]:
+    """What gitpython raises when there is no repository, no HEAD or git fails."""
+    return (
         git.InvalidGitRepositoryError,
         git.NoSuchPathError,
         ValueError,
         git.GitCommandError,
-    ):
-        return _UNKNOWN
+    )
 
 
 class GitHistory:
