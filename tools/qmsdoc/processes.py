@@ -200,7 +200,7 @@ PROCESSES: tuple[QmsProcess, ...] = (
         sections=("ai",),
         enabled=lambda profile: profile.ai is not None,
         check_modules=("qmsdoc.checks.ai",),
-        pages=("qmsdoc.sphinxext.ai_documents",),
+        pages=("qmsdoc.sphinxext.ai_documents", "qmsdoc.sphinxext.ai_pages"),
         commands=(
             ("performance", "qmsdoc.cli.performance:performance_group"),
             ("pccp", "qmsdoc.cli.pccp:pccp_group"),
