@@ -56,6 +56,8 @@ _PRINT_CSS = """
 @media print {
   table.need, div.needs_meta, table.qms-table tr { break-inside: avoid; }
   h1, h2, h3 { break-after: avoid; }
+  /* item ids in tables (need heads, trace matrices) never break at their hyphen */
+  table a.reference.internal, table.need a { white-space: nowrap; }
   div.sphinxsidebar, div.related, div.footer { display: none; }
 }
 .qms-cover { border: 2px solid #333; padding: 1em 1.5em; margin-bottom: 2em; break-after: page; }
