@@ -63,8 +63,17 @@ def test_the_performance_record_fills_the_accuracy_article(tmp_path: Path) -> No
     assert "record performance" in sections["Art.15"]["detail"]
 
 
-@pytest.mark.parametrize("pathway", ["fda-510k", "fda-denovo"])
-def test_the_fda_ai_elements_need_an_ai_model(tmp_path: Path, pathway: str) -> None:
+def test_both_fda_plans_have_the_same_conditional_ai_sections() -> None:
+    sections = [
+        [s for s in load_pathway(name).sections if s.when_item_type]
+        for name in ("fda-510k", "fda-denovo")
+    ]
+    assert sections[0] == sections[1]
+    assert {s.when_item_type for s in sections[0]} == {"ai_model"}
+
+
+def test_the_fda_ai_elements_need_an_ai_model(tmp_path: Path) -> None:
+    pathway = "fda-510k"
     with_ai = _dossier(make_ai_project(tmp_path / "ai"), pathway)
     assert [key for key in with_ai if key.startswith("AI-")] == [
         f"AI-{n}" for n in range(1, 7)

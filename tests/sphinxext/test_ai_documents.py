@@ -79,25 +79,3 @@ def test_the_ai_documents_render_from_the_items(tmp_path: Path) -> None:
     warnings = [line for line in run.warnings if "Model card DS-001" in line]
     assert len(warnings) == 1
     assert "DS-001 is a dataset, not a ai_model" in warnings[0]
-
-
-def test_a_shared_record_shows_in_the_summary(tmp_path: Path) -> None:
-    root = make_ai_project(tmp_path / "device", commit=False)
-    (root / "conf.py").write_text(
-        'project = "ai"\nextensions = ["qmsdoc"]\nexclude_patterns = ["_build", "data"]\n',
-        encoding="utf-8",
-    )
-    (root / "index.rst").write_text(
-        "AI test device\n==============\n\n.. toctree::\n\n   items\n   documents\n",
-        encoding="utf-8",
-    )
-    (root / "documents.rst").write_text(
-        "Data\n====\n\n.. qms-data-management::\n", encoding="utf-8"
-    )
-    tuning = (root / "data" / "tuning.sha256").read_text(encoding="utf-8")
-    with (root / "data" / "test.sha256").open("a", encoding="utf-8") as file:
-        file.write(tuning.splitlines()[0].replace("tune-1", "copied") + "\n")
-    sphinx_build(root, "-E")
-    page = (root / "_build" / "html" / "documents.html").read_text(encoding="utf-8")
-    assert "<td><p>1 shared</p></td>" in page
-    assert "not measured" not in page  # the summary judges no evaluation

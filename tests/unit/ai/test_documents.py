@@ -140,3 +140,16 @@ def test_a_copied_record_and_a_shared_digest_break_independence(
     shared = _rows(summary, "Independence of test data")["DS-002"][1]
     assert shared.startswith("all: same content digest sha256:")
     assert json.dumps(summary.parts[0].rows)  # plain strings, serialisable
+
+
+def test_a_record_copied_under_another_name_is_counted(tmp_path: Path) -> None:
+    root = make_ai_project(tmp_path / "device", commit=False)
+    tuning = (root / "data" / "tuning.sha256").read_text(encoding="utf-8")
+    with (root / "data" / "test.sha256").open("a", encoding="utf-8") as file:
+        file.write(tuning.splitlines()[0].replace("tune-1", "copied") + "\n")
+    context = _context(root)
+    summary = data_management(context.graph, context.profile, context.ai)
+    assert _rows(summary, "Independence of test data") == {
+        "DS-002": ("DS-001", "1 shared")
+    }
+    assert _rows(summary, "DS-002 Test set")["records in manifest"] == ("4",)
